@@ -1,0 +1,90 @@
+using BenchmarkDotNet.Attributes;
+using HdrHistogram;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Promptly.Budget;
+using Promptly.Errors;
+using Promptly.Histograms;
+using Promptly.Storage;
+using Promptly.Telemetry;
+
+namespace Promptly.Benchmarks;
+
+/// <summary>
+/// The cost of measuring: one latency sample into a histogram (the request metrics path), one timed phase, and a
+/// whole tracked response with storage left out. Judged by Mean and Allocated.
+/// </summary>
+[MemoryDiagnoser]
+public class LatencyRecordingBenchmarks
+{
+    private readonly RequestMetricsCollector _collector = new();
+    private readonly LongHistogram _histogram = LatencyHistograms.Create();
+    private LatencyBudget _budget = null!;
+    private LatencyTracker _tracker = null!;
+    private LatencySubject _subject = null!;
+    private double _ms = 1.234;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _budget = new LatencyBudget(new BudgetPolicy(new StaticMonitor()), new NullStore(), TimeProvider.System, NullLogger<LatencyBudget>.Instance);
+        _subject = new LatencySubject("bench", "oat_milk_v1", "PRACTICE", null);
+        _tracker = _budget.Start(_subject);
+    }
+
+    [Benchmark(Description = "Histogram.RecordMs (one sample)")]
+    public void RecordSample()
+    {
+        _ms = _ms > 5000 ? 1.234 : _ms * 1.01;
+        LatencyHistograms.RecordMs(_histogram, _ms);
+    }
+
+    [Benchmark(Description = "RequestMetricsCollector.Record (one request)")]
+    public void RecordRequest() => _collector.Record("POST", "/sessions/{id}/turns", 200, 1.5);
+
+    [Benchmark(Description = "LatencyTracker.Phase (one timed phase)")]
+    public void TimePhase()
+    {
+        using (_tracker.Phase(LatencyPhases.Ai))
+        {
+        }
+    }
+
+    [Benchmark(Description = "Whole tracked response, 4 phases, storage excluded")]
+    public async Task<LatencyRecord?> TrackResponse()
+    {
+        var tracker = _budget.Start(_subject);
+        await using (tracker)
+        {
+            using (tracker.Phase(LatencyPhases.Load)) { }
+            using (tracker.Phase(LatencyPhases.Extract)) { }
+            using (tracker.Phase(LatencyPhases.Ai)) { }
+            using (tracker.Phase(LatencyPhases.Persist)) { }
+            tracker.Succeeded();
+        }
+
+        return tracker.Record;
+    }
+
+    private sealed class StaticMonitor : IOptionsMonitor<LatencyOptions>
+    {
+        public LatencyOptions CurrentValue { get; } = new();
+
+        public LatencyOptions Get(string? name) => CurrentValue;
+
+        public IDisposable? OnChange(Action<LatencyOptions, string?> listener) => null;
+    }
+
+    private sealed class NullStore : ILatencyStore
+    {
+        public Task SaveLatencyAsync(LatencyRecord record, ErrorLogEntry? violation, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task<IReadOnlyList<LatencyRecord>> SessionLatencyAsync(string sessionId, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<IReadOnlyList<BudgetSample>> BudgetSamplesAsync(DateTimeOffset from, DateTimeOffset to, string? interviewType, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<IReadOnlyList<LatencyRecord>> SlowestAsync(DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<IReadOnlyList<ErrorLogEntry>> ErrorsAsync(string? type, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task SaveRequestMetricsAsync(IReadOnlyList<RequestMetricBucket> buckets, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task<IReadOnlyList<RequestMetricBucket>> RequestMetricsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task SaveBudgetOverrideAsync(string interviewType, BudgetOverride? value, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task<IReadOnlyDictionary<string, BudgetOverride>> BudgetOverridesAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+    }
+}

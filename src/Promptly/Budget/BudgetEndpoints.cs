@@ -1,0 +1,133 @@
+using System.Text.Json.Serialization;
+using Promptly.Http;
+using Promptly.Interviews;
+using Promptly.Storage;
+
+namespace Promptly.Budget;
+
+public static class BudgetEndpoints
+{
+    public static IEndpointRouteBuilder MapBudget(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/sessions/{id}/latency", SessionAsync).WithTags("Latency").WithName("SessionLatency")
+            .WithSummary("The session's budget compliance and latency percentiles.");
+        var latency = app.MapGroup("/api/latency").WithTags("Latency");
+        latency.MapGet("/compliance", ComplianceAsync).WithName("LatencyCompliance")
+            .WithSummary("Budget compliance over a window (hours=24 or from/to), overall and per interview type.");
+        latency.MapGet("/slow", SlowAsync).WithName("SlowResponses").WithSummary("The slowest responses of a window, slowest first.");
+        latency.MapGet("/budget", Settings).WithName("GetBudget").WithSummary("The thresholds in force per interview type.");
+        latency.MapPut("/budget/{interviewType}", SetOverrideAsync).WithName("SetBudgetOverride")
+            .WithSummary("Overrides an interview type's thresholds at run time, without a restart.");
+        latency.MapDelete("/budget/{interviewType}", RemoveOverrideAsync).WithName("RemoveBudgetOverride");
+        return app;
+    }
+
+    private static async Task<Ok<SessionCompliance>> SessionAsync(string id, InterviewService interviews, ILatencyStore store, BudgetPolicy policy, CancellationToken cancellationToken)
+    {
+        await interviews.GetStateAsync(id, cancellationToken);
+        var records = await store.SessionLatencyAsync(id, cancellationToken);
+        var report = ComplianceReport.Of([.. records.Select(r => (r.ResponseTimeMs, r.WithinBudget))], policy.TargetCompliance, "Session latency");
+        return TypedResults.Ok(new SessionCompliance(id, report, [.. records.Select(Interviews.LatencyView.From)]));
+    }
+
+    private static async Task<Ok<WindowCompliance>> ComplianceAsync(HttpRequest request, ILatencyStore store, BudgetPolicy policy, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var window = TimeWindow.Parse(request.Query, defaultHours: 24, time.GetUtcNow());
+        var type = InterviewTypeFilter(request.Query["interview_type"].ToString());
+        var samples = await store.BudgetSamplesAsync(window.From, window.To, type, cancellationToken);
+        var target = policy.TargetCompliance;
+        var overall = ComplianceReport.Of([.. samples.Select(s => (s.ResponseTimeMs, s.WithinBudget))], target, "Latency");
+        var byType = samples.GroupBy(s => s.InterviewType).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(
+            g => g.Key,
+            g => ComplianceReport.Of([.. g.Select(s => (s.ResponseTimeMs, s.WithinBudget))], target, $"{g.Key} latency"));
+        return TypedResults.Ok(new WindowCompliance(window.From, window.To, type, overall, byType));
+    }
+
+    private static async Task<Ok<SlowResponses>> SlowAsync(HttpRequest request, ILatencyStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var window = TimeWindow.Parse(request.Query, defaultHours: 1, time.GetUtcNow());
+        var limit = TimeWindow.ParseLimit(request.Query, "limit", fallback: 50, max: 1000);
+        var slowest = await store.SlowestAsync(window.From, window.To, limit, cancellationToken);
+        return TypedResults.Ok(new SlowResponses(window.From, window.To, [.. slowest.Select(SlowResponse.From)]));
+    }
+
+    private static Ok<BudgetSettings> Settings(BudgetPolicy policy) => TypedResults.Ok(BudgetSettings.From(policy));
+
+    private static async Task<Ok<BudgetSettings>> SetOverrideAsync(string interviewType, HttpRequest request, BudgetPolicy policy, ILatencyStore store)
+    {
+        var type = InterviewTypeFilter(interviewType)!;
+        var body = await JsonBody.ReadAsync(request, PromptlyJson.Default.BudgetOverride);
+        if (body.ThresholdMs is null && body.SevereMs is null) throw Problems.BadRequest("Give 'threshold_ms', 'severe_ms' or both.");
+        foreach (var (name, value) in new[] { ("threshold_ms", body.ThresholdMs), ("severe_ms", body.SevereMs) })
+        {
+            if (value is { } v && (!double.IsFinite(v) || v < 1 || v > 600_000)) throw Problems.BadRequest($"'{name}' must be between 1 and 600000 ms.");
+        }
+
+        await store.SaveBudgetOverrideAsync(type, body, request.HttpContext.RequestAborted);
+        policy.SetOverride(type, body);
+        return TypedResults.Ok(BudgetSettings.From(policy));
+    }
+
+    private static async Task<Ok<BudgetSettings>> RemoveOverrideAsync(string interviewType, BudgetPolicy policy, ILatencyStore store, CancellationToken cancellationToken)
+    {
+        var type = InterviewTypeFilter(interviewType)!;
+        await store.SaveBudgetOverrideAsync(type, null, cancellationToken);
+        policy.RemoveOverride(type);
+        return TypedResults.Ok(BudgetSettings.From(policy));
+    }
+
+    private static string? InterviewTypeFilter(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        var type = text.Trim().ToUpperInvariant();
+        return InterviewTypes.All.Contains(type)
+            ? type
+            : throw Problems.BadRequest($"'interview_type' must be one of {string.Join(", ", InterviewTypes.All)}, not '{text}'.");
+    }
+}
+
+public sealed record SessionCompliance(string SessionId, [property: JsonIgnore] ComplianceReport Compliance, IReadOnlyList<Interviews.LatencyView> Responses)
+{
+    // The contract names the figures at the top level; they are flattened there for clients that read them directly.
+    public int TotalResponses => Compliance.TotalResponses;
+    public int WithinBudget => Compliance.WithinBudget;
+    public int ExceededBudget => Compliance.ExceededBudget;
+    public double? BudgetComplianceRate => Compliance.BudgetComplianceRate;
+    public bool MeetsTarget => Compliance.MeetsTarget;
+    public double? P50 => Compliance.P50;
+    public double? P90 => Compliance.P90;
+    public double? P95 => Compliance.P95;
+    public double? P99 => Compliance.P99;
+    public double? Mean => Compliance.Mean;
+    public double? Max => Compliance.Max;
+    public string Message => Compliance.Message;
+}
+
+public sealed record SlowResponses(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<SlowResponse> Responses);
+
+public sealed record SlowResponse(string SessionId, string? Candidate, string InterviewType, string ConceptId, int QuestionNumber,
+    double ResponseTimeMs, double AiProcessingTimeMs, Dictionary<string, double> Phases, double ThresholdMs, bool ExceededThreshold, bool Failed,
+    string? Error, DateTimeOffset Timestamp)
+{
+    public static SlowResponse From(LatencyRecord r)
+    {
+        var view = Interviews.LatencyView.From(r);
+        return new SlowResponse(r.SessionId, r.Candidate, r.InterviewType, r.ConceptId, r.QuestionNumber, view.ResponseTimeMs, view.AiProcessingTimeMs,
+            view.Phases, r.ThresholdMs, r.ExceededThreshold, r.Failed, r.Error, r.Timestamp);
+    }
+}
+
+/// <summary>The budget in force: defaults, and the effective thresholds of each interview type.</summary>
+public sealed record BudgetSettings(double ThresholdMs, double SevereMs, double TargetCompliance, Dictionary<string, BudgetThresholdsView> InterviewTypes,
+    Dictionary<string, BudgetOverride> RuntimeOverrides)
+{
+    public static BudgetSettings From(BudgetPolicy policy)
+    {
+        var options = policy.Options;
+        return new BudgetSettings(options.ThresholdMs, options.SevereMs, options.TargetCompliance,
+            Interviews.InterviewTypes.All.ToDictionary(t => t, t => { var b = policy.For(t); return new BudgetThresholdsView(b.ThresholdMs, b.SevereMs); }),
+            policy.RuntimeOverrides.ToDictionary(p => p.Key, p => p.Value));
+    }
+}
+
+public sealed record BudgetThresholdsView(double ThresholdMs, double SevereMs);

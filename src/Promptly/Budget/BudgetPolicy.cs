@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+
+namespace Promptly.Budget;
+
+/// <summary>The thresholds in force for one response.</summary>
+public readonly record struct BudgetThresholds(double ThresholdMs, double SevereMs);
+
+/// <summary>
+/// Resolves the thresholds for an interview type: a run-time override (set over the API) wins over the
+/// configuration's per-type override, which wins over the defaults. Configuration is read through
+/// <see cref="IOptionsMonitor{TOptions}"/>, so an edited settings file applies without a restart.
+/// </summary>
+/// <remarks>Thread-safe; run-time overrides live in a concurrent map and are persisted by the caller.</remarks>
+public sealed class BudgetPolicy(IOptionsMonitor<LatencyOptions> options)
+{
+    private readonly ConcurrentDictionary<string, BudgetOverride> _runtime = new(StringComparer.OrdinalIgnoreCase);
+
+    public LatencyOptions Options => options.CurrentValue;
+
+    public double TargetCompliance => options.CurrentValue.TargetCompliance;
+
+    public BudgetThresholds For(string interviewType, double? thresholdOverrideMs = null)
+    {
+        var current = options.CurrentValue;
+        var threshold = current.ThresholdMs;
+        var severe = current.SevereMs;
+        if (current.InterviewTypes.TryGetValue(interviewType, out var configured))
+        {
+            threshold = configured.ThresholdMs ?? threshold;
+            severe = configured.SevereMs ?? severe;
+        }
+
+        if (_runtime.TryGetValue(interviewType, out var runtime))
+        {
+            threshold = runtime.ThresholdMs ?? threshold;
+            severe = runtime.SevereMs ?? severe;
+        }
+
+        return new BudgetThresholds(thresholdOverrideMs ?? threshold, severe);
+    }
+
+    public IReadOnlyDictionary<string, BudgetOverride> RuntimeOverrides => _runtime;
+
+    public void SetOverride(string interviewType, BudgetOverride value) => _runtime[interviewType] = value;
+
+    public bool RemoveOverride(string interviewType) => _runtime.TryRemove(interviewType, out _);
+}

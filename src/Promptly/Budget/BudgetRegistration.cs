@@ -1,0 +1,29 @@
+using Promptly.Storage;
+
+namespace Promptly.Budget;
+
+public static class BudgetRegistration
+{
+    public static WebApplicationBuilder AddLatencyBudget(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<LatencyOptions>().BindConfiguration(LatencyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<BudgetPolicy>();
+        builder.Services.AddSingleton<LatencyBudget>();
+        builder.Services.AddHostedService<BudgetOverrideLoader>();
+        return builder;
+    }
+}
+
+/// <summary>Puts the run-time overrides stored by an earlier run back in force before requests are served.</summary>
+internal sealed class BudgetOverrideLoader(BudgetPolicy policy, ILatencyStore store) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (type, value) in await store.BudgetOverridesAsync(cancellationToken))
+        {
+            policy.SetOverride(type, value);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,102 @@
+namespace Promptly.Budget;
+
+/// <summary>
+/// Times one interviewer response and records it when disposed:
+/// <code>
+/// await using var tracker = budget.Start(subject, arrival);
+/// using (tracker.Phase(LatencyPhases.Ai)) { ... }
+/// tracker.Succeeded();
+/// </code>
+/// Disposing without <see cref="Succeeded"/> (an exception left the block) records the response as failed; the
+/// exception is not swallowed. <see cref="DisposeAsync"/> returns once the record is durably stored, so a response
+/// built after it never reports a record that could be lost.
+/// </summary>
+/// <remarks>One tracker belongs to one request; it is not thread-safe.</remarks>
+public sealed class LatencyTracker : IAsyncDisposable
+{
+    private readonly LatencyBudget _budget;
+    private readonly LatencySubject _subject;
+    private readonly long _start;
+    private readonly BudgetThresholds _thresholds;
+    private readonly List<PhaseTiming> _phases = new(6);
+    private bool _succeeded;
+    private string? _error;
+
+    internal LatencyTracker(LatencyBudget budget, LatencySubject subject, int questionNumber, long start, BudgetThresholds thresholds)
+    {
+        _budget = budget;
+        _subject = subject;
+        QuestionNumber = questionNumber;
+        _start = start;
+        _thresholds = thresholds;
+    }
+
+    public int QuestionNumber { get; }
+
+    /// <summary>The finished record; null until the tracker is disposed.</summary>
+    public LatencyRecord? Record { get; private set; }
+
+    /// <summary>Times a named phase until the returned scope is disposed; repeated names add up.</summary>
+    public PhaseScope Phase(string name) => new(this, name, _budget.Time.GetTimestamp());
+
+    /// <summary>Marks the response as produced; without it the record says the response failed.</summary>
+    public void Succeeded() => _succeeded = true;
+
+    /// <summary>Marks the response as failed with a cause; a later <see cref="Succeeded"/> does not undo it.</summary>
+    public void Failed(string error) => _error = error;
+
+    /// <summary>Adds a phase that started at <paramref name="startTimestamp"/> and ends now, for work done before the tracker existed.</summary>
+    public void AddPhase(string name, long startTimestamp)
+    {
+        var ms = _budget.Time.GetElapsedTime(startTimestamp).TotalMilliseconds;
+        for (var i = 0; i < _phases.Count; i++)
+        {
+            if (_phases[i].Name == name)
+            {
+                _phases[i] = new PhaseTiming(name, _phases[i].Ms + ms);
+                return;
+            }
+        }
+
+        _phases.Add(new PhaseTiming(name, ms));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Record is not null) return;
+        var failed = _error is not null || !_succeeded;
+        Record = new LatencyRecord
+        {
+            SessionId = _subject.SessionId,
+            Candidate = _subject.Candidate,
+            InterviewType = _subject.InterviewType,
+            ConceptId = _subject.ConceptId,
+            QuestionNumber = QuestionNumber,
+            ResponseTimeMs = _budget.Time.GetElapsedTime(_start).TotalMilliseconds,
+            AiProcessingTimeMs = SumOf(LatencyPhases.Ai),
+            Phases = [.. _phases],
+            ThresholdMs = _thresholds.ThresholdMs,
+            SevereMs = _thresholds.SevereMs,
+            Failed = failed,
+            Error = failed ? _error ?? "the response did not complete" : null,
+            Timestamp = _budget.Time.GetUtcNow(),
+        };
+        await _budget.RecordAsync(Record, storageFailureIsFatal: !failed);
+    }
+
+    private double SumOf(string name)
+    {
+        foreach (var phase in _phases)
+        {
+            if (phase.Name == name) return phase.Ms;
+        }
+
+        return 0;
+    }
+}
+
+/// <summary>A running phase; dispose it to add its time to the tracker. A struct so timing a phase allocates nothing.</summary>
+public readonly struct PhaseScope(LatencyTracker tracker, string name, long start) : IDisposable
+{
+    public void Dispose() => tracker.AddPhase(name, start);
+}

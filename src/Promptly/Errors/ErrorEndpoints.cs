@@ -1,0 +1,25 @@
+using Promptly.Http;
+using Promptly.Storage;
+
+namespace Promptly.Errors;
+
+public static class ErrorEndpoints
+{
+    public static IEndpointRouteBuilder MapErrors(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/errors", ListAsync).WithTags("Errors").WithName("ListErrors")
+            .WithSummary("Stored errors, newest first: ?type=LatencyViolation&hours=24&limit=100 (or from/to).");
+        return app;
+    }
+
+    private static async Task<Ok<ErrorList>> ListAsync(HttpRequest request, ILatencyStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var window = TimeWindow.Parse(request.Query, defaultHours: 24, time.GetUtcNow());
+        var limit = TimeWindow.ParseLimit(request.Query, "limit", fallback: 100, max: 1000);
+        var type = request.Query["type"].ToString();
+        var errors = await store.ErrorsAsync(type.Length == 0 ? null : type, window.From, window.To, limit, cancellationToken);
+        return TypedResults.Ok(new ErrorList(window.From, window.To, type.Length == 0 ? null : type, errors));
+    }
+}
+
+public sealed record ErrorList(DateTimeOffset From, DateTimeOffset To, string? Type, IReadOnlyList<ErrorLogEntry> Errors);

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Options;
+using Promptly.Http;
+
+namespace Promptly.Guides;
+
+public static class GuidesRegistration
+{
+    public static WebApplicationBuilder AddGuides(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<GuideOptions>().BindConfiguration(GuideOptions.Section);
+        builder.Services.AddSingleton(sp => GuideCatalog.Load(
+            sp.GetRequiredService<IOptions<GuideOptions>>().Value,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<GuideCatalog>()));
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapGuides(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/concepts", (GuideCatalog catalog) => TypedResults.Ok(catalog.All.Select(GuideSummary.From)))
+            .WithName("ListConcepts").WithSummary("The interview guides this server can run.");
+        app.MapGet("/concepts/{id}", (string id, GuideCatalog catalog) =>
+                TypedResults.Ok(catalog.Find(id) ?? throw Problems.UnknownConcept(id, catalog, StatusCodes.Status404NotFound)))
+            .WithName("GetConcept").WithSummary("One interview guide in full.");
+        return app;
+    }
+}
+
+/// <summary>What <c>GET /concepts</c> lists for each guide.</summary>
+public sealed record GuideSummary(string Id, string Title, string Kind, string Description, int Elements, int MaxTurns, double TargetCoverage)
+{
+    public static GuideSummary From(InterviewGuide g) =>
+        new(g.Id, g.Title, g.Kind, g.Description, g.Elements.Count, g.MaxTurns, g.TargetCoverage);
+}

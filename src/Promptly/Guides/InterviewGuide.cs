@@ -1,0 +1,46 @@
+namespace Promptly.Guides;
+
+/// <summary>
+/// An interview guide ("concept"): what the interviewer says first and last, and the elements it must explore in between.
+/// Loaded from JSON or YAML data files; see <see cref="GuideCatalog"/>.
+/// </summary>
+public sealed record InterviewGuide
+{
+    /// <summary>Hard ceiling on <see cref="MaxTurns"/>: longer interviews lose the candidate and blow up prompt sizes.</summary>
+    public const int MaxTurnsCeiling = 30;
+
+    public required string Id { get; init; }
+    public required string Title { get; init; }
+
+    /// <summary>research, job_practice or screening: informs tone only.</summary>
+    public string Kind { get; init; } = "research";
+    public string Description { get; init; } = "";
+    public required string Greeting { get; init; }
+
+    /// <summary>Used when the interviewer cannot produce a greeting (a failing provider): the interview still starts.</summary>
+    public string? FallbackGreeting { get; init; }
+    public required string Closing { get; init; }
+    public double TargetCoverage { get; init; } = 0.8;
+    public int MaxTurns { get; init; } = 20;
+
+    /// <summary>How many follow-up probes an element gets before the interviewer moves on.</summary>
+    public int MaxProbesPerElement { get; init; } = 1;
+    public required IReadOnlyList<GuideElement> Elements { get; init; }
+
+    public GuideElement? FindElement(string id) => Elements.FirstOrDefault(e => e.Id == id);
+}
+
+/// <summary>One stimulus or topic the interview should explore.</summary>
+public sealed record GuideElement
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+
+    /// <summary>1 is asked first; ties keep file order.</summary>
+    public int Priority { get; init; } = 1;
+    public required IReadOnlyList<string> Questions { get; init; }
+    public IReadOnlyList<string> Probes { get; init; } = ["Why does that matter to you?"];
+
+    /// <summary>Words that show an answer is about this element (matched case-insensitively on word starts).</summary>
+    public IReadOnlyList<string> Signals { get; init; } = [];
+}

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Options;
+using Promptly.Http;
+using Promptly.Interviews;
+using Promptly.Storage;
+
+namespace Promptly.Health;
+
+public static class HealthEndpoints
+{
+    private static readonly TimeSpan DatabaseTimeout = TimeSpan.FromSeconds(2);
+
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/health", CheckAsync).WithTags("Health").WithName("Health").WithSummary("200 when the server and its database answer, 503 when not.");
+        return app;
+    }
+
+    private static async Task<IResult> CheckAsync(IInterviewStore store, SessionCache sessions, IOptions<InterviewerOptions> interviewer, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        string database;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(DatabaseTimeout);
+            await store.PingAsync(timeout.Token);
+            database = "ok";
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            database = $"failing: {e.Message}";
+        }
+
+        var report = new HealthReport(
+            database == "ok" ? "ok" : "unhealthy",
+            database,
+            Math.Round(time.GetElapsedTime(started).TotalMilliseconds, 3),
+            interviewer.Value.Provider.ToLowerInvariant(),
+            sessions.Count,
+            typeof(HealthEndpoints).Assembly.GetName().Version?.ToString() ?? "0");
+        return TypedResults.Json(report, PromptlyJson.Default.HealthReport, statusCode: database == "ok" ? 200 : 503);
+    }
+}
+
+public sealed record HealthReport(string Status, string Database, double DatabaseCheckMs, string Interviewer, int SessionsInMemory, string Version);

@@ -1,0 +1,67 @@
+using System.Globalization;
+
+namespace Promptly.Http;
+
+/// <summary>The [from, to) window of a query: <c>hours=N</c> back from now, or explicit ISO 8601 <c>from</c>/<c>to</c>.</summary>
+public readonly record struct TimeWindow(DateTimeOffset From, DateTimeOffset To)
+{
+    /// <summary>The longest window accepted: 400 days, as long as anything is kept.</summary>
+    public const double MaxHours = 400 * 24;
+
+    /// <exception cref="ApiProblemException">400 for a malformed or impossible window.</exception>
+    public static TimeWindow Parse(IQueryCollection query, double defaultHours, DateTimeOffset now)
+    {
+        var hoursText = query["hours"].ToString();
+        var fromText = query["from"].ToString();
+        var toText = query["to"].ToString();
+        if (hoursText.Length > 0 && (fromText.Length > 0 || toText.Length > 0))
+        {
+            throw Problems.BadRequest("Give either 'hours' or 'from'/'to', not both.");
+        }
+
+        if (fromText.Length > 0 || toText.Length > 0)
+        {
+            var to = toText.Length > 0 ? ParseTime("to", toText) : now;
+            var from = fromText.Length > 0 ? ParseTime("from", fromText) : to.AddHours(-defaultHours);
+            if (from > to) throw Problems.BadRequest($"'from' ({from:O}) is after 'to' ({to:O}).");
+            return new TimeWindow(from, to);
+        }
+
+        var hours = hoursText.Length > 0 ? ParsePositive("hours", hoursText, MaxHours) : defaultHours;
+        return new TimeWindow(now.AddHours(-hours), now.AddTicks(1));
+    }
+
+    /// <summary>Parses a positive number query parameter no larger than <paramref name="max"/>.</summary>
+    public static double ParsePositive(string name, string text, double max)
+    {
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+        {
+            throw Problems.BadRequest($"'{name}' must be a number, not '{text}'.");
+        }
+
+        if (value <= 0 || value > max)
+        {
+            throw Problems.BadRequest($"'{name}' must be greater than 0 and at most {max.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        return value;
+    }
+
+    /// <summary>Parses an integer query parameter in [1, max], or returns <paramref name="fallback"/> when absent.</summary>
+    public static int ParseLimit(IQueryCollection query, string name, int fallback, int max)
+    {
+        var text = query[name].ToString();
+        if (text.Length == 0) return fallback;
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < 1 || value > max)
+        {
+            throw Problems.BadRequest($"'{name}' must be a whole number from 1 to {max}, not '{text}'.");
+        }
+
+        return value;
+    }
+
+    private static DateTimeOffset ParseTime(string name, string text) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value)
+            ? value
+            : throw Problems.BadRequest($"'{name}' must be an ISO 8601 time such as 2026-11-24T09:00:00Z, not '{text}'.");
+}

@@ -1,0 +1,81 @@
+using Promptly.Budget;
+using Promptly.Storage;
+
+namespace Promptly.Interviews;
+
+/// <summary><c>POST /sessions</c>. Only <c>concept_id</c> is required.</summary>
+public sealed record StartSessionRequest(string? ConceptId, string? InterviewType, string? Candidate);
+
+/// <summary><c>POST /sessions/{id}/turns</c>.</summary>
+public sealed record TurnRequest(string? UserInput);
+
+/// <summary>The timing of one response as the API shows it.</summary>
+public sealed record LatencyView(
+    int QuestionNumber,
+    double ResponseTimeMs,
+    double AiProcessingTimeMs,
+    Dictionary<string, double> Phases,
+    double ThresholdMs,
+    bool ExceededThreshold,
+    bool Failed,
+    string? Error,
+    DateTimeOffset Timestamp)
+{
+    public static LatencyView From(LatencyRecord r)
+    {
+        var phases = new Dictionary<string, double>(r.Phases.Count);
+        foreach (var phase in r.Phases) phases[phase.Name] = Ms(phase.Ms);
+        return new LatencyView(r.QuestionNumber, Ms(r.ResponseTimeMs), Ms(r.AiProcessingTimeMs), phases, r.ThresholdMs, r.ExceededThreshold, r.Failed, r.Error, r.Timestamp);
+    }
+
+    /// <summary>Milliseconds to the microsecond: finer digits are noise.</summary>
+    public static double Ms(double value) => Math.Round(value, 3);
+}
+
+/// <summary>The answer to <c>POST /sessions</c> and <c>POST /invitations/{token}/start</c>.</summary>
+public sealed record SessionStartedResponse(
+    string Id, string ConceptId, string InterviewType, string? Candidate, int QuestionNumber, string Message, bool Done, LatencyView Latency);
+
+/// <summary>The answer to <c>POST /sessions/{id}/turns</c>.</summary>
+public sealed record TurnResponse(string SessionId, string Message, int QuestionNumber, bool Done, string Kind, string? ElementId, LatencyView Latency);
+
+/// <summary><c>GET /sessions/{id}</c>: the session's state and transcript.</summary>
+public sealed record SessionView(
+    string Id,
+    string ConceptId,
+    string InterviewType,
+    string? Candidate,
+    string Status,
+    bool Done,
+    int QuestionNumber,
+    int MaxTurns,
+    double Coverage,
+    IReadOnlyList<string> CoveredElements,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? EndedAt,
+    IReadOnlyList<TranscriptLine> Transcript)
+{
+    public static SessionView From(InterviewState state)
+    {
+        var s = state.Session;
+        return new SessionView(
+            s.Id, s.ConceptId, s.InterviewType, s.Candidate, s.Status, !state.IsOpen, s.QuestionNumber, state.Guide.MaxTurns,
+            Math.Round(InterviewScript.Coverage(state.Guide, state.Script), 4),
+            [.. state.Guide.Elements.Where(e => state.Script.Covered.Contains(e.Id)).Select(e => e.Id)],
+            s.CreatedAt, s.EndedAt,
+            [.. state.Transcript.Select(TranscriptLine.From)]);
+    }
+}
+
+public sealed record TranscriptLine(string Id, int Seq, string Role, string Content, int QuestionNumber, string? ElementId, string? Kind, DateTimeOffset At)
+{
+    public static TranscriptLine From(TranscriptMessage m) => new(m.UtteranceId, m.Seq, m.Role, m.Content, m.QuestionNumber, m.ElementId, m.Kind, m.At);
+}
+
+public static class InterviewTypes
+{
+    public const string Practice = "PRACTICE";
+    public const string Invited = "INVITED";
+
+    public static readonly string[] All = [Practice, Invited];
+}

@@ -1,0 +1,217 @@
+using Promptly.Budget;
+using Promptly.Graph;
+using Promptly.Guides;
+using Promptly.Http;
+using Promptly.Storage;
+
+namespace Promptly.Interviews;
+
+/// <summary>
+/// Runs interviews: starts sessions with a greeting, takes turns and ends sessions. Every interviewer response is
+/// timed by a <see cref="LatencyTracker"/> and returned only after its messages and its latency record are durable.
+/// </summary>
+/// <remarks>
+/// Turns of one session run one at a time under the session's gate, so racing turns get consecutive question
+/// numbers; storage refuses a turn whose session moved on, which covers two servers sharing a database.
+/// </remarks>
+public sealed class InterviewService(
+    GuideCatalog guides,
+    IInterviewStore store,
+    SessionCache cache,
+    Interviewer interviewer,
+    LatencyBudget budget,
+    TimeProvider time)
+{
+    public async Task<InterviewResponse> StartAsync(StartInterview request, long arrival, CancellationToken cancellationToken)
+    {
+        var guide = guides.Find(request.ConceptId) ?? throw Problems.UnknownConcept(request.ConceptId, guides);
+        var now = time.GetUtcNow();
+        var session = new SessionRecord
+        {
+            Id = Guid.CreateVersion7().ToString("N"),
+            ConceptId = guide.Id,
+            InterviewType = request.InterviewType,
+            Candidate = request.Candidate,
+            Status = SessionStatus.Active,
+            QuestionNumber = 0,
+            CreatedAt = now,
+            InvitationToken = request.InvitationToken,
+        };
+        var script = new ScriptState();
+        var state = new InterviewState(session, guide, script, []);
+        await using (var tracker = budget.Start(state.Subject, arrival, questionNumber: 0))
+        {
+            var step = InterviewScript.Start(guide, script);
+            string text;
+            using (tracker.Phase(LatencyPhases.Ai))
+            {
+                text = await GreetAsync(state, step, tracker, cancellationToken);
+            }
+
+            var greeting = new TranscriptMessage(0, MessageRoles.Interviewer, text, 0, step.ElementId, step.Kind, time.GetUtcNow());
+            using (tracker.Phase(LatencyPhases.Persist))
+            {
+                await CreateAsync(session, greeting, cancellationToken);
+            }
+
+            state.Transcript.Add(greeting);
+            cache.Add(state);
+            tracker.Succeeded();
+            return new InterviewResponse(state, greeting, step, await Recorded(tracker));
+        }
+    }
+
+    /// <summary>
+    /// A greeting is never left unsaid: when the interviewer fails, the guide's fallback greeting opens the
+    /// interview and the record says the interviewer failed.
+    /// </summary>
+    private async Task<string> GreetAsync(InterviewState state, InterviewerStep step, LatencyTracker tracker, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await interviewer.SayAsync(state, step, answer: null, cancellationToken);
+        }
+        catch (InterviewerFailedException e)
+        {
+            tracker.Failed(e.Message);
+            var fallback = state.Guide.FallbackGreeting ?? state.Guide.Greeting;
+            return $"{fallback.Trim()} {state.Guide.FindElement(step.ElementId!)!.Questions[0]}";
+        }
+    }
+
+    private async Task CreateAsync(SessionRecord session, TranscriptMessage greeting, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.CreateSessionAsync(session, greeting, cancellationToken);
+        }
+        catch (StorageConflictException e)
+        {
+            throw Problems.Conflict(e.Message);
+        }
+        catch (StorageNotFoundException e)
+        {
+            throw Problems.NotFound("Invitation not found", e.Message);
+        }
+    }
+
+    public async Task<InterviewResponse> TakeTurnAsync(string sessionId, string answer, long arrival, CancellationToken cancellationToken)
+    {
+        var loadStart = time.GetTimestamp();
+        var state = await GetStateAsync(sessionId, cancellationToken);
+        await state.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!state.IsOpen) throw Problems.SessionClosed(sessionId, state.Session.Status);
+            var questionNumber = state.Session.QuestionNumber + 1;
+            await using (var tracker = budget.Start(state.Subject, arrival, questionNumber))
+            {
+                tracker.AddPhase(LatencyPhases.Load, loadStart);
+                var script = state.Script.Clone();
+                InterviewerStep step;
+                using (tracker.Phase(LatencyPhases.Extract))
+                {
+                    step = InterviewScript.Next(state.Guide, script, AnswerAnalyzer.Analyze(state.Guide, answer), questionNumber);
+                }
+
+                string text;
+                using (tracker.Phase(LatencyPhases.Ai))
+                {
+                    text = await SayOrFailAsync(state, step, answer, tracker, cancellationToken);
+                }
+
+                var now = time.GetUtcNow();
+                var asked = state.Transcript[^1].ElementId;
+                var seq = state.Transcript.Count;
+                var candidateLine = new TranscriptMessage(seq, MessageRoles.Candidate, answer, questionNumber, asked, "answer", now);
+                var reply = new TranscriptMessage(seq + 1, MessageRoles.Interviewer, text, questionNumber, step.ElementId, step.Kind, now);
+                var status = step.Done ? SessionStatus.Completed : SessionStatus.Active;
+                using (tracker.Phase(LatencyPhases.Persist))
+                {
+                    await AppendAsync(new TurnWrite(sessionId, questionNumber - 1, questionNumber, status, [candidateLine, reply], step.Done ? now : null), cancellationToken);
+                }
+
+                state.Transcript.Add(candidateLine);
+                state.Transcript.Add(reply);
+                state.Script = script;
+                state.Session = state.Session with { QuestionNumber = questionNumber, Status = status, EndedAt = step.Done ? now : null };
+                tracker.Succeeded();
+                return new InterviewResponse(state, reply, step, await Recorded(tracker));
+            }
+        }
+        finally
+        {
+            state.Gate.Release();
+        }
+    }
+
+    /// <summary>Disposes the tracker so its record is stored before the response is built from it.</summary>
+    private static async Task<LatencyRecord> Recorded(LatencyTracker tracker)
+    {
+        await tracker.DisposeAsync();
+        return tracker.Record!;
+    }
+
+    private async Task<string> SayOrFailAsync(InterviewState state, InterviewerStep step, string answer, LatencyTracker tracker, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await interviewer.SayAsync(state, step, answer, cancellationToken);
+        }
+        catch (InterviewerFailedException e)
+        {
+            tracker.Failed(e.Message);
+            throw;
+        }
+    }
+
+    private async Task AppendAsync(TurnWrite turn, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.AppendTurnAsync(turn, cancellationToken);
+        }
+        catch (StorageConflictException)
+        {
+            // Another server (or an evicted copy of this session) moved it on: drop ours so the next turn reads it fresh.
+            cache.Remove(turn.SessionId);
+            throw Problems.Conflict($"Session '{turn.SessionId}' moved on while this turn was taken; send the answer again.");
+        }
+    }
+
+    public async Task<InterviewState> EndAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        var state = await GetStateAsync(sessionId, cancellationToken);
+        await state.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!state.IsOpen) return state;
+            var now = time.GetUtcNow();
+            await store.EndSessionAsync(sessionId, now, cancellationToken);
+            state.Session = state.Session with { Status = SessionStatus.Ended, EndedAt = now };
+            return state;
+        }
+        finally
+        {
+            state.Gate.Release();
+        }
+    }
+
+    /// <summary>The session's state, from memory or rebuilt from storage.</summary>
+    /// <exception cref="ApiProblemException">404 when there is no such session.</exception>
+    public async Task<InterviewState> GetStateAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        if (cache.Find(sessionId) is { } cached) return cached;
+        var stored = await store.LoadSessionAsync(sessionId, cancellationToken) ?? throw Problems.SessionNotFound(sessionId);
+        var guide = guides.Find(stored.Session.ConceptId)
+            ?? throw new ApiProblemException(StatusCodes.Status409Conflict, "Concept no longer available",
+                $"Session '{sessionId}' uses concept '{stored.Session.ConceptId}', which this server no longer has.");
+        return cache.Add(InterviewState.FromStored(stored, guide));
+    }
+}
+
+/// <summary>What starting a session needs; validated by the endpoint.</summary>
+public sealed record StartInterview(string ConceptId, string InterviewType, string? Candidate, string? InvitationToken = null);
+
+/// <summary>One interviewer response with its timing.</summary>
+public sealed record InterviewResponse(InterviewState State, TranscriptMessage Message, InterviewerStep Step, LatencyRecord Latency);

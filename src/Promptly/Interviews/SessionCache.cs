@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+
+namespace Promptly.Interviews;
+
+/// <summary>
+/// Sessions held in memory between turns, bounded by <see cref="InterviewOptions.SessionCacheSize"/>. When full,
+/// closed sessions go first, then the least recently used; a dropped session is read back from storage when next
+/// needed, so eviction costs a read, never data.
+/// </summary>
+/// <remarks>Thread-safe. Eviction runs on the adding thread, at most one at a time.</remarks>
+public sealed class SessionCache(IOptions<InterviewOptions> options, TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, InterviewState> _sessions = new(StringComparer.Ordinal);
+    private readonly int _capacity = options.Value.SessionCacheSize;
+    private int _evicting;
+
+    public int Count => _sessions.Count;
+
+    public InterviewState? Find(string id)
+    {
+        if (!_sessions.TryGetValue(id, out var state)) return null;
+        state.LastUsed = time.GetTimestamp();
+        return state;
+    }
+
+    /// <summary>Adds a state, or returns the one another request added first.</summary>
+    public InterviewState Add(InterviewState state)
+    {
+        state.LastUsed = time.GetTimestamp();
+        var kept = _sessions.GetOrAdd(state.Id, state);
+        if (_sessions.Count > _capacity) Evict();
+        return kept;
+    }
+
+    public void Remove(string id) => _sessions.TryRemove(id, out _);
+
+    private void Evict()
+    {
+        if (Interlocked.Exchange(ref _evicting, 1) == 1) return;
+        try
+        {
+            // Drop down to 90% so eviction runs once per many additions, not on every one.
+            var excess = _sessions.Count - (int)(_capacity * 0.9);
+            if (excess <= 0) return;
+            var victims = _sessions.Values
+                .OrderBy(s => s.IsOpen ? 1 : 0)
+                .ThenBy(s => s.LastUsed)
+                .Take(excess)
+                .Select(s => s.Id)
+                .ToList();
+            foreach (var id in victims) _sessions.TryRemove(id, out _);
+        }
+        finally
+        {
+            Volatile.Write(ref _evicting, 0);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using Promptly.Budget;
+using Promptly.Errors;
+using Promptly.Export;
+using Promptly.Graph;
+using Promptly.Guides;
+using Promptly.Health;
+using Promptly.Http;
+using Promptly.Interviews;
+using Promptly.Invitations;
+using Promptly.Storage;
+using Promptly.Telemetry;
+
+var builder = WebApplication.CreateSlimBuilder(args);
+
+builder.AddHttpApi();
+builder.AddStorage();
+builder.AddGuides();
+builder.AddLatencyBudget();
+builder.AddInterviews();
+builder.AddRequestMetrics();
+
+var app = builder.Build();
+
+app.UseMiddleware<RequestMetricsMiddleware>();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+app.MapHealth();
+app.MapGuides();
+app.MapInterviews();
+app.MapGraph();
+app.MapExport();
+app.MapInvitations();
+app.MapBudget();
+app.MapErrors();
+app.MapRequestMetrics();
+
+app.Run();
+
+/// <summary>The entry point, visible to the integration tests' <c>WebApplicationFactory</c>.</summary>
+public partial class Program;

@@ -1,0 +1,42 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Promptly.Budget;
+
+namespace Promptly.Storage.Sqlite;
+
+/// <summary>Phases stored as a JSON object (<c>{"load":0.02,"ai":0.4}</c>) so SQL can still reach them with json_extract.</summary>
+internal static class PhaseText
+{
+    public static string Write(IReadOnlyList<PhaseTiming> phases)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var phase in phases)
+            {
+                writer.WriteNumber(phase.Name, Math.Round(phase.Ms, 4));
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    public static IReadOnlyList<PhaseTiming> Read(string text)
+    {
+        var phases = new List<PhaseTiming>();
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(text));
+        while (reader.Read())
+        {
+            if (reader.TokenType != JsonTokenType.PropertyName) continue;
+            var name = reader.GetString()!;
+            reader.Read();
+            phases.Add(new PhaseTiming(name, reader.GetDouble()));
+        }
+
+        return phases;
+    }
+}

@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Promptly.Storage.Sqlite;
+
+/// <summary>The embedded database. Bound from the <c>Storage</c> section.</summary>
+public sealed class SqliteOptions
+{
+    public const string Section = "Storage";
+
+    /// <summary>Folder that holds the database file; created when missing. Default <c>data</c> (relative to the working directory).</summary>
+    [Required]
+    public string DataFolder { get; set; } = "data";
+
+    /// <summary>Default <c>promptly.db</c>.</summary>
+    [Required]
+    public string FileName { get; set; } = "promptly.db";
+
+    /// <summary>
+    /// SQLite's <c>synchronous</c> setting for writes. <c>FULL</c> (default): every commit is fsynced to the WAL before
+    /// the response is sent, so neither a killed process nor a power loss loses an acknowledged write.
+    /// <c>NORMAL</c>: a killed process loses nothing, a power loss may lose the last commits.
+    /// </summary>
+    [RegularExpression("^(?i)(FULL|NORMAL|EXTRA)$")]
+    public string Synchronous { get; set; } = "FULL";
+
+    /// <summary>Most writes committed in one transaction (group commit). Default 512.</summary>
+    [Range(1, 100_000)]
+    public int MaxBatch { get; set; } = 512;
+
+    public string DatabasePath => Path.GetFullPath(Path.Combine(DataFolder, FileName));
+}

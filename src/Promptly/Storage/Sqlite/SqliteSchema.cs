@@ -1,0 +1,111 @@
+using Microsoft.Data.Sqlite;
+
+namespace Promptly.Storage.Sqlite;
+
+/// <summary>
+/// The schema as an ordered list of migrations; <c>PRAGMA user_version</c> says how many are applied.
+/// Append new migrations, never edit applied ones.
+/// </summary>
+internal static class SqliteSchema
+{
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE sessions (
+            id TEXT PRIMARY KEY,
+            concept_id TEXT NOT NULL,
+            interview_type TEXT NOT NULL,
+            candidate TEXT,
+            status TEXT NOT NULL,
+            question_number INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            ended_at INTEGER,
+            invitation_token TEXT
+        );
+        CREATE TABLE messages (
+            session_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            role TEXT NOT NULL,
+            content TEXT NOT NULL,
+            question_number INTEGER NOT NULL,
+            element_id TEXT,
+            kind TEXT,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (session_id, seq)
+        ) WITHOUT ROWID;
+        CREATE TABLE latency_records (
+            id INTEGER PRIMARY KEY,
+            session_id TEXT NOT NULL,
+            candidate TEXT,
+            interview_type TEXT NOT NULL,
+            concept_id TEXT NOT NULL,
+            question_number INTEGER NOT NULL,
+            response_time_ms REAL NOT NULL,
+            ai_processing_time_ms REAL NOT NULL,
+            phases TEXT NOT NULL,
+            threshold_ms REAL NOT NULL,
+            severe_ms REAL NOT NULL,
+            failed INTEGER NOT NULL,
+            error TEXT,
+            timestamp INTEGER NOT NULL
+        );
+        CREATE INDEX ix_latency_session ON latency_records (session_id, question_number);
+        CREATE INDEX ix_latency_time ON latency_records (timestamp);
+        CREATE TABLE error_log (
+            id INTEGER PRIMARY KEY,
+            type TEXT NOT NULL,
+            message TEXT NOT NULL,
+            session_id TEXT,
+            question_number INTEGER,
+            response_time_ms REAL,
+            threshold_ms REAL,
+            timestamp INTEGER NOT NULL
+        );
+        CREATE INDEX ix_error_type_time ON error_log (type, timestamp);
+        CREATE TABLE invitations (
+            token TEXT PRIMARY KEY,
+            concept_id TEXT NOT NULL,
+            candidate TEXT,
+            created_at INTEGER NOT NULL,
+            session_id TEXT,
+            started_at INTEGER
+        );
+        CREATE TABLE request_metrics (
+            bucket_start INTEGER NOT NULL,
+            method TEXT NOT NULL,
+            route TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            histogram BLOB NOT NULL,
+            PRIMARY KEY (bucket_start, method, route, status)
+        ) WITHOUT ROWID;
+        CREATE TABLE budget_overrides (
+            interview_type TEXT PRIMARY KEY,
+            threshold_ms REAL,
+            severe_ms REAL
+        );
+        """,
+    ];
+
+    public static int LatestVersion => Migrations.Length;
+
+    public static void Migrate(SqliteConnection connection)
+    {
+        using var version = connection.CreateCommand();
+        version.CommandText = "PRAGMA user_version";
+        var current = Convert.ToInt32(version.ExecuteScalar());
+        if (current > Migrations.Length)
+        {
+            throw new InvalidOperationException($"The database schema is version {current}, newer than this server's {Migrations.Length}: upgrade the server.");
+        }
+
+        for (var i = current; i < Migrations.Length; i++)
+        {
+            using var transaction = connection.BeginTransaction();
+            using var migrate = connection.CreateCommand();
+            migrate.Transaction = transaction;
+            migrate.CommandText = $"{Migrations[i]}\nPRAGMA user_version = {i + 1};";
+            migrate.ExecuteNonQuery();
+            transaction.Commit();
+        }
+    }
+}

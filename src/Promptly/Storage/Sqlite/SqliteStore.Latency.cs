@@ -1,0 +1,123 @@
+using Microsoft.Data.Sqlite;
+using Promptly.Budget;
+using Promptly.Errors;
+using Promptly.Histograms;
+using Promptly.Telemetry;
+
+namespace Promptly.Storage.Sqlite;
+
+internal sealed partial class SqliteStore
+{
+    private const string LatencyColumns =
+        "id, session_id, candidate, interview_type, concept_id, question_number, response_time_ms, ai_processing_time_ms, phases, threshold_ms, severe_ms, failed, error, timestamp";
+
+    public Task SaveLatencyAsync(LatencyRecord record, ErrorLogEntry? violation, CancellationToken cancellationToken) =>
+        _writer.WriteAsync(context =>
+        {
+            context.Execute(
+                "INSERT INTO latency_records (session_id, candidate, interview_type, concept_id, question_number, response_time_ms, ai_processing_time_ms, phases, threshold_ms, severe_ms, failed, error, timestamp) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12)",
+                record.SessionId, record.Candidate, record.InterviewType, record.ConceptId, record.QuestionNumber, record.ResponseTimeMs,
+                record.AiProcessingTimeMs, PhaseText.Write(record.Phases), record.ThresholdMs, record.SevereMs, record.Failed ? 1 : 0, record.Error,
+                ToUnixMs(record.Timestamp));
+            if (violation is not null)
+            {
+                context.Execute(
+                    "INSERT INTO error_log (type, message, session_id, question_number, response_time_ms, threshold_ms, timestamp) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6)",
+                    violation.Type, violation.Message, violation.SessionId, violation.QuestionNumber, violation.ResponseTimeMs, violation.ThresholdMs,
+                    ToUnixMs(violation.Timestamp));
+            }
+
+            return true;
+        });
+
+    public async Task<IReadOnlyList<LatencyRecord>> SessionLatencyAsync(string sessionId, CancellationToken cancellationToken) =>
+        await QueryAsync($"SELECT {LatencyColumns} FROM latency_records WHERE session_id = @p0 ORDER BY question_number, id", ReadLatency, cancellationToken, sessionId);
+
+    public async Task<IReadOnlyList<BudgetSample>> BudgetSamplesAsync(DateTimeOffset from, DateTimeOffset to, string? interviewType, CancellationToken cancellationToken) =>
+        await QueryAsync(
+            "SELECT interview_type, response_time_ms, failed = 0 AND response_time_ms <= threshold_ms FROM latency_records WHERE timestamp >= @p0 AND timestamp < @p1 AND (@p2 IS NULL OR interview_type = @p2)",
+            r => new BudgetSample(r.GetString(0), r.GetDouble(1), r.GetBoolean(2)),
+            cancellationToken, ToUnixMs(from), ToUnixMs(to), interviewType);
+
+    public async Task<IReadOnlyList<LatencyRecord>> SlowestAsync(DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) =>
+        await QueryAsync(
+            $"SELECT {LatencyColumns} FROM latency_records WHERE timestamp >= @p0 AND timestamp < @p1 ORDER BY response_time_ms DESC LIMIT @p2",
+            ReadLatency, cancellationToken, ToUnixMs(from), ToUnixMs(to), limit);
+
+    public async Task<IReadOnlyList<ErrorLogEntry>> ErrorsAsync(string? type, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) =>
+        await QueryAsync(
+            "SELECT id, type, message, session_id, question_number, response_time_ms, threshold_ms, timestamp FROM error_log WHERE (@p0 IS NULL OR type = @p0) AND timestamp >= @p1 AND timestamp < @p2 ORDER BY timestamp DESC, id DESC LIMIT @p3",
+            r => new ErrorLogEntry
+            {
+                Id = r.GetInt64(0),
+                Type = r.GetString(1),
+                Message = r.GetString(2),
+                SessionId = NullableString(r, 3),
+                QuestionNumber = r.IsDBNull(4) ? null : r.GetInt32(4),
+                ResponseTimeMs = r.IsDBNull(5) ? null : r.GetDouble(5),
+                ThresholdMs = r.IsDBNull(6) ? null : r.GetDouble(6),
+                Timestamp = FromUnixMs(r.GetInt64(7)),
+            },
+            cancellationToken, type, ToUnixMs(from), ToUnixMs(to), limit);
+
+    private static LatencyRecord ReadLatency(SqliteDataReader r) => new()
+    {
+        Id = r.GetInt64(0),
+        SessionId = r.GetString(1),
+        Candidate = NullableString(r, 2),
+        InterviewType = r.GetString(3),
+        ConceptId = r.GetString(4),
+        QuestionNumber = r.GetInt32(5),
+        ResponseTimeMs = r.GetDouble(6),
+        AiProcessingTimeMs = r.GetDouble(7),
+        Phases = PhaseText.Read(r.GetString(8)),
+        ThresholdMs = r.GetDouble(9),
+        SevereMs = r.GetDouble(10),
+        Failed = r.GetBoolean(11),
+        Error = NullableString(r, 12),
+        Timestamp = FromUnixMs(r.GetInt64(13)),
+    };
+
+    public Task SaveRequestMetricsAsync(IReadOnlyList<RequestMetricBucket> buckets, CancellationToken cancellationToken) =>
+        _writer.WriteAsync(context =>
+        {
+            foreach (var bucket in buckets)
+            {
+                var start = ToUnixMs(bucket.Start);
+                var merged = bucket.Histogram;
+                if (context.Scalar("SELECT histogram FROM request_metrics WHERE bucket_start = @p0 AND method = @p1 AND route = @p2 AND status = @p3",
+                        start, bucket.Method, bucket.Route, bucket.StatusCode) is byte[] stored)
+                {
+                    merged = LatencyHistograms.Decode(stored);
+                    merged.Add(bucket.Histogram);
+                }
+
+                context.Execute(
+                    "INSERT OR REPLACE INTO request_metrics (bucket_start, method, route, status, histogram) VALUES (@p0, @p1, @p2, @p3, @p4)",
+                    start, bucket.Method, bucket.Route, bucket.StatusCode, LatencyHistograms.Encode(merged));
+            }
+
+            return true;
+        });
+
+    public async Task<IReadOnlyList<RequestMetricBucket>> RequestMetricsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        await QueryAsync(
+            "SELECT bucket_start, method, route, status, histogram FROM request_metrics WHERE bucket_start >= @p0 AND bucket_start < @p1",
+            r => new RequestMetricBucket(FromUnixMs(r.GetInt64(0)), r.GetString(1), r.GetString(2), r.GetInt32(3), LatencyHistograms.Decode((byte[])r.GetValue(4))),
+            cancellationToken, ToUnixMs(from), ToUnixMs(to));
+
+    public Task SaveBudgetOverrideAsync(string interviewType, BudgetOverride? value, CancellationToken cancellationToken) =>
+        _writer.WriteAsync(context => value is null
+            ? context.Execute("DELETE FROM budget_overrides WHERE interview_type = @p0", interviewType)
+            : context.Execute("INSERT OR REPLACE INTO budget_overrides (interview_type, threshold_ms, severe_ms) VALUES (@p0, @p1, @p2)",
+                interviewType, value.ThresholdMs, value.SevereMs));
+
+    public async Task<IReadOnlyDictionary<string, BudgetOverride>> BudgetOverridesAsync(CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync(
+            "SELECT interview_type, threshold_ms, severe_ms FROM budget_overrides",
+            r => (Type: r.GetString(0), Value: new BudgetOverride { ThresholdMs = r.IsDBNull(1) ? null : r.GetDouble(1), SevereMs = r.IsDBNull(2) ? null : r.GetDouble(2) }),
+            cancellationToken);
+        return rows.ToDictionary(r => r.Type, r => r.Value, StringComparer.OrdinalIgnoreCase);
+    }
+}

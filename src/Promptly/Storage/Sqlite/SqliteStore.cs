@@ -1,0 +1,90 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace Promptly.Storage.Sqlite;
+
+/// <summary>
+/// The embedded default store: one SQLite file in WAL mode. All writes go through one <see cref="SqliteWriter"/>
+/// (group commit); reads use pooled connections and never block on the writer.
+/// </summary>
+internal sealed partial class SqliteStore : IInterviewStore, ILatencyStore, IAsyncDisposable
+{
+    private readonly string _connectionString;
+    private readonly SqliteWriter _writer;
+
+    public SqliteStore(IOptions<SqliteOptions> options, ILogger<SqliteStore> logger)
+    {
+        var settings = options.Value;
+        Directory.CreateDirectory(Path.GetDirectoryName(settings.DatabasePath)!);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = settings.DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+
+        using (var setup = new SqliteConnection(_connectionString))
+        {
+            setup.Open();
+            using var wal = setup.CreateCommand();
+            wal.CommandText = "PRAGMA journal_mode = WAL;";
+            wal.ExecuteNonQuery();
+            SqliteSchema.Migrate(setup);
+        }
+
+        _writer = new SqliteWriter(_connectionString, settings.Synchronous, settings.MaxBatch, logger);
+        logger.LogInformation("SQLite database at {Path} (WAL, synchronous={Synchronous})", settings.DatabasePath, settings.Synchronous.ToUpperInvariant());
+    }
+
+    public async Task PingAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM sqlite_master";
+        await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch (SqliteException e)
+        {
+            await connection.DisposeAsync();
+            throw new StorageUnavailableException($"The database cannot be opened: {e.Message}", e);
+        }
+    }
+
+    private async Task<List<T>> QueryAsync<T>(string sql, Func<SqliteDataReader, T> map, CancellationToken cancellationToken, params object?[] args)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        for (var i = 0; i < args.Length; i++)
+        {
+            command.Parameters.AddWithValue($"@p{i}", args[i] ?? DBNull.Value);
+        }
+
+        var rows = new List<T>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(map(reader));
+        }
+
+        return rows;
+    }
+
+    private static long ToUnixMs(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
+
+    private static DateTimeOffset FromUnixMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+
+    private static string? NullableString(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    public ValueTask DisposeAsync() => _writer.DisposeAsync();
+}

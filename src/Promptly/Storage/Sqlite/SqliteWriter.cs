@@ -1,0 +1,197 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace Promptly.Storage.Sqlite;
+
+/// <summary>
+/// The single writer of the database. Writes queue up while a transaction commits and the next transaction takes
+/// them all (group commit): under load one fsync covers many turns, and a write's task completes only after the
+/// transaction holding it has committed.
+/// </summary>
+/// <remarks>
+/// Each write runs inside its own savepoint, so a write that fails (a conflict) is rolled back alone and the rest of
+/// its batch still commits. Writes run in the order they were queued.
+/// </remarks>
+internal sealed class SqliteWriter : IAsyncDisposable
+{
+    private readonly Channel<WriteOperation> _queue = Channel.CreateUnbounded<WriteOperation>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SqliteConnection _connection;
+    private readonly WriteContext _context;
+    private readonly int _maxBatch;
+    private readonly Task _loop;
+    private readonly ILogger _logger;
+
+    public SqliteWriter(string connectionString, string synchronous, int maxBatch, ILogger logger)
+    {
+        _connection = new SqliteConnection(connectionString);
+        _connection.Open();
+        using (var pragma = _connection.CreateCommand())
+        {
+            pragma.CommandText = $"PRAGMA synchronous = {synchronous.ToUpperInvariant()};";
+            pragma.ExecuteNonQuery();
+        }
+
+        _context = new WriteContext(_connection);
+        _maxBatch = maxBatch;
+        _logger = logger;
+        _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    }
+
+    /// <summary>Queues <paramref name="work"/>; the task completes once its transaction is durable.</summary>
+    public Task<T> WriteAsync<T>(Func<WriteContext, T> work)
+    {
+        var operation = new WriteOperation<T>(work);
+        if (!_queue.Writer.TryWrite(operation))
+        {
+            throw new ObjectDisposedException(nameof(SqliteWriter), "The database is shutting down.");
+        }
+
+        return operation.Task;
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<WriteOperation>(_maxBatch);
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < _maxBatch && reader.TryRead(out var operation))
+            {
+                batch.Add(operation);
+            }
+
+            Commit(batch);
+        }
+    }
+
+    private void Commit(List<WriteOperation> batch)
+    {
+        try
+        {
+            using var transaction = _connection.BeginTransaction();
+            _context.Transaction = transaction;
+            foreach (var operation in batch)
+            {
+                _context.Execute("SAVEPOINT w");
+                try
+                {
+                    operation.Run(_context);
+                    _context.Execute("RELEASE w");
+                }
+                catch (Exception e) when (e is not SqliteException { SqliteErrorCode: SQLitePCL.raw.SQLITE_FULL or SQLitePCL.raw.SQLITE_IOERR })
+                {
+                    _context.Execute("ROLLBACK TO w");
+                    _context.Execute("RELEASE w");
+                    operation.Fail(e);
+                }
+            }
+
+            transaction.Commit();
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "A write transaction of {Count} operations failed", batch.Count);
+            var failure = new StorageUnavailableException($"The database could not commit: {e.Message}", e);
+            foreach (var operation in batch)
+            {
+                operation.Fail(failure);
+            }
+        }
+        finally
+        {
+            _context.Transaction = null;
+        }
+
+        foreach (var operation in batch)
+        {
+            operation.Complete();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+        _context.Dispose();
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private abstract class WriteOperation
+    {
+        public abstract void Run(WriteContext context);
+
+        public abstract void Fail(Exception e);
+
+        public abstract void Complete();
+    }
+
+    private sealed class WriteOperation<T>(Func<WriteContext, T> work) : WriteOperation
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _result;
+        private Exception? _failure;
+
+        public Task<T> Task => _completion.Task;
+
+        public override void Run(WriteContext context) => _result = work(context);
+
+        public override void Fail(Exception e) => _failure ??= e;
+
+        public override void Complete()
+        {
+            if (_failure is null)
+            {
+                _completion.TrySetResult(_result!);
+            }
+            else
+            {
+                _completion.TrySetException(_failure);
+            }
+        }
+    }
+}
+
+/// <summary>What a queued write sees: prepared statements on the writer's connection, inside the open transaction.</summary>
+internal sealed class WriteContext(SqliteConnection connection) : IDisposable
+{
+    private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
+
+    public SqliteTransaction? Transaction { get; set; }
+
+    /// <summary>Runs a statement whose parameters are named <c>@p0</c>, <c>@p1</c>, … in argument order.</summary>
+    public int Execute(string sql, params ReadOnlySpan<object?> args) => Bind(sql, args).ExecuteNonQuery();
+
+    public object? Scalar(string sql, params ReadOnlySpan<object?> args) => Bind(sql, args).ExecuteScalar();
+
+    private SqliteCommand Bind(string sql, ReadOnlySpan<object?> args)
+    {
+        if (!_prepared.TryGetValue(sql, out var command))
+        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+            for (var i = 0; i < args.Length; i++)
+            {
+                command.Parameters.Add(new SqliteParameter($"@p{i}", null));
+            }
+
+            _prepared[sql] = command;
+        }
+
+        command.Transaction = Transaction;
+        for (var i = 0; i < args.Length; i++)
+        {
+            command.Parameters[i].Value = args[i] ?? DBNull.Value;
+        }
+
+        return command;
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in _prepared.Values)
+        {
+            command.Dispose();
+        }
+    }
+}

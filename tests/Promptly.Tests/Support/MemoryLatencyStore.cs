@@ -1,0 +1,46 @@
+using Promptly.Budget;
+using Promptly.Errors;
+using Promptly.Storage;
+using Promptly.Telemetry;
+
+namespace Promptly.Tests.Support;
+
+/// <summary>An <see cref="ILatencyStore"/> that keeps what it is given, for unit tests of the budget.</summary>
+public sealed class MemoryLatencyStore : ILatencyStore
+{
+    public List<LatencyRecord> Records { get; } = [];
+    public List<ErrorLogEntry> Errors { get; } = [];
+
+    /// <summary>When set, saving fails with this.</summary>
+    public Exception? FailWith { get; set; }
+
+    public Task SaveLatencyAsync(LatencyRecord record, ErrorLogEntry? violation, CancellationToken cancellationToken)
+    {
+        if (FailWith is not null) throw FailWith;
+        Records.Add(record);
+        if (violation is not null) Errors.Add(violation);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<LatencyRecord>> SessionLatencyAsync(string sessionId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<LatencyRecord>>([.. Records.Where(r => r.SessionId == sessionId)]);
+
+    public Task<IReadOnlyList<BudgetSample>> BudgetSamplesAsync(DateTimeOffset from, DateTimeOffset to, string? interviewType, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<BudgetSample>>([.. Records.Select(r => new BudgetSample(r.InterviewType, r.ResponseTimeMs, r.WithinBudget))]);
+
+    public Task<IReadOnlyList<LatencyRecord>> SlowestAsync(DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<LatencyRecord>>([.. Records.OrderByDescending(r => r.ResponseTimeMs).Take(limit)]);
+
+    public Task<IReadOnlyList<ErrorLogEntry>> ErrorsAsync(string? type, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ErrorLogEntry>>([.. Errors.Where(e => type is null || e.Type == type).Take(limit)]);
+
+    public Task SaveRequestMetricsAsync(IReadOnlyList<RequestMetricBucket> buckets, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task<IReadOnlyList<RequestMetricBucket>> RequestMetricsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<RequestMetricBucket>>([]);
+
+    public Task SaveBudgetOverrideAsync(string interviewType, BudgetOverride? value, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task<IReadOnlyDictionary<string, BudgetOverride>> BudgetOverridesAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, BudgetOverride>>(new Dictionary<string, BudgetOverride>());
+}
