@@ -21,6 +21,9 @@ builder.AddRequestMetrics();
 
 var app = builder.Build();
 
+// Guides load now, so a broken guide file stops the start with its name rather than failing the first request.
+app.Services.GetRequiredService<GuideCatalog>();
+
 app.UseMiddleware<RequestMetricsMiddleware>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();

@@ -14,7 +14,7 @@ public sealed class GuideCatalog
     private static readonly JsonSerializerOptions FileJson = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        // YAML scalars arrive as strings; numbers in a YAML guide are read from them.
+        // Quoted YAML numbers arrive as strings; reading them anyway is friendlier than failing the guide.
         NumberHandling = JsonNumberHandling.AllowReadingFromString,
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
@@ -123,7 +123,7 @@ public sealed class GuideCatalog
 
     private static string YamlToJson(string yaml)
     {
-        var graph = new DeserializerBuilder().Build().Deserialize<object?>(yaml);
+        var graph = new DeserializerBuilder().WithAttemptingUnquotedStringTypeDeserialization().Build().Deserialize<object?>(yaml);
         var writer = new SerializerBuilder().JsonCompatible().Build();
         return writer.Serialize(graph);
     }

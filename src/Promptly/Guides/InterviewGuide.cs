@@ -25,6 +25,12 @@ public sealed record InterviewGuide
 
     /// <summary>How many follow-up probes an element gets before the interviewer moves on.</summary>
     public int MaxProbesPerElement { get; init; } = 1;
+
+    /// <summary>
+    /// When true, an element the candidate already covered in passing is still asked about: a practice job interview
+    /// promises its questions, while research interviews (the default) skip what was said to save the candidate's time.
+    /// </summary>
+    public bool AskEveryElement { get; init; }
     public required IReadOnlyList<GuideElement> Elements { get; init; }
 
     public GuideElement? FindElement(string id) => Elements.FirstOrDefault(e => e.Id == id);

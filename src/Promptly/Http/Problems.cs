@@ -21,6 +21,9 @@ public static class Problems
     public static ApiProblemException Conflict(string detail) =>
         new(StatusCodes.Status409Conflict, "Conflict", detail);
 
+    public static ApiProblemException PayloadTooLarge(long limitBytes) =>
+        new(StatusCodes.Status413PayloadTooLarge, "Request too large", $"The request body is over the limit of {limitBytes} bytes.");
+
     public static ApiProblemException NotFound(string title, string detail) =>
         new(StatusCodes.Status404NotFound, title, detail);
 }

@@ -118,7 +118,7 @@ public static class InterviewScript
         GuideElement? best = null;
         foreach (var element in guide.Elements)
         {
-            if (state.Covered.Contains(element.Id) || state.Asked.Contains(element.Id)) continue;
+            if (state.Asked.Contains(element.Id) || (state.Covered.Contains(element.Id) && !guide.AskEveryElement)) continue;
             if (best is null || element.Priority < best.Priority) best = element;
         }
 

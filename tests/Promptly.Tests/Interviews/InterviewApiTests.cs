@@ -186,7 +186,7 @@ public sealed class InterviewApiTests : IAsyncLifetime
     [Fact]
     public async Task Turns_RacingOnOneSession_GetConsecutiveNumbersInOrder()
     {
-        var id = (await _client.StartAsync()).Id();
+        var id = (await _client.StartAsync("software_engineer_practice")).Id();
         var turns = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => _client.TurnAsync(id, $"Answer {i}: I like it because it is good for me and my family.")));
         Assert.Equal(Enumerable.Range(1, 8), turns.Select(t => t["question_number"]!.GetValue<int>()).Order());
         var transcript = (await _client.GetJsonAsync($"/sessions/{id}"))["transcript"]!.AsArray();
