@@ -1,3 +1,4 @@
+using Promptly.Storage;
 namespace Promptly.Budget;
 
 /// <summary>
@@ -79,7 +80,7 @@ public sealed class LatencyTracker : IAsyncDisposable
             SevereMs = _thresholds.SevereMs,
             Failed = failed,
             Error = failed ? _error ?? "the response did not complete" : null,
-            Timestamp = _budget.Time.GetUtcNow(),
+            Timestamp = _budget.Time.GetStoredNow(),
         };
         await _budget.RecordAsync(Record, storageFailureIsFatal: !failed);
     }

@@ -25,7 +25,7 @@ public sealed class InterviewService(
     public async Task<InterviewResponse> StartAsync(StartInterview request, long arrival, CancellationToken cancellationToken)
     {
         var guide = guides.Find(request.ConceptId) ?? throw Problems.UnknownConcept(request.ConceptId, guides);
-        var now = time.GetUtcNow();
+        var now = time.GetStoredNow();
         var session = new SessionRecord
         {
             Id = Guid.CreateVersion7().ToString("N"),
@@ -48,7 +48,7 @@ public sealed class InterviewService(
                 text = await GreetAsync(state, step, tracker, cancellationToken);
             }
 
-            var greeting = new TranscriptMessage(0, MessageRoles.Interviewer, text, 0, step.ElementId, step.Kind, time.GetUtcNow());
+            var greeting = new TranscriptMessage(0, MessageRoles.Interviewer, text, 0, step.ElementId, step.Kind, time.GetStoredNow());
             using (tracker.Phase(LatencyPhases.Persist))
             {
                 await CreateAsync(session, greeting, cancellationToken);
@@ -120,7 +120,7 @@ public sealed class InterviewService(
                     text = await SayOrFailAsync(state, step, answer, tracker, cancellationToken);
                 }
 
-                var now = time.GetUtcNow();
+                var now = time.GetStoredNow();
                 var asked = state.Transcript[^1].ElementId;
                 var seq = state.Transcript.Count;
                 var candidateLine = new TranscriptMessage(seq, MessageRoles.Candidate, answer, questionNumber, asked, "answer", now);
@@ -186,7 +186,7 @@ public sealed class InterviewService(
         try
         {
             if (!state.IsOpen) return state;
-            var now = time.GetUtcNow();
+            var now = time.GetStoredNow();
             await store.EndSessionAsync(sessionId, now, cancellationToken);
             state.Session = state.Session with { Status = SessionStatus.Ended, EndedAt = now };
             return state;

@@ -15,7 +15,7 @@ public static class InvitationEndpoints
     public static IEndpointRouteBuilder MapInvitations(this IEndpointRouteBuilder app)
     {
         var invitations = app.MapGroup("/invitations").WithTags("Invitations");
-        invitations.MapPost("/", CreateAsync).WithName("CreateInvitation").WithSummary("Issues a token that starts one INVITED interview.");
+        invitations.MapPost("", CreateAsync).WithName("CreateInvitation").WithSummary("Issues a token that starts one INVITED interview.");
         invitations.MapGet("/{token}", GetAsync).WithName("GetInvitation").WithSummary("Whether the invitation was used, and by which session.");
         invitations.MapPost("/{token}/start", StartAsync).WithName("StartInvitation").WithSummary("Starts the invited interview; a second start gets 409.");
         return app;
@@ -27,7 +27,7 @@ public static class InvitationEndpoints
         var body = await JsonBody.ReadAsync(request, PromptlyJson.Default.InvitationRequest);
         if (string.IsNullOrWhiteSpace(body.ConceptId)) throw Problems.BadRequest("'concept_id' is required.");
         var guide = guides.Find(body.ConceptId.Trim()) ?? throw Problems.UnknownConcept(body.ConceptId, guides);
-        var invitation = new Invitation(NewToken(), guide.Id, InterviewEndpoints.ValidateCandidate(body.Candidate, options.Value), time.GetUtcNow(), null, null);
+        var invitation = new Invitation(NewToken(), guide.Id, InterviewEndpoints.ValidateCandidate(body.Candidate, options.Value), time.GetStoredNow(), null, null);
         await store.CreateInvitationAsync(invitation, request.HttpContext.RequestAborted);
         return TypedResults.Ok(InvitationView.From(invitation));
     }

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Diagnostics;
+
 namespace Promptly.Telemetry;
 
 /// <summary>Times every request from arrival to the end of its response and hands it to the collector.</summary>
@@ -15,7 +17,9 @@ public sealed class RequestMetricsMiddleware(RequestDelegate next, RequestMetric
         }
         finally
         {
-            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? Unmatched;
+            // After an exception the handler re-runs the pipeline with the endpoint cleared; its feature keeps the original.
+            var endpoint = context.GetEndpoint() ?? context.Features.Get<IExceptionHandlerFeature>()?.Endpoint;
+            var route = (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? Unmatched;
             collector.Record(context.Request.Method, route, context.Response.StatusCode, time.GetElapsedTime(start).TotalMilliseconds);
         }
     }

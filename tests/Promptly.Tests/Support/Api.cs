@@ -20,6 +20,24 @@ public static class Api
         return await ReadAsync(response, expected);
     }
 
+    public static async Task<JsonObject> PutJsonAsync(this HttpClient client, string path, object body, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        using var response = await client.PutAsync(path, new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"));
+        return await ReadAsync(response, expected);
+    }
+
+    public static async Task<JsonObject> PutRawAsync(this HttpClient client, string path, string body, HttpStatusCode expected)
+    {
+        using var response = await client.PutAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+        return await ReadAsync(response, expected);
+    }
+
+    public static async Task<JsonObject> DeleteJsonAsync(this HttpClient client, string path, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        using var response = await client.DeleteAsync(path);
+        return await ReadAsync(response, expected);
+    }
+
     public static async Task<JsonObject> GetJsonAsync(this HttpClient client, string path, HttpStatusCode expected = HttpStatusCode.OK)
     {
         using var response = await client.GetAsync(path);

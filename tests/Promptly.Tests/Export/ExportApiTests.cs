@@ -1,0 +1,67 @@
+using System.Net;
+using Promptly.Tests.Support;
+
+namespace Promptly.Tests.Export;
+
+public sealed class ExportApiTests : IAsyncLifetime
+{
+    private readonly PromptlyFactory _factory = new();
+    private HttpClient _client = null!;
+    private string _id = "";
+
+    public async Task InitializeAsync()
+    {
+        _client = _factory.CreateClient();
+        _id = (await _client.StartAsync(candidate: "Ada, \"the\" first")).Id();
+        await _client.TurnAsync(_id, "Sweet, because I like a treat in my coffee");
+        await _client.TurnAsync(_id, "Creamy");
+    }
+
+    public async Task DisposeAsync() => await _factory.DisposeAsync();
+
+    [Fact]
+    public async Task Json_TranscriptWithLatencyGraphAndCompliance()
+    {
+        var export = await _client.GetJsonAsync($"/sessions/{_id}/export?format=json");
+        var transcript = export["transcript"]!.AsArray();
+        Assert.Equal(5, transcript.Count);
+        foreach (var line in transcript.Where(l => l!["role"]!.GetValue<string>() == "interviewer"))
+        {
+            Assert.True(line!["latency"]!["response_time_ms"]!.GetValue<double>() > 0);
+        }
+
+        Assert.All(transcript.Where(l => l!["role"]!.GetValue<string>() == "candidate"), l => Assert.Null(l!["latency"]));
+        Assert.NotEmpty(export["graph"]!["nodes"]!.AsArray());
+        Assert.Equal(3, export["compliance"]!["total_responses"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Csv_OneRowPerMessageNodeAndEdge_QuotesCommas()
+    {
+        using var response = await _client.GetAsync($"/sessions/{_id}/export?format=csv");
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        var lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("section,id,", lines[0]);
+        Assert.Equal(5, lines.Count(l => l.StartsWith("message,", StringComparison.Ordinal)));
+        Assert.Contains(lines, l => l.StartsWith("node,", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("compliance,", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("\"Sweet, because I like a treat in my coffee\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Markdown_HasTranscriptAndComplianceSections()
+    {
+        using var response = await _client.GetAsync($"/sessions/{_id}/export?format=md");
+        Assert.Equal("text/markdown", response.Content.Headers.ContentType?.MediaType);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Contains("Session latency: 100.0% within budget (3/3 responses)", text);
+        Assert.Contains("Creamy", text);
+    }
+
+    [Fact]
+    public async Task UnknownFormat_BadRequest_UnknownSession_NotFound()
+    {
+        await _client.GetJsonAsync($"/sessions/{_id}/export?format=xml", HttpStatusCode.BadRequest);
+        await _client.GetJsonAsync("/sessions/nope/export", HttpStatusCode.NotFound);
+    }
+}

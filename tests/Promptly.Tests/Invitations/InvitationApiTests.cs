@@ -1,0 +1,62 @@
+using System.Net;
+using Promptly.Tests.Support;
+
+namespace Promptly.Tests.Invitations;
+
+public sealed class InvitationApiTests : IAsyncLifetime
+{
+    private readonly PromptlyFactory _factory = new();
+    private HttpClient _client = null!;
+
+    public Task InitializeAsync()
+    {
+        _client = _factory.CreateClient();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _factory.DisposeAsync();
+
+    [Fact]
+    public async Task Invitation_StartsOneInvitedSession_SecondStartConflicts()
+    {
+        var invitation = await _client.PostJsonAsync("/invitations", new { concept_id = "customer_support_screening", candidate = "Joan" });
+        var token = invitation["token"]!.GetValue<string>();
+        Assert.True(token.Length >= 24);
+        Assert.False(invitation["used"]!.GetValue<bool>());
+
+        var session = await _client.PostJsonAsync($"/invitations/{token}/start", new { });
+        Assert.Equal("INVITED", session["interview_type"]!.GetValue<string>());
+        Assert.Equal("customer_support_screening", session["concept_id"]!.GetValue<string>());
+        Assert.Equal(0, session["question_number"]!.GetValue<int>());
+        Assert.Equal("Joan", (await _client.GetJsonAsync($"/sessions/{session.Id()}"))["candidate"]!.GetValue<string>());
+
+        var problem = await _client.PostJsonAsync($"/invitations/{token}/start", new { }, HttpStatusCode.Conflict);
+        Assert.Contains(session.Id(), problem["detail"]!.GetValue<string>());
+        var used = await _client.GetJsonAsync($"/invitations/{token}");
+        Assert.True(used["used"]!.GetValue<bool>());
+        Assert.Equal(session.Id(), used["session_id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Invitation_RacingStarts_ExactlyOneWins()
+    {
+        var token = (await _client.PostJsonAsync("/invitations", new { concept_id = "oat_milk_v1" }))["token"]!.GetValue<string>();
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => _client.PostAsync($"/invitations/{token}/start", null)));
+        Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        Assert.Equal(5, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+    }
+
+    [Fact]
+    public async Task Invitation_UnknownToken_NotFound()
+    {
+        await _client.PostJsonAsync("/invitations/nope/start", new { }, HttpStatusCode.NotFound);
+        await _client.GetJsonAsync("/invitations/nope", HttpStatusCode.NotFound);
+    }
+
+    [Theory]
+    [InlineData("{\"concept_id\":\"unknown\"}")]
+    [InlineData("{\"candidate\":\"x\"}")]
+    [InlineData("not json")]
+    public async Task Invitation_BadRequest_BadRequest(string body) =>
+        await _client.PostRawAsync("/invitations", body, HttpStatusCode.BadRequest);
+}

@@ -1,0 +1,30 @@
+using Promptly.Tests.Support;
+
+namespace Promptly.Tests.Telemetry;
+
+public sealed class RequestMetricsTests
+{
+    [Fact]
+    public async Task Requests_ReportedPerRouteTemplateAndStatus()
+    {
+        await using var factory = new PromptlyFactory();
+        var client = factory.CreateClient();
+        var id = (await client.StartAsync()).Id();
+        for (var i = 0; i < 4; i++) await client.TurnAsync(id, "Smooth and creamy because it froths so well");
+        await client.GetAsync("/sessions/missing");
+
+        var report = await client.GetJsonAsync("/api/metrics/requests?hours=1");
+        var routes = report["routes"]!.AsArray();
+        Assert.True(routes.Count > 0, report.ToJsonString());
+        var turns = routes.SingleOrDefault(r => r!["route"]!.GetValue<string>() == "/sessions/{id}/turns" && r["method"]!.GetValue<string>() == "POST")!;
+        Assert.True(turns is not null, report.ToJsonString());
+        Assert.Equal(4, turns["count"]!.GetValue<long>());
+        Assert.Equal(4, turns["status_counts"]!["200"]!.GetValue<long>());
+        Assert.True(turns["p50_ms"]!.GetValue<double>() > 0);
+        Assert.True(turns["p99_ms"]!.GetValue<double>() <= turns["max_ms"]!.GetValue<double>() * 1.001);
+
+        var missing = routes.SingleOrDefault(r => r!["route"]!.GetValue<string>() == "/sessions/{id}" && r["method"]!.GetValue<string>() == "GET")!;
+        Assert.True(missing is not null, report.ToJsonString());
+        Assert.Equal(1, missing["status_counts"]!["404"]!.GetValue<long>());
+    }
+}
