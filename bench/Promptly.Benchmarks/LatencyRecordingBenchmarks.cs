@@ -77,7 +77,7 @@ public class LatencyRecordingBenchmarks
 
     private sealed class NullStore : ILatencyStore
     {
-        public Task SaveLatencyAsync(LatencyRecord record, ErrorLogEntry? violation, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task SaveLatencyAsync(LatencyRecord record, CancellationToken cancellationToken) => Task.CompletedTask;
         public Task<IReadOnlyList<LatencyRecord>> SessionLatencyAsync(string sessionId, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IReadOnlyList<BudgetSample>> BudgetSamplesAsync(DateTimeOffset from, DateTimeOffset to, string? interviewType, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IReadOnlyList<LatencyRecord>> SlowestAsync(DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();

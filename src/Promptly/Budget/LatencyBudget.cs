@@ -1,4 +1,3 @@
-using Promptly.Errors;
 using Promptly.Storage;
 
 namespace Promptly.Budget;
@@ -36,22 +35,26 @@ public sealed partial class LatencyBudget(BudgetPolicy policy, ILatencyStore sto
         return new LatencyTracker(this, subject, number, startTimestamp ?? time.GetTimestamp(), policy.For(subject.InterviewType, thresholdMs));
     }
 
-    internal async ValueTask RecordAsync(LatencyRecord record, bool storageFailureIsFatal)
+    /// <summary>Logs the budget verdict of a record: WARNING over the threshold, ERROR over the severe limit.</summary>
+    internal void Report(LatencyRecord record)
     {
-        ErrorLogEntry? violation = null;
         if (record.Severe)
         {
             LogSevere(record.ResponseTimeMs, record.SevereMs, record.ThresholdMs, record.SessionId, record.QuestionNumber, record.Candidate ?? "-");
-            violation = ErrorLogEntry.LatencyViolation(record);
         }
         else if (record.ExceededThreshold)
         {
             LogExceeded(record.ResponseTimeMs, record.ThresholdMs, record.SessionId, record.QuestionNumber, record.Candidate ?? "-");
         }
+    }
 
+    /// <summary>Reports a record and stores it (with its violation entry when severe).</summary>
+    internal async ValueTask RecordAsync(LatencyRecord record, bool storageFailureIsFatal)
+    {
+        Report(record);
         try
         {
-            await store.SaveLatencyAsync(record, violation, CancellationToken.None);
+            await store.SaveLatencyAsync(record, CancellationToken.None);
         }
         catch (Exception e) when (!storageFailureIsFatal)
         {

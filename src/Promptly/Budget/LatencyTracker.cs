@@ -11,6 +11,10 @@ namespace Promptly.Budget;
 /// Disposing without <see cref="Succeeded"/> (an exception left the block) records the response as failed; the
 /// exception is not swallowed. <see cref="DisposeAsync"/> returns once the record is durably stored, so a response
 /// built after it never reports a record that could be lost.
+/// <para>
+/// A response that is itself written to storage hands <see cref="Seal"/> to that write instead: the store builds the
+/// record inside the response's transaction, one commit makes both durable, and disposing then only reports it.
+/// </para>
 /// </summary>
 /// <remarks>One tracker belongs to one request; it is not thread-safe.</remarks>
 public sealed class LatencyTracker : IAsyncDisposable
@@ -22,6 +26,8 @@ public sealed class LatencyTracker : IAsyncDisposable
     private readonly List<PhaseTiming> _phases = new(6);
     private bool _succeeded;
     private string? _error;
+    private LatencyRecord? _sealed;
+    private bool _storedWithResponse;
 
     internal LatencyTracker(LatencyBudget budget, LatencySubject subject, int questionNumber, long start, BudgetThresholds thresholds)
     {
@@ -62,11 +68,40 @@ public sealed class LatencyTracker : IAsyncDisposable
         _phases.Add(new PhaseTiming(name, ms));
     }
 
+    /// <summary>
+    /// Ends <paramref name="openPhase"/> (begun at <paramref name="openPhaseStart"/>) and builds the record of a
+    /// response that is being written now; call <see cref="StoredWithResponse"/> once that write has committed.
+    /// </summary>
+    public LatencyRecord Seal(string openPhase, long openPhaseStart)
+    {
+        AddPhase(openPhase, openPhaseStart);
+        return _sealed = Build(failed: _error is not null);
+    }
+
+    /// <summary>The sealed record was committed with the response, so disposing does not store it again.</summary>
+    public void StoredWithResponse()
+    {
+        _storedWithResponse = _sealed is not null;
+        _succeeded = true;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Record is not null) return;
+        if (_storedWithResponse)
+        {
+            Record = _sealed!;
+            _budget.Report(Record);
+            return;
+        }
+
         var failed = _error is not null || !_succeeded;
-        Record = new LatencyRecord
+        Record = Build(failed);
+        await _budget.RecordAsync(Record, storageFailureIsFatal: !failed);
+    }
+
+    private LatencyRecord Build(bool failed) =>
+        new()
         {
             SessionId = _subject.SessionId,
             Candidate = _subject.Candidate,
@@ -82,8 +117,6 @@ public sealed class LatencyTracker : IAsyncDisposable
             Error = failed ? _error ?? "the response did not complete" : null,
             Timestamp = _budget.Time.GetStoredNow(),
         };
-        await _budget.RecordAsync(Record, storageFailureIsFatal: !failed);
-    }
 
     private double SumOf(string name)
     {

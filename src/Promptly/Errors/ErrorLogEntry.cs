@@ -16,6 +16,9 @@ public sealed record ErrorLogEntry
     public double? ThresholdMs { get; init; }
     public required DateTimeOffset Timestamp { get; init; }
 
+    /// <summary>The entry a severe response leaves in the error log; null for any other response.</summary>
+    public static ErrorLogEntry? ViolationOf(LatencyRecord record) => record.Severe ? LatencyViolation(record) : null;
+
     public static ErrorLogEntry LatencyViolation(LatencyRecord record) => new()
     {
         Type = LatencyViolationType,

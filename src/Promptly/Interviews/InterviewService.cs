@@ -49,14 +49,12 @@ public sealed class InterviewService(
             }
 
             var greeting = new TranscriptMessage(0, MessageRoles.Interviewer, text, 0, step.ElementId, step.Kind, time.GetStoredNow());
-            using (tracker.Phase(LatencyPhases.Persist))
-            {
-                await CreateAsync(session, greeting, cancellationToken);
-            }
+            var persistStart = time.GetTimestamp();
+            await CreateAsync(session, greeting, () => tracker.Seal(LatencyPhases.Persist, persistStart), cancellationToken);
+            tracker.StoredWithResponse();
 
             state.Transcript.Add(greeting);
             cache.Add(state);
-            tracker.Succeeded();
             return new InterviewResponse(state, greeting, step, await Recorded(tracker));
         }
     }
@@ -79,11 +77,11 @@ public sealed class InterviewService(
         }
     }
 
-    private async Task CreateAsync(SessionRecord session, TranscriptMessage greeting, CancellationToken cancellationToken)
+    private async Task CreateAsync(SessionRecord session, TranscriptMessage greeting, SealLatency latency, CancellationToken cancellationToken)
     {
         try
         {
-            await store.CreateSessionAsync(session, greeting, cancellationToken);
+            await store.CreateSessionAsync(session, greeting, latency, cancellationToken);
         }
         catch (StorageConflictException e)
         {
@@ -126,16 +124,17 @@ public sealed class InterviewService(
                 var candidateLine = new TranscriptMessage(seq, MessageRoles.Candidate, answer, questionNumber, asked, "answer", now);
                 var reply = new TranscriptMessage(seq + 1, MessageRoles.Interviewer, text, questionNumber, step.ElementId, step.Kind, now);
                 var status = step.Done ? SessionStatus.Completed : SessionStatus.Active;
-                using (tracker.Phase(LatencyPhases.Persist))
-                {
-                    await AppendAsync(new TurnWrite(sessionId, questionNumber - 1, questionNumber, status, [candidateLine, reply], step.Done ? now : null), cancellationToken);
-                }
+                var persistStart = time.GetTimestamp();
+                await AppendAsync(
+                    new TurnWrite(sessionId, questionNumber - 1, questionNumber, status, [candidateLine, reply], step.Done ? now : null,
+                        () => tracker.Seal(LatencyPhases.Persist, persistStart)),
+                    cancellationToken);
+                tracker.StoredWithResponse();
 
                 state.Transcript.Add(candidateLine);
                 state.Transcript.Add(reply);
                 state.Script = script;
                 state.Session = state.Session with { QuestionNumber = questionNumber, Status = status, EndedAt = step.Done ? now : null };
-                tracker.Succeeded();
                 return new InterviewResponse(state, reply, step, await Recorded(tracker));
             }
         }
@@ -145,7 +144,7 @@ public sealed class InterviewService(
         }
     }
 
-    /// <summary>Disposes the tracker so its record is stored before the response is built from it.</summary>
+    /// <summary>Disposes the tracker (reporting its record) so the response can be built from the record.</summary>
     private static async Task<LatencyRecord> Recorded(LatencyTracker tracker)
     {
         await tracker.DisposeAsync();

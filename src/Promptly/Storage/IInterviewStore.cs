@@ -9,7 +9,7 @@ public interface IInterviewStore
     /// <summary>Creates a session with its greeting; with an invitation token, claims the token in the same transaction.</summary>
     /// <exception cref="StorageConflictException">The invitation already started a session.</exception>
     /// <exception cref="StorageNotFoundException">The invitation does not exist.</exception>
-    Task CreateSessionAsync(SessionRecord session, TranscriptMessage greeting, CancellationToken cancellationToken);
+    Task CreateSessionAsync(SessionRecord session, TranscriptMessage greeting, SealLatency? latency, CancellationToken cancellationToken);
 
     /// <exception cref="StorageConflictException">The session moved on or ended meanwhile.</exception>
     Task AppendTurnAsync(TurnWrite turn, CancellationToken cancellationToken);

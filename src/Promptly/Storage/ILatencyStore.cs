@@ -7,8 +7,8 @@ namespace Promptly.Storage;
 /// <summary>Latency records, the error log, request metrics and run-time budget overrides.</summary>
 public interface ILatencyStore
 {
-    /// <summary>Stores a record (and its violation entry, if any) durably.</summary>
-    Task SaveLatencyAsync(LatencyRecord record, ErrorLogEntry? violation, CancellationToken cancellationToken);
+    /// <summary>Stores a record durably, with its error-log entry when it is a severe violation.</summary>
+    Task SaveLatencyAsync(LatencyRecord record, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<LatencyRecord>> SessionLatencyAsync(string sessionId, CancellationToken cancellationToken);
 

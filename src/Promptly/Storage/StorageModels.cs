@@ -48,7 +48,17 @@ public sealed record StoredSession(SessionRecord Session, IReadOnlyList<Transcri
 /// One turn to append atomically: its messages and the session's new position. Applied only when the stored
 /// question number still equals <see cref="ExpectedQuestionNumber"/>, so a racing writer cannot reorder a session.
 /// </summary>
-public sealed record TurnWrite(string SessionId, int ExpectedQuestionNumber, int QuestionNumber, string Status, IReadOnlyList<TranscriptMessage> Messages, DateTimeOffset? EndedAt);
+/// <param name="Latency">Builds the response's latency record; stored in the same transaction as the turn.</param>
+public sealed record TurnWrite(
+    string SessionId, int ExpectedQuestionNumber, int QuestionNumber, string Status, IReadOnlyList<TranscriptMessage> Messages, DateTimeOffset? EndedAt,
+    SealLatency? Latency = null);
+
+/// <summary>
+/// Called by a store inside the transaction that writes a response, just before it writes the response's latency
+/// record: the record then covers everything up to that moment, and one commit makes the response and its record
+/// durable together. See <see cref="Budget.LatencyTracker.Seal"/>.
+/// </summary>
+public delegate Budget.LatencyRecord SealLatency();
 
 /// <summary>An invitation to an INVITED interview; it starts at most one session.</summary>
 public sealed record Invitation(string Token, string ConceptId, string? Candidate, DateTimeOffset CreatedAt, string? SessionId, DateTimeOffset? StartedAt);

@@ -14,11 +14,11 @@ public sealed class MemoryLatencyStore : ILatencyStore
     /// <summary>When set, saving fails with this.</summary>
     public Exception? FailWith { get; set; }
 
-    public Task SaveLatencyAsync(LatencyRecord record, ErrorLogEntry? violation, CancellationToken cancellationToken)
+    public Task SaveLatencyAsync(LatencyRecord record, CancellationToken cancellationToken)
     {
         if (FailWith is not null) throw FailWith;
         Records.Add(record);
-        if (violation is not null) Errors.Add(violation);
+        if (ErrorLogEntry.ViolationOf(record) is { } violation) Errors.Add(violation);
         return Task.CompletedTask;
     }
 

@@ -7,7 +7,7 @@ internal sealed partial class SqliteStore
     private const string InsertMessage =
         "INSERT INTO messages (session_id, seq, role, content, question_number, element_id, kind, created_at) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7)";
 
-    public Task CreateSessionAsync(SessionRecord session, TranscriptMessage greeting, CancellationToken cancellationToken) =>
+    public Task CreateSessionAsync(SessionRecord session, TranscriptMessage greeting, SealLatency? latency, CancellationToken cancellationToken) =>
         _writer.WriteAsync(context =>
         {
             if (session.InvitationToken is { } token)
@@ -20,6 +20,7 @@ internal sealed partial class SqliteStore
                 session.Id, session.ConceptId, session.InterviewType, session.Candidate, session.Status, session.QuestionNumber,
                 ToUnixMs(session.CreatedAt), session.EndedAt is { } ended ? ToUnixMs(ended) : null, session.InvitationToken);
             WriteMessage(context, session.Id, greeting);
+            if (latency is not null) WriteLatency(context, latency());
             return true;
         });
 
@@ -51,6 +52,7 @@ internal sealed partial class SqliteStore
                 WriteMessage(context, turn.SessionId, message);
             }
 
+            if (turn.Latency is { } seal) WriteLatency(context, seal());
             return true;
         });
 

@@ -11,24 +11,28 @@ internal sealed partial class SqliteStore
     private const string LatencyColumns =
         "id, session_id, candidate, interview_type, concept_id, question_number, response_time_ms, ai_processing_time_ms, phases, threshold_ms, severe_ms, failed, error, timestamp";
 
-    public Task SaveLatencyAsync(LatencyRecord record, ErrorLogEntry? violation, CancellationToken cancellationToken) =>
+    public Task SaveLatencyAsync(LatencyRecord record, CancellationToken cancellationToken) =>
         _writer.WriteAsync(context =>
         {
-            context.Execute(
-                "INSERT INTO latency_records (session_id, candidate, interview_type, concept_id, question_number, response_time_ms, ai_processing_time_ms, phases, threshold_ms, severe_ms, failed, error, timestamp) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12)",
-                record.SessionId, record.Candidate, record.InterviewType, record.ConceptId, record.QuestionNumber, record.ResponseTimeMs,
-                record.AiProcessingTimeMs, PhaseText.Write(record.Phases), record.ThresholdMs, record.SevereMs, record.Failed ? 1 : 0, record.Error,
-                ToUnixMs(record.Timestamp));
-            if (violation is not null)
-            {
-                context.Execute(
-                    "INSERT INTO error_log (type, message, session_id, question_number, response_time_ms, threshold_ms, timestamp) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6)",
-                    violation.Type, violation.Message, violation.SessionId, violation.QuestionNumber, violation.ResponseTimeMs, violation.ThresholdMs,
-                    ToUnixMs(violation.Timestamp));
-            }
-
+            WriteLatency(context, record);
             return true;
         });
+
+    private static void WriteLatency(WriteContext context, LatencyRecord record)
+    {
+        context.Execute(
+            "INSERT INTO latency_records (session_id, candidate, interview_type, concept_id, question_number, response_time_ms, ai_processing_time_ms, phases, threshold_ms, severe_ms, failed, error, timestamp) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12)",
+            record.SessionId, record.Candidate, record.InterviewType, record.ConceptId, record.QuestionNumber, record.ResponseTimeMs,
+            record.AiProcessingTimeMs, PhaseText.Write(record.Phases), record.ThresholdMs, record.SevereMs, record.Failed ? 1 : 0, record.Error,
+            ToUnixMs(record.Timestamp));
+        if (ErrorLogEntry.ViolationOf(record) is { } violation)
+        {
+            context.Execute(
+                "INSERT INTO error_log (type, message, session_id, question_number, response_time_ms, threshold_ms, timestamp) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6)",
+                violation.Type, violation.Message, violation.SessionId, violation.QuestionNumber, violation.ResponseTimeMs, violation.ThresholdMs,
+                ToUnixMs(violation.Timestamp));
+        }
+    }
 
     public async Task<IReadOnlyList<LatencyRecord>> SessionLatencyAsync(string sessionId, CancellationToken cancellationToken) =>
         await QueryAsync($"SELECT {LatencyColumns} FROM latency_records WHERE session_id = @p0 ORDER BY question_number, id", ReadLatency, cancellationToken, sessionId);
@@ -37,12 +41,12 @@ internal sealed partial class SqliteStore
         await QueryAsync(
             "SELECT interview_type, response_time_ms, failed = 0 AND response_time_ms <= threshold_ms FROM latency_records WHERE timestamp >= @p0 AND timestamp < @p1 AND (@p2 IS NULL OR interview_type = @p2)",
             r => new BudgetSample(r.GetString(0), r.GetDouble(1), r.GetBoolean(2)),
-            cancellationToken, ToUnixMs(from), ToUnixMs(to), interviewType);
+            cancellationToken, ToUnixMs(from), ToUnixMsCeiling(to), interviewType);
 
     public async Task<IReadOnlyList<LatencyRecord>> SlowestAsync(DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) =>
         await QueryAsync(
             $"SELECT {LatencyColumns} FROM latency_records WHERE timestamp >= @p0 AND timestamp < @p1 ORDER BY response_time_ms DESC LIMIT @p2",
-            ReadLatency, cancellationToken, ToUnixMs(from), ToUnixMs(to), limit);
+            ReadLatency, cancellationToken, ToUnixMs(from), ToUnixMsCeiling(to), limit);
 
     public async Task<IReadOnlyList<ErrorLogEntry>> ErrorsAsync(string? type, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) =>
         await QueryAsync(
@@ -58,7 +62,7 @@ internal sealed partial class SqliteStore
                 ThresholdMs = r.IsDBNull(6) ? null : r.GetDouble(6),
                 Timestamp = FromUnixMs(r.GetInt64(7)),
             },
-            cancellationToken, type, ToUnixMs(from), ToUnixMs(to), limit);
+            cancellationToken, type, ToUnixMs(from), ToUnixMsCeiling(to), limit);
 
     private static LatencyRecord ReadLatency(SqliteDataReader r) => new()
     {
@@ -104,7 +108,7 @@ internal sealed partial class SqliteStore
         await QueryAsync(
             "SELECT bucket_start, method, route, status, histogram FROM request_metrics WHERE bucket_start >= @p0 AND bucket_start < @p1",
             r => new RequestMetricBucket(FromUnixMs(r.GetInt64(0)), r.GetString(1), r.GetString(2), r.GetInt32(3), LatencyHistograms.Decode((byte[])r.GetValue(4))),
-            cancellationToken, ToUnixMs(from), ToUnixMs(to));
+            cancellationToken, ToUnixMs(from), ToUnixMsCeiling(to));
 
     public Task SaveBudgetOverrideAsync(string interviewType, BudgetOverride? value, CancellationToken cancellationToken) =>
         _writer.WriteAsync(context => value is null

@@ -1,0 +1,10 @@
+namespace Promptly.TurnLoad;
+
+internal sealed record TurnLoadOptions(
+    Uri Server,
+    int Connections,
+    int Sessions,
+    TimeSpan Warmup,
+    TimeSpan Duration,
+    string Concept,
+    string? AcksFile);
