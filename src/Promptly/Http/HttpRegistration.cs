@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration.Memory;
 using System.Text.Json;
 
 namespace Promptly.Http;
@@ -9,6 +10,17 @@ public static class HttpRegistration
 
     public static WebApplicationBuilder AddHttpApi(this WebApplicationBuilder builder)
     {
+        // Lowest-priority defaults, so they hold however the server is launched (dotnet run, the dll, a container)
+        // while appsettings files, environment variables and arguments still override them. Per-request logging at
+        // Information would cost more than a whole turn.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Information",
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+            },
+        });
         builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -204,6 +204,43 @@ public sealed class LatencyTrackerTests
         });
     }
 
+    [Fact]
+    public async Task Seal_StoredWithResponse_RecordEndsAtSealAndIsNotStoredTwice()
+    {
+        LatencyRecord sealedRecord;
+        await using (var tracker = Budget().Start(_subject))
+        {
+            using (tracker.Phase(LatencyPhases.Ai)) _time.Advance(TimeSpan.FromMilliseconds(100));
+            var persistStart = _time.GetTimestamp();
+            _time.Advance(TimeSpan.FromMilliseconds(3));
+            sealedRecord = tracker.Seal(LatencyPhases.Persist, persistStart); // as a store does, inside its transaction
+            _time.Advance(TimeSpan.FromMilliseconds(1)); // the commit
+            tracker.StoredWithResponse();
+            Assert.Empty(_store.Records);
+        }
+
+        Assert.Empty(_store.Records);
+        Assert.Equal(103, sealedRecord.ResponseTimeMs, 6);
+        Assert.Equal(3, sealedRecord.Phase(LatencyPhases.Persist)!.Value, 6);
+        Assert.False(sealedRecord.Failed);
+    }
+
+    [Fact]
+    public async Task Seal_CommitFails_StoresFailedRecordOnDispose()
+    {
+        await Assert.ThrowsAsync<IOException>(async () =>
+        {
+            await using var tracker = Budget().Start(_subject);
+            tracker.Seal(LatencyPhases.Persist, _time.GetTimestamp());
+            _time.Advance(TimeSpan.FromMilliseconds(2));
+            throw new IOException("commit failed");
+        });
+
+        var record = Assert.Single(_store.Records);
+        Assert.True(record.Failed);
+        Assert.Equal(2, record.ResponseTimeMs, 6);
+    }
+
     private sealed class TestOptionsMonitor(LatencyOptions value) : IOptionsMonitor<LatencyOptions>
     {
         public LatencyOptions CurrentValue { get; private set; } = value;

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The turn-throughput benchmark of BENCHMARKS.md, end to end on this machine:
+#   bench/turn-load.sh [runs] [seconds] [connections]
+# builds Release, starts the server on a fresh data folder, runs the load driver `runs` times, then kills the server
+# with SIGKILL in the middle of one more run, restarts it and checks that every acknowledged turn was stored.
+# Only the processes this script starts are stopped, by their pid.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-3}
+seconds=${2:-20}
+connections=${3:-64}
+port=${PROMPTLY_BENCH_PORT:-5080}
+url=http://127.0.0.1:$port
+work=$(mktemp -d /tmp/promptly-turn-load.XXXXXX)
+server_pid=
+
+start_server() {
+    Storage__DataFolder="$work/data" dotnet src/Promptly/bin/Release/net10.0/Promptly.dll --urls "$url" >>"$work/server.log" 2>&1 &
+    server_pid=$!
+    for _ in $(seq 1 100); do
+        curl -sf "$url/health" >/dev/null && return 0
+        sleep 0.1
+    done
+    echo "server did not start; see $work/server.log" >&2
+    exit 2
+}
+
+stop_server() {
+    if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; fi
+    server_pid=
+}
+trap stop_server EXIT
+
+load() { dotnet bench/Promptly.TurnLoad/bin/Release/net10.0/Promptly.TurnLoad.dll --server "$url" "$@"; }
+
+dotnet build -c Release bench/Promptly.TurnLoad >/dev/null
+dotnet build -c Release src/Promptly >/dev/null
+start_server
+for run in $(seq 1 "$runs"); do
+    echo "== run $run of $runs: $connections connections, ${seconds}s"
+    load --connections "$connections" --duration "$seconds" --warmup 5
+done
+
+echo "== crash run: SIGKILL to the server after 8 s of load"
+load --connections "$connections" --duration 10 --warmup 2 --acks "$work/acks.json" >"$work/crash-run.txt" 2>&1 &
+load_pid=$!
+sleep 8
+kill -9 "$server_pid"
+wait "$server_pid" 2>/dev/null || true
+server_pid=
+wait "$load_pid" || true
+grep -E '^(turns|errors|acknowledged)' "$work/crash-run.txt"
+start_server
+load --verify "$work/acks.json"
+echo "(data and logs in $work)"
