@@ -20,6 +20,8 @@ public sealed class RequestMetricsMiddleware(RequestDelegate next, RequestMetric
             // After an exception the handler re-runs the pipeline with the endpoint cleared; its feature keeps the original.
             var endpoint = context.GetEndpoint() ?? context.Features.Get<IExceptionHandlerFeature>()?.Endpoint;
             var route = (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? Unmatched;
+            // A group's root route ends in '/' ("/sessions/"); it is reported as the path clients call.
+            if (route.Length > 1 && route[^1] == '/') route = route[..^1];
             collector.Record(context.Request.Method, route, context.Response.StatusCode, time.GetElapsedTime(start).TotalMilliseconds);
         }
     }

@@ -23,6 +23,7 @@ public sealed class RequestMetricsTests
         Assert.True(turns["p50_ms"]!.GetValue<double>() > 0);
         Assert.True(turns["p99_ms"]!.GetValue<double>() <= turns["max_ms"]!.GetValue<double>() * 1.001);
 
+        Assert.Contains(routes, r => r!["route"]!.GetValue<string>() == "/sessions" && r["method"]!.GetValue<string>() == "POST");
         var missing = routes.SingleOrDefault(r => r!["route"]!.GetValue<string>() == "/sessions/{id}" && r["method"]!.GetValue<string>() == "GET")!;
         Assert.True(missing is not null, report.ToJsonString());
         Assert.Equal(1, missing["status_counts"]!["404"]!.GetValue<long>());
