@@ -9,8 +9,8 @@ namespace Promptly.Graph;
 /// <c>attribute</c> and each following clause one rung higher, linked by a <c>leads_to</c> edge;</item>
 /// <item>an answer to a probe on the element the previous answer ended on continues that chain: its first clause is
 /// one rung above the previous answer's last node and linked from it, so "because it keeps me healthy" is no orphan;</item>
-/// <item>a node belongs to the element whose signals its clause names, else to the first element the answer names,
-/// else to the element asked about;</item>
+/// <item>a node belongs to the element asked about when its clause names that element's signals, else to the first
+/// element whose signals the clause names, else to the first element the answer names, else to the one asked about;</item>
 /// <item>nodes of the same type and label merge, keeping every utterance they came from.</item>
 /// </list>
 /// </summary>
@@ -40,7 +40,7 @@ public static class ConceptGraphBuilder
             {
                 var label = Label(clause);
                 if (label.Length == 0) continue;
-                var element = ElementOf(guide, clause) ?? answerElement;
+                var element = ElementOf(guide, clause, answer.AskedElementId) ?? answerElement;
                 if (!byKey.TryGetValue((level, label), out var node))
                 {
                     node = new MutableNode($"n{nodes.Count + 1}", level, label, element);
@@ -73,9 +73,14 @@ public static class ConceptGraphBuilder
         return new ConceptGraph([.. nodes.Select(n => n.ToNode())], edges, stats);
     }
 
-    private static string? ElementOf(InterviewGuide guide, string clause)
+    private static string? ElementOf(InterviewGuide guide, string clause, string? askedElementId)
     {
         var lower = clause.ToLowerInvariant();
+        if (askedElementId is not null && guide.FindElement(askedElementId) is { } asked && AnswerAnalyzer.Mentions(lower, asked.Signals))
+        {
+            return asked.Id;
+        }
+
         return guide.Elements.FirstOrDefault(e => AnswerAnalyzer.Mentions(lower, e.Signals))?.Id;
     }
 

@@ -3,26 +3,22 @@ using Promptly.Tests.Support;
 
 namespace Promptly.Tests.Export;
 
-public sealed class ExportApiTests : IAsyncLifetime
+public sealed class ExportApiTests : ApiTestBase
 {
-    private readonly PromptlyFactory _factory = new();
-    private HttpClient _client = null!;
     private string _id = "";
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _client = _factory.CreateClient();
-        _id = (await _client.StartAsync(candidate: "Ada, \"the\" first")).Id();
-        await _client.TurnAsync(_id, "Sweet, because I like a treat in my coffee");
-        await _client.TurnAsync(_id, "Creamy");
+        await base.InitializeAsync();
+        _id = (await Client.StartAsync(candidate: "Ada, \"the\" first")).Id();
+        await Client.TurnAsync(_id, "Sweet, because I like a treat in my coffee");
+        await Client.TurnAsync(_id, "Creamy");
     }
-
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
 
     [Fact]
     public async Task Json_TranscriptWithLatencyGraphAndCompliance()
     {
-        var export = await _client.GetJsonAsync($"/sessions/{_id}/export?format=json");
+        var export = await Client.GetJsonAsync($"/sessions/{_id}/export?format=json");
         var transcript = export["transcript"]!.AsArray();
         Assert.Equal(5, transcript.Count);
         foreach (var line in transcript.Where(l => l!["role"]!.GetValue<string>() == "interviewer"))
@@ -38,7 +34,7 @@ public sealed class ExportApiTests : IAsyncLifetime
     [Fact]
     public async Task Csv_OneRowPerMessageNodeAndEdge_QuotesCommas()
     {
-        using var response = await _client.GetAsync($"/sessions/{_id}/export?format=csv");
+        using var response = await Client.GetAsync($"/sessions/{_id}/export?format=csv");
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         var lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("section,id,", lines[0]);
@@ -51,7 +47,7 @@ public sealed class ExportApiTests : IAsyncLifetime
     [Fact]
     public async Task Markdown_HasTranscriptAndComplianceSections()
     {
-        using var response = await _client.GetAsync($"/sessions/{_id}/export?format=md");
+        using var response = await Client.GetAsync($"/sessions/{_id}/export?format=md");
         Assert.Equal("text/markdown", response.Content.Headers.ContentType?.MediaType);
         var text = await response.Content.ReadAsStringAsync();
         Assert.Contains("Session latency: 100.0% within budget (3/3 responses)", text);
@@ -61,7 +57,7 @@ public sealed class ExportApiTests : IAsyncLifetime
     [Fact]
     public async Task UnknownFormat_BadRequest_UnknownSession_NotFound()
     {
-        await _client.GetJsonAsync($"/sessions/{_id}/export?format=xml", HttpStatusCode.BadRequest);
-        await _client.GetJsonAsync("/sessions/nope/export", HttpStatusCode.NotFound);
+        await Client.GetJsonAsync($"/sessions/{_id}/export?format=xml", HttpStatusCode.BadRequest);
+        await Client.GetJsonAsync("/sessions/nope/export", HttpStatusCode.NotFound);
     }
 }

@@ -45,6 +45,14 @@ public sealed class ConceptGraphTests
     }
 
     [Fact]
+    public void Build_ClauseNamingSeveralElements_PrefersTheOneAsked()
+    {
+        // "froth" signals texture and "oaty" taste; the question was about taste.
+        var graph = ConceptGraphBuilder.Build(OatMilk, [new CandidateAnswer("u2", "The froth is oaty", "taste")]);
+        Assert.Equal("taste", Assert.Single(graph.Nodes).ElementId);
+    }
+
+    [Fact]
     public void Build_ProbeAnswer_ContinuesPreviousChain()
     {
         var graph = ConceptGraphBuilder.Build(OatMilk,

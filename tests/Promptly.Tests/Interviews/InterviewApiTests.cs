@@ -3,10 +3,8 @@ using Promptly.Tests.Support;
 
 namespace Promptly.Tests.Interviews;
 
-public sealed class InterviewApiTests : IAsyncLifetime
+public sealed class InterviewApiTests : ApiTestBase
 {
-    private readonly PromptlyFactory _factory = new();
-    private HttpClient _client = null!;
 
     /// <summary>Answers that give a reason at length, so each covers the element it answers.</summary>
     public static readonly string[] ThoroughAnswers =
@@ -23,18 +21,10 @@ public sealed class InterviewApiTests : IAsyncLifetime
         "I want this role because the team ships to real users often, which means I get to see my impact quickly.",
     ];
 
-    public Task InitializeAsync()
-    {
-        _client = _factory.CreateClient();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
-
     [Fact]
     public async Task Health_WithDatabase_ReportsOk()
     {
-        var health = await _client.GetJsonAsync("/health");
+        var health = await Client.GetJsonAsync("/health");
         Assert.Equal("ok", health["status"]!.GetValue<string>());
         Assert.Equal("ok", health["database"]!.GetValue<string>());
     }
@@ -42,7 +32,7 @@ public sealed class InterviewApiTests : IAsyncLifetime
     [Fact]
     public async Task Concepts_BuiltIn_ListsThreeGuides()
     {
-        using var response = await _client.GetAsync("/concepts");
+        using var response = await Client.GetAsync("/concepts");
         var text = await response.Content.ReadAsStringAsync();
         Assert.Contains("\"oat_milk_v1\"", text);
         Assert.Contains("\"software_engineer_practice\"", text);
@@ -52,7 +42,7 @@ public sealed class InterviewApiTests : IAsyncLifetime
     [Fact]
     public async Task StartSession_OnlyConceptId_GreetsWithFirstQuestionAndLatency()
     {
-        var session = await _client.PostJsonAsync("/sessions", new { concept_id = "oat_milk_v1" });
+        var session = await Client.PostJsonAsync("/sessions", new { concept_id = "oat_milk_v1" });
         Assert.Equal("oat_milk_v1", session["concept_id"]!.GetValue<string>());
         Assert.Equal("PRACTICE", session["interview_type"]!.GetValue<string>());
         Assert.Equal(0, session["question_number"]!.GetValue<int>());
@@ -67,11 +57,11 @@ public sealed class InterviewApiTests : IAsyncLifetime
     [Fact]
     public async Task PracticeInterview_TenThoroughAnswers_ClosesAtQuestionTen()
     {
-        var session = await _client.StartAsync("software_engineer_practice", candidate: "Ada");
+        var session = await Client.StartAsync("software_engineer_practice", candidate: "Ada");
         var id = session.Id();
         for (var i = 0; i < ThoroughAnswers.Length; i++)
         {
-            var turn = await _client.TurnAsync(id, ThoroughAnswers[i]);
+            var turn = await Client.TurnAsync(id, ThoroughAnswers[i]);
             Assert.Equal(i + 1, turn["question_number"]!.GetValue<int>());
             Assert.Equal(i == ThoroughAnswers.Length - 1, turn["done"]!.GetValue<bool>());
             var latency = turn["latency"]!.AsObject();
@@ -80,21 +70,21 @@ public sealed class InterviewApiTests : IAsyncLifetime
             Assert.True(latency["response_time_ms"]!.GetValue<double>() >= latency["ai_processing_time_ms"]!.GetValue<double>());
         }
 
-        var state = await _client.GetJsonAsync($"/sessions/{id}");
+        var state = await Client.GetJsonAsync($"/sessions/{id}");
         Assert.Equal("completed", state["status"]!.GetValue<string>());
         Assert.Equal(21, state["transcript"]!.AsArray().Count);
         Assert.Equal(1.0, state["coverage"]!.GetValue<double>());
-        await _client.TurnAsync(id, "One more thing.", HttpStatusCode.Conflict);
+        await Client.TurnAsync(id, "One more thing.", HttpStatusCode.Conflict);
     }
 
     [Fact]
     public async Task Turn_ShortAnswer_ProbesSameElement()
     {
-        var id = (await _client.StartAsync()).Id();
-        var turn = await _client.TurnAsync(id, "The taste.");
+        var id = (await Client.StartAsync()).Id();
+        var turn = await Client.TurnAsync(id, "The taste.");
         Assert.Equal("probe", turn["kind"]!.GetValue<string>());
         Assert.Equal("taste", turn["element_id"]!.GetValue<string>());
-        var next = await _client.TurnAsync(id, "Because it reminds me of breakfast at my grandmother's house every weekend.");
+        var next = await Client.TurnAsync(id, "Because it reminds me of breakfast at my grandmother's house every weekend.");
         Assert.Equal("question", next["kind"]!.GetValue<string>());
         Assert.NotEqual("taste", next["element_id"]!.GetValue<string>());
     }
@@ -102,7 +92,7 @@ public sealed class InterviewApiTests : IAsyncLifetime
     [Fact]
     public async Task Turn_AnswerCoveringLaterElement_SkipsItsQuestion()
     {
-        var id = (await _client.StartAsync()).Id();
+        var id = (await Client.StartAsync()).Id();
         var elements = new List<string>();
         var answers = new[]
         {
@@ -111,7 +101,7 @@ public sealed class InterviewApiTests : IAsyncLifetime
         };
         foreach (var answer in answers)
         {
-            elements.Add((await _client.TurnAsync(id, answer))["element_id"]?.GetValue<string>() ?? "");
+            elements.Add((await Client.TurnAsync(id, answer))["element_id"]?.GetValue<string>() ?? "");
         }
 
         Assert.DoesNotContain("price", elements);
@@ -120,21 +110,21 @@ public sealed class InterviewApiTests : IAsyncLifetime
     [Fact]
     public async Task EndSession_ThenTurn_Conflicts()
     {
-        var id = (await _client.StartAsync()).Id();
-        var ended = await _client.PostJsonAsync($"/sessions/{id}/end", new { });
+        var id = (await Client.StartAsync()).Id();
+        var ended = await Client.PostJsonAsync($"/sessions/{id}/end", new { });
         Assert.Equal("ended", ended["status"]!.GetValue<string>());
-        var problem = await _client.TurnAsync(id, "Hello there.", HttpStatusCode.Conflict);
+        var problem = await Client.TurnAsync(id, "Hello there.", HttpStatusCode.Conflict);
         Assert.Equal(409, problem["status"]!.GetValue<int>());
     }
 
     [Fact]
     public async Task Turn_UnknownSession_NotFound() =>
-        await _client.TurnAsync("nope", "hello", HttpStatusCode.NotFound);
+        await Client.TurnAsync("nope", "hello", HttpStatusCode.NotFound);
 
     [Fact]
     public async Task Start_UnknownConcept_BadRequestListingKnownOnes()
     {
-        var problem = await _client.PostJsonAsync("/sessions", new { concept_id = "nope" }, HttpStatusCode.BadRequest);
+        var problem = await Client.PostJsonAsync("/sessions", new { concept_id = "nope" }, HttpStatusCode.BadRequest);
         Assert.Contains("oat_milk_v1", problem["detail"]!.GetValue<string>());
         Assert.Contains("oat_milk_v1", problem["known_concepts"]!.AsArray().Select(n => n!.GetValue<string>()));
     }
@@ -149,7 +139,7 @@ public sealed class InterviewApiTests : IAsyncLifetime
     [InlineData("[]")]
     [InlineData("null")]
     public async Task Start_BadBody_BadRequestProblem(string body) =>
-        await _client.PostRawAsync("/sessions", body, HttpStatusCode.BadRequest);
+        await Client.PostRawAsync("/sessions", body, HttpStatusCode.BadRequest);
 
     [Theory]
     [InlineData("{}")]
@@ -160,9 +150,9 @@ public sealed class InterviewApiTests : IAsyncLifetime
     [InlineData("{\"user_input\":")]
     public async Task Turn_BadBody_BadRequestAndNothingWritten(string body)
     {
-        var id = (await _client.StartAsync()).Id();
-        await _client.PostRawAsync($"/sessions/{id}/turns", body, HttpStatusCode.BadRequest);
-        var state = await _client.GetJsonAsync($"/sessions/{id}");
+        var id = (await Client.StartAsync()).Id();
+        await Client.PostRawAsync($"/sessions/{id}/turns", body, HttpStatusCode.BadRequest);
+        var state = await Client.GetJsonAsync($"/sessions/{id}");
         Assert.Equal(0, state["question_number"]!.GetValue<int>());
         Assert.Single(state["transcript"]!.AsArray());
     }
@@ -170,26 +160,26 @@ public sealed class InterviewApiTests : IAsyncLifetime
     [Fact]
     public async Task Turn_OversizedInput_BadRequestStatingLimit()
     {
-        var id = (await _client.StartAsync()).Id();
-        var problem = await _client.TurnAsync(id, new string('a', 4001), HttpStatusCode.BadRequest);
+        var id = (await Client.StartAsync()).Id();
+        var problem = await Client.TurnAsync(id, new string('a', 4001), HttpStatusCode.BadRequest);
         Assert.Contains("4000", problem["detail"]!.GetValue<string>());
-        await _client.TurnAsync(id, new string('a', 4000));
+        await Client.TurnAsync(id, new string('a', 4000));
     }
 
     [Fact]
     public async Task Turn_BodyOverRequestLimit_PayloadTooLarge()
     {
-        var id = (await _client.StartAsync()).Id();
-        await _client.PostRawAsync($"/sessions/{id}/turns", $"{{\"user_input\":\"{new string('a', 2 * 1024 * 1024)}\"}}", HttpStatusCode.RequestEntityTooLarge);
+        var id = (await Client.StartAsync()).Id();
+        await Client.PostRawAsync($"/sessions/{id}/turns", $"{{\"user_input\":\"{new string('a', 2 * 1024 * 1024)}\"}}", HttpStatusCode.RequestEntityTooLarge);
     }
 
     [Fact]
     public async Task Turns_RacingOnOneSession_GetConsecutiveNumbersInOrder()
     {
-        var id = (await _client.StartAsync("software_engineer_practice")).Id();
-        var turns = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => _client.TurnAsync(id, $"Answer {i}: I like it because it is good for me and my family.")));
+        var id = (await Client.StartAsync("software_engineer_practice")).Id();
+        var turns = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Client.TurnAsync(id, $"Answer {i}: I like it because it is good for me and my family.")));
         Assert.Equal(Enumerable.Range(1, 8), turns.Select(t => t["question_number"]!.GetValue<int>()).Order());
-        var transcript = (await _client.GetJsonAsync($"/sessions/{id}"))["transcript"]!.AsArray();
+        var transcript = (await Client.GetJsonAsync($"/sessions/{id}"))["transcript"]!.AsArray();
         Assert.Equal(Enumerable.Range(0, 17), transcript.Select(m => m!["seq"]!.GetValue<int>()));
         var roles = transcript.Skip(1).Select(m => m!["role"]!.GetValue<string>()).ToList();
         Assert.All(roles.Where((_, i) => i % 2 == 0), r => Assert.Equal("candidate", r));

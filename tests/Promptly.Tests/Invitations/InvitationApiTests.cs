@@ -3,36 +3,26 @@ using Promptly.Tests.Support;
 
 namespace Promptly.Tests.Invitations;
 
-public sealed class InvitationApiTests : IAsyncLifetime
+public sealed class InvitationApiTests : ApiTestBase
 {
-    private readonly PromptlyFactory _factory = new();
-    private HttpClient _client = null!;
-
-    public Task InitializeAsync()
-    {
-        _client = _factory.CreateClient();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
 
     [Fact]
     public async Task Invitation_StartsOneInvitedSession_SecondStartConflicts()
     {
-        var invitation = await _client.PostJsonAsync("/invitations", new { concept_id = "customer_support_screening", candidate = "Joan" });
+        var invitation = await Client.PostJsonAsync("/invitations", new { concept_id = "customer_support_screening", candidate = "Joan" });
         var token = invitation["token"]!.GetValue<string>();
         Assert.True(token.Length >= 24);
         Assert.False(invitation["used"]!.GetValue<bool>());
 
-        var session = await _client.PostJsonAsync($"/invitations/{token}/start", new { });
+        var session = await Client.PostJsonAsync($"/invitations/{token}/start", new { });
         Assert.Equal("INVITED", session["interview_type"]!.GetValue<string>());
         Assert.Equal("customer_support_screening", session["concept_id"]!.GetValue<string>());
         Assert.Equal(0, session["question_number"]!.GetValue<int>());
-        Assert.Equal("Joan", (await _client.GetJsonAsync($"/sessions/{session.Id()}"))["candidate"]!.GetValue<string>());
+        Assert.Equal("Joan", (await Client.GetJsonAsync($"/sessions/{session.Id()}"))["candidate"]!.GetValue<string>());
 
-        var problem = await _client.PostJsonAsync($"/invitations/{token}/start", new { }, HttpStatusCode.Conflict);
+        var problem = await Client.PostJsonAsync($"/invitations/{token}/start", new { }, HttpStatusCode.Conflict);
         Assert.Contains(session.Id(), problem["detail"]!.GetValue<string>());
-        var used = await _client.GetJsonAsync($"/invitations/{token}");
+        var used = await Client.GetJsonAsync($"/invitations/{token}");
         Assert.True(used["used"]!.GetValue<bool>());
         Assert.Equal(session.Id(), used["session_id"]!.GetValue<string>());
     }
@@ -40,8 +30,8 @@ public sealed class InvitationApiTests : IAsyncLifetime
     [Fact]
     public async Task Invitation_RacingStarts_ExactlyOneWins()
     {
-        var token = (await _client.PostJsonAsync("/invitations", new { concept_id = "oat_milk_v1" }))["token"]!.GetValue<string>();
-        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => _client.PostAsync($"/invitations/{token}/start", null)));
+        var token = (await Client.PostJsonAsync("/invitations", new { concept_id = "oat_milk_v1" }))["token"]!.GetValue<string>();
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Client.PostAsync($"/invitations/{token}/start", null)));
         Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
         Assert.Equal(5, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
     }
@@ -49,8 +39,8 @@ public sealed class InvitationApiTests : IAsyncLifetime
     [Fact]
     public async Task Invitation_UnknownToken_NotFound()
     {
-        await _client.PostJsonAsync("/invitations/nope/start", new { }, HttpStatusCode.NotFound);
-        await _client.GetJsonAsync("/invitations/nope", HttpStatusCode.NotFound);
+        await Client.PostJsonAsync("/invitations/nope/start", new { }, HttpStatusCode.NotFound);
+        await Client.GetJsonAsync("/invitations/nope", HttpStatusCode.NotFound);
     }
 
     [Theory]
@@ -58,5 +48,5 @@ public sealed class InvitationApiTests : IAsyncLifetime
     [InlineData("{\"candidate\":\"x\"}")]
     [InlineData("not json")]
     public async Task Invitation_BadRequest_BadRequest(string body) =>
-        await _client.PostRawAsync("/invitations", body, HttpStatusCode.BadRequest);
+        await Client.PostRawAsync("/invitations", body, HttpStatusCode.BadRequest);
 }

@@ -8,27 +8,22 @@ namespace Promptly.Tests.Support;
 /// <summary>Small helpers for talking JSON to the server the way a client would.</summary>
 public static class Api
 {
-    public static async Task<JsonObject> PostJsonAsync(this HttpClient client, string path, object body, HttpStatusCode expected = HttpStatusCode.OK)
-    {
-        using var response = await client.PostAsync(path, new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"));
-        return await ReadAsync(response, expected);
-    }
+    public static Task<JsonObject> PostJsonAsync(this HttpClient client, string path, object body, HttpStatusCode expected = HttpStatusCode.OK) =>
+        client.SendAsync(HttpMethod.Post, path, JsonSerializer.Serialize(body), expected);
 
-    public static async Task<JsonObject> PostRawAsync(this HttpClient client, string path, string body, HttpStatusCode expected)
-    {
-        using var response = await client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
-        return await ReadAsync(response, expected);
-    }
+    public static Task<JsonObject> PostRawAsync(this HttpClient client, string path, string body, HttpStatusCode expected) =>
+        client.SendAsync(HttpMethod.Post, path, body, expected);
 
-    public static async Task<JsonObject> PutJsonAsync(this HttpClient client, string path, object body, HttpStatusCode expected = HttpStatusCode.OK)
-    {
-        using var response = await client.PutAsync(path, new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"));
-        return await ReadAsync(response, expected);
-    }
+    public static Task<JsonObject> PutJsonAsync(this HttpClient client, string path, object body, HttpStatusCode expected = HttpStatusCode.OK) =>
+        client.SendAsync(HttpMethod.Put, path, JsonSerializer.Serialize(body), expected);
 
-    public static async Task<JsonObject> PutRawAsync(this HttpClient client, string path, string body, HttpStatusCode expected)
+    public static Task<JsonObject> PutRawAsync(this HttpClient client, string path, string body, HttpStatusCode expected) =>
+        client.SendAsync(HttpMethod.Put, path, body, expected);
+
+    private static async Task<JsonObject> SendAsync(this HttpClient client, HttpMethod method, string path, string body, HttpStatusCode expected)
     {
-        using var response = await client.PutAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+        using var request = new HttpRequestMessage(method, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        using var response = await client.SendAsync(request);
         return await ReadAsync(response, expected);
     }
 
