@@ -21,11 +21,12 @@ internal sealed class TurnLoadRun(TurnLoadOptions options, HttpClient http)
     private static readonly byte[][] Answers =
     [
         .. new[] { "Mostly backend work.", "Payments, mainly.", "A flaky cache.", "Queues.", "Unit tests.", "I ask questions.", "Cut scope.", "We talked.", "Rust.", "Good team." }
-            .Select(a => Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new Dictionary<string, string> { ["user_input"] = a }))),
+            .Select(a => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["user_input"] = a })),
     ];
 
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
+    private readonly byte[] _startBody = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["concept_id"] = options.Concept, ["candidate"] = "load" });
     private readonly Channel<SessionSlot> _free = Channel.CreateUnbounded<SessionSlot>();
     private readonly List<Acknowledged> _finished = [];
     private readonly List<SessionSlot> _slots = [];
@@ -91,7 +92,7 @@ internal sealed class TurnLoadRun(TurnLoadOptions options, HttpClient http)
             lock (_finished) _finished.Add(new Acknowledged(slot.SessionId, slot.AcknowledgedQuestion));
         }
 
-        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes($"{{\"concept_id\":\"{options.Concept}\",\"candidate\":\"load\"}}"));
+        using var content = new ByteArrayContent(_startBody);
         content.Headers.ContentType = Json;
         using var response = await http.PostAsync("/sessions", content);
         var body = await Read(response);

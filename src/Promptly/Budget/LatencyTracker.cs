@@ -1,4 +1,5 @@
 using Promptly.Storage;
+
 namespace Promptly.Budget;
 
 /// <summary>
@@ -12,8 +13,9 @@ namespace Promptly.Budget;
 /// exception is not swallowed. <see cref="DisposeAsync"/> returns once the record is durably stored, so a response
 /// built after it never reports a record that could be lost.
 /// <para>
-/// A response that is itself written to storage hands <see cref="Seal"/> to that write instead: the store builds the
-/// record inside the response's transaction, one commit makes both durable, and disposing then only reports it.
+/// A response that is itself written to storage hands <see cref="SealWhenWritten"/> to that write instead: the store
+/// builds the record inside the response's transaction, one commit makes both durable, and disposing then only
+/// reports it.
 /// </para>
 /// </summary>
 /// <remarks>One tracker belongs to one request; it is not thread-safe.</remarks>
@@ -69,13 +71,18 @@ public sealed class LatencyTracker : IAsyncDisposable
     }
 
     /// <summary>
-    /// Ends <paramref name="openPhase"/> (begun at <paramref name="openPhaseStart"/>) and builds the record of a
-    /// response that is being written now; call <see cref="StoredWithResponse"/> once that write has committed.
+    /// Starts the <see cref="LatencyPhases.Persist"/> phase and returns what the store calls inside the response's
+    /// transaction: it ends the phase and builds the record. Call <see cref="StoredWithResponse"/> once the write
+    /// has committed.
     /// </summary>
-    public LatencyRecord Seal(string openPhase, long openPhaseStart)
+    public SealLatency SealWhenWritten()
     {
-        AddPhase(openPhase, openPhaseStart);
-        return _sealed = Build(failed: _error is not null);
+        var persistStart = _budget.Time.GetTimestamp();
+        return () =>
+        {
+            AddPhase(LatencyPhases.Persist, persistStart);
+            return _sealed = Build(failed: _error is not null);
+        };
     }
 
     /// <summary>The sealed record was committed with the response, so disposing does not store it again.</summary>

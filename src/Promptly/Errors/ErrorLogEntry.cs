@@ -17,9 +17,7 @@ public sealed record ErrorLogEntry
     public required DateTimeOffset Timestamp { get; init; }
 
     /// <summary>The entry a severe response leaves in the error log; null for any other response.</summary>
-    public static ErrorLogEntry? ViolationOf(LatencyRecord record) => record.Severe ? LatencyViolation(record) : null;
-
-    public static ErrorLogEntry LatencyViolation(LatencyRecord record) => new()
+    public static ErrorLogEntry? ViolationOf(LatencyRecord record) => !record.Severe ? null : new()
     {
         Type = LatencyViolationType,
         Message = $"SEVERE LATENCY VIOLATION: {record.ResponseTimeMs:F0}ms > {record.SevereMs:F0}ms severe limit, budget {record.ThresholdMs:F0}ms",

@@ -9,7 +9,7 @@ public static class InterviewEndpoints
     public static IEndpointRouteBuilder MapInterviews(this IEndpointRouteBuilder app)
     {
         var sessions = app.MapGroup("/sessions").WithTags("Sessions");
-        sessions.MapPost("", StartAsync).WithName("StartSession").WithSummary("Starts an interview; answers with the greeting and first question.");
+        sessions.MapPost("/", StartAsync).WithName("StartSession").WithSummary("Starts an interview; answers with the greeting and first question.");
         sessions.MapPost("/{id}/turns", TakeTurnAsync).WithName("TakeTurn").WithSummary("Sends the candidate's answer; answers with the interviewer's next words.");
         sessions.MapGet("/{id}", GetAsync).WithName("GetSession").WithSummary("The session's state and transcript.");
         sessions.MapPost("/{id}/end", EndAsync).WithName("EndSession").WithSummary("Ends the interview; later turns get 409.");

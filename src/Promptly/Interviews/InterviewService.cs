@@ -49,8 +49,7 @@ public sealed class InterviewService(
             }
 
             var greeting = new TranscriptMessage(0, MessageRoles.Interviewer, text, 0, step.ElementId, step.Kind, time.GetStoredNow());
-            var persistStart = time.GetTimestamp();
-            await CreateAsync(session, greeting, () => tracker.Seal(LatencyPhases.Persist, persistStart), cancellationToken);
+            await CreateAsync(session, greeting, tracker.SealWhenWritten(), cancellationToken);
             tracker.StoredWithResponse();
 
             state.Transcript.Add(greeting);
@@ -124,10 +123,8 @@ public sealed class InterviewService(
                 var candidateLine = new TranscriptMessage(seq, MessageRoles.Candidate, answer, questionNumber, asked, "answer", now);
                 var reply = new TranscriptMessage(seq + 1, MessageRoles.Interviewer, text, questionNumber, step.ElementId, step.Kind, now);
                 var status = step.Done ? SessionStatus.Completed : SessionStatus.Active;
-                var persistStart = time.GetTimestamp();
                 await AppendAsync(
-                    new TurnWrite(sessionId, questionNumber - 1, questionNumber, status, [candidateLine, reply], step.Done ? now : null,
-                        () => tracker.Seal(LatencyPhases.Persist, persistStart)),
+                    new TurnWrite(sessionId, questionNumber - 1, questionNumber, status, [candidateLine, reply], step.Done ? now : null, tracker.SealWhenWritten()),
                     cancellationToken);
                 tracker.StoredWithResponse();
 

@@ -15,7 +15,7 @@ public static class InvitationEndpoints
     public static IEndpointRouteBuilder MapInvitations(this IEndpointRouteBuilder app)
     {
         var invitations = app.MapGroup("/invitations").WithTags("Invitations");
-        invitations.MapPost("", CreateAsync).WithName("CreateInvitation").WithSummary("Issues a token that starts one INVITED interview.");
+        invitations.MapPost("/", CreateAsync).WithName("CreateInvitation").WithSummary("Issues a token that starts one INVITED interview.");
         invitations.MapGet("/{token}", GetAsync).WithName("GetInvitation").WithSummary("Whether the invitation was used, and by which session.");
         invitations.MapPost("/{token}/start", StartAsync).WithName("StartInvitation").WithSummary("Starts the invited interview; a second start gets 409.");
         return app;

@@ -56,7 +56,7 @@ public sealed record TurnWrite(
 /// <summary>
 /// Called by a store inside the transaction that writes a response, just before it writes the response's latency
 /// record: the record then covers everything up to that moment, and one commit makes the response and its record
-/// durable together. See <see cref="Budget.LatencyTracker.Seal"/>.
+/// durable together. See <see cref="Budget.LatencyTracker.SealWhenWritten"/>.
 /// </summary>
 public delegate Budget.LatencyRecord SealLatency();
 

@@ -211,9 +211,9 @@ public sealed class LatencyTrackerTests
         await using (var tracker = Budget().Start(_subject))
         {
             using (tracker.Phase(LatencyPhases.Ai)) _time.Advance(TimeSpan.FromMilliseconds(100));
-            var persistStart = _time.GetTimestamp();
+            var seal = tracker.SealWhenWritten();
             _time.Advance(TimeSpan.FromMilliseconds(3));
-            sealedRecord = tracker.Seal(LatencyPhases.Persist, persistStart); // as a store does, inside its transaction
+            sealedRecord = seal(); // as a store does, inside its transaction
             _time.Advance(TimeSpan.FromMilliseconds(1)); // the commit
             tracker.StoredWithResponse();
             Assert.Empty(_store.Records);
@@ -231,7 +231,7 @@ public sealed class LatencyTrackerTests
         await Assert.ThrowsAsync<IOException>(async () =>
         {
             await using var tracker = Budget().Start(_subject);
-            tracker.Seal(LatencyPhases.Persist, _time.GetTimestamp());
+            tracker.SealWhenWritten()();
             _time.Advance(TimeSpan.FromMilliseconds(2));
             throw new IOException("commit failed");
         });
