@@ -1,3 +1,4 @@
+using Promptly.Analytics;
 using Promptly.Budget;
 using Promptly.Errors;
 using Promptly.Export;
@@ -16,6 +17,7 @@ builder.AddHttpApi();
 builder.AddStorage();
 builder.AddGuides();
 builder.AddLatencyBudget();
+builder.AddLatencyAnalytics();
 builder.AddInterviews();
 builder.AddRequestMetrics();
 
@@ -35,6 +37,7 @@ app.MapGraph();
 app.MapExport();
 app.MapInvitations();
 app.MapBudget();
+app.MapLatencyAnalytics();
 app.MapErrors();
 app.MapRequestMetrics();
 

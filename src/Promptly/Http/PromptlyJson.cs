@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Promptly.Analytics;
 using Promptly.Budget;
 using Promptly.Errors;
 using Promptly.Export;
@@ -38,4 +39,11 @@ namespace Promptly.Http;
 [JsonSerializable(typeof(InvitationRequest))]
 [JsonSerializable(typeof(InvitationView))]
 [JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(EventsAccepted))]
+[JsonSerializable(typeof(EventError[]))]
+[JsonSerializable(typeof(LatencySummary))]
+[JsonSerializable(typeof(PhaseBreakdown))]
+[JsonSerializable(typeof(BottleneckReport))]
+[JsonSerializable(typeof(TrendReport))]
+[JsonSerializable(typeof(RecommendationReport))]
 internal sealed partial class PromptlyJson : JsonSerializerContext;

@@ -60,7 +60,8 @@ public readonly record struct TimeWindow(DateTimeOffset From, DateTimeOffset To)
         return value;
     }
 
-    private static DateTimeOffset ParseTime(string name, string text) =>
+    /// <summary>Parses an ISO 8601 time query parameter (UTC when no offset is given).</summary>
+    public static DateTimeOffset ParseTime(string name, string text) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value)
             ? value
             : throw Problems.BadRequest($"'{name}' must be an ISO 8601 time such as 2026-11-24T09:00:00Z, not '{text}'.");

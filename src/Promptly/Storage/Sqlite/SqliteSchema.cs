@@ -84,6 +84,40 @@ internal static class SqliteSchema
             severe_ms REAL
         );
         """,
+        """
+        CREATE TABLE latency_events (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            run_id TEXT,
+            interview_type TEXT NOT NULL,
+            timestamp INTEGER NOT NULL,
+            total_ms REAL NOT NULL,
+            phases TEXT NOT NULL,
+            tags TEXT,
+            threshold_ms REAL NOT NULL
+        );
+        CREATE INDEX ix_events_time ON latency_events (timestamp);
+        CREATE TABLE latency_digests (
+            size INTEGER NOT NULL,
+            bucket_start INTEGER NOT NULL,
+            source TEXT NOT NULL,
+            interview_type TEXT NOT NULL,
+            phase TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            mean_ms REAL NOT NULL,
+            m2 REAL NOT NULL,
+            min_ms REAL NOT NULL,
+            max_ms REAL NOT NULL,
+            within_budget INTEGER NOT NULL,
+            failed INTEGER NOT NULL,
+            histogram BLOB NOT NULL,
+            PRIMARY KEY (size, bucket_start, source, interview_type, phase)
+        ) WITHOUT ROWID;
+        CREATE TABLE analytics_watermarks (
+            feed TEXT PRIMARY KEY,
+            last_id INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

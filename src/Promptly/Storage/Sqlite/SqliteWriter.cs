@@ -164,6 +164,8 @@ internal sealed class WriteContext(SqliteConnection connection) : IDisposable
 
     public object? Scalar(string sql, params ReadOnlySpan<object?> args) => Bind(sql, args).ExecuteScalar();
 
+    public SqliteDataReader Query(string sql, params ReadOnlySpan<object?> args) => Bind(sql, args).ExecuteReader();
+
     private SqliteCommand Bind(string sql, ReadOnlySpan<object?> args)
     {
         if (!_prepared.TryGetValue(sql, out var command))

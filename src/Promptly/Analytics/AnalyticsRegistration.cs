@@ -1,0 +1,13 @@
+namespace Promptly.Analytics;
+
+public static class AnalyticsRegistration
+{
+    public static WebApplicationBuilder AddLatencyAnalytics(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AnalyticsOptions>().BindConfiguration(AnalyticsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<LatencyAnalytics>();
+        builder.Services.AddSingleton<LatencyRollup>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LatencyRollup>());
+        return builder;
+    }
+}

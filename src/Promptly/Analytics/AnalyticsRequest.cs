@@ -1,0 +1,36 @@
+using System.Text.RegularExpressions;
+
+namespace Promptly.Analytics;
+
+/// <summary>What an analytics query is about: <c>days</c> or <c>from</c>/<c>to</c>, and an optional source and interview type.</summary>
+public sealed partial record AnalyticsRequest(int? Days = null, DateTimeOffset? From = null, DateTimeOffset? To = null, string? Source = null, string? InterviewType = null)
+{
+    public const int DefaultDays = 7;
+    public const int MaxDays = 3650;
+
+    /// <summary>A source or interview type name: letters, digits, '.', '_', '-', at most 64 characters.</summary>
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    public static partial Regex NamePattern();
+
+    /// <summary>The problem with this request, or null when it can be answered.</summary>
+    public string? Problem()
+    {
+        if (Days is not null && (From is not null || To is not null)) return "Give either 'days' or 'from'/'to', not both.";
+        if (Days is <= 0 or > MaxDays) return $"'days' must be a whole number from 1 to {MaxDays}.";
+        if (From is { } from && To is { } to && from > to) return $"'from' ({from:O}) is after 'to' ({to:O}).";
+        if (Source is not null && !NamePattern().IsMatch(Source)) return "'source' must be 1 to 64 letters, digits, '.', '_' or '-'.";
+        if (InterviewType is not null && !NamePattern().IsMatch(InterviewType)) return "'interview_type' must be 1 to 64 letters, digits, '.', '_' or '-'.";
+        return null;
+    }
+
+    public AnalyticsWindow Window(DateTimeOffset now) => From is null && To is null
+        ? AnalyticsWindow.LastDays(Days ?? DefaultDays, now)
+        : AnalyticsWindow.Between(From ?? (To ?? now).AddDays(-DefaultDays), To ?? now);
+}
+
+/// <summary>The interval of a trend.</summary>
+public enum TrendInterval
+{
+    Day,
+    Hour,
+}

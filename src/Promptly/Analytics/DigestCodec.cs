@@ -1,0 +1,79 @@
+using System.Buffers;
+using HdrHistogram;
+
+namespace Promptly.Analytics;
+
+/// <summary>
+/// The stored form of a digest's histogram: only its non-empty buckets, as (value step, count) pairs of LEB128
+/// varints. A day of one phase takes a few hundred bytes to a few KB, and decoding is a tight loop that adds each
+/// bucket into the query's histogram, with no inflating and no full-size array per stored row.
+/// </summary>
+internal static class DigestCodec
+{
+    private const byte Version = 1;
+
+    public static byte[] Encode(HistogramBase? histogram)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        buffer.GetSpan(1)[0] = Version;
+        buffer.Advance(1);
+        if (histogram is null) return buffer.WrittenSpan.ToArray();
+
+        long previous = 0;
+        foreach (var bucket in histogram.RecordedValues())
+        {
+            // Each value is its bucket's highest equivalent, so recording it again lands in the same bucket.
+            WriteVarint(buffer, bucket.ValueIteratedTo - previous);
+            WriteVarint(buffer, bucket.CountAtValueIteratedTo);
+            previous = bucket.ValueIteratedTo;
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <exception cref="InvalidDataException">The bytes are not a digest this version wrote.</exception>
+    public static void Decode(ReadOnlySpan<byte> encoded, HistogramBase into)
+    {
+        if (encoded.Length == 0 || encoded[0] != Version)
+        {
+            throw new InvalidDataException($"A stored latency histogram has an unknown format (version byte {(encoded.Length == 0 ? "missing" : encoded[0])}).");
+        }
+
+        var position = 1;
+        long value = 0;
+        while (position < encoded.Length)
+        {
+            value += ReadVarint(encoded, ref position);
+            into.RecordValueWithCount(value, ReadVarint(encoded, ref position));
+        }
+    }
+
+    private static void WriteVarint(ArrayBufferWriter<byte> buffer, long value)
+    {
+        var span = buffer.GetSpan(10);
+        var written = 0;
+        var rest = (ulong)value;
+        while (rest >= 0x80)
+        {
+            span[written++] = (byte)(rest | 0x80);
+            rest >>= 7;
+        }
+
+        span[written++] = (byte)rest;
+        buffer.Advance(written);
+    }
+
+    private static long ReadVarint(ReadOnlySpan<byte> encoded, ref int position)
+    {
+        ulong result = 0;
+        var shift = 0;
+        while (true)
+        {
+            if (position >= encoded.Length || shift > 63) throw new InvalidDataException("A stored latency histogram is truncated.");
+            var b = encoded[position++];
+            result |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80) return (long)result;
+            shift += 7;
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using Microsoft.Extensions.Options;
+using Promptly.Budget;
+using Promptly.Storage;
+
+namespace Promptly.Analytics;
+
+/// <summary>
+/// Answers the latency analyses. A window small enough (few runs, raw rows still kept) is read exactly; any other
+/// is answered by merging the stored digests of its hours and days, plus the few raw runs the rollup has not
+/// folded in yet, so the cost depends on the window's length, not on how many runs it holds.
+/// </summary>
+public sealed class LatencyAnalytics(IAnalyticsStore store, BudgetPolicy policy, IOptions<AnalyticsOptions> options, TimeProvider time)
+{
+    private static readonly double[] SummaryPercentiles = [50, 90, 95, 99];
+
+    public async Task<LatencySummary> SummaryAsync(AnalyticsRequest request, CancellationToken cancellationToken)
+    {
+        var (scope, slices) = await ReadAsync(request, DigestDetail.PhaseMoments, window => window, (_, _) => 0, cancellationToken);
+        var slice = slices.GetValueOrDefault(0) ?? LatencySlice.Empty;
+        var total = slice.Total;
+        var p = total.Percentiles(SummaryPercentiles);
+        var slowest = slice.Phases.Where(x => x.Value.Count > 0).OrderByDescending(x => x.Value.Mean).FirstOrDefault();
+        double? rate = total.Count == 0 ? null : (double)total.WithinBudget / total.Count;
+        var target = policy.TargetCompliance;
+        return new LatencySummary(scope, total.Count, Round(total.Mean), Round(p[0]), Round(p[1]), Round(p[2]), Round(p[3]), Round(total.Min),
+            Round(total.Max), total.WithinBudget, total.Failed, rate is { } r ? Math.Round(r, 6) : null, target, rate >= target,
+            slowest.Key, slowest.Value is { } s ? Round(s.Mean) : null);
+    }
+
+    public async Task<PhaseBreakdown> ByPhaseAsync(AnalyticsRequest request, CancellationToken cancellationToken)
+    {
+        var (scope, slice) = await ReadWholeAsync(request, cancellationToken);
+        return new PhaseBreakdown(scope, slice.Total.Count, Round(slice.Total.Mean), PhaseStatsOf(slice));
+    }
+
+    public async Task<BottleneckReport> BottlenecksAsync(AnalyticsRequest request, double? thresholdMs, CancellationToken cancellationToken)
+    {
+        var (scope, slice) = await ReadWholeAsync(request, cancellationToken);
+        return BottleneckAnalysis.Of(scope, slice, thresholdMs ?? scope.BudgetThresholdMs / 2);
+    }
+
+    public async Task<TrendReport> TrendsAsync(AnalyticsRequest request, TrendInterval interval, CancellationToken cancellationToken)
+    {
+        var size = interval == TrendInterval.Hour ? BucketSize.Hour : BucketSize.Day;
+        var lookBack = TimeSpan.FromMilliseconds(size.Milliseconds() * TrendAnalysis.BaselineIntervals);
+        var (scope, slices) = await ReadAsync(request, DigestDetail.Totals, window => window.ExtendedBack(lookBack, size),
+            (_, ms) => ms - (((ms % size.Milliseconds()) + size.Milliseconds()) % size.Milliseconds()), cancellationToken);
+        return TrendAnalysis.Of(scope with { From = scope.From + lookBack }, slices, size, interval.ToString().ToLowerInvariant());
+    }
+
+    public async Task<RecommendationReport> RecommendationsAsync(AnalyticsRequest request, CancellationToken cancellationToken)
+    {
+        var (scope, slices) = await ReadAsync(request, DigestDetail.Full, window => window, (source, _) => source, cancellationToken);
+        return RecommendationAnalysis.Of(scope, slices);
+    }
+
+    /// <summary>Every phase with its figures, slowest p95 first.</summary>
+    public static IReadOnlyList<PhaseStats> PhaseStatsOf(LatencySlice slice)
+    {
+        var allTime = slice.Phases.Values.Sum(p => p.Sum);
+        return [.. slice.Phases
+            .Select(x =>
+            {
+                var d = x.Value;
+                var p = d.Percentiles(50, 95, 99);
+                return new PhaseStats(x.Key, Round(p[0]), Round(p[1]), Round(p[2]), Round(d.Mean), Round(d.Min), Round(d.Max), Round(d.StdDev), d.Count,
+                    allTime > 0 ? Math.Round(d.Sum / allTime, 4) : 0);
+            })
+            .OrderByDescending(s => s.P95Ms)
+            .ThenBy(s => s.Phase, StringComparer.Ordinal)];
+    }
+
+    private async Task<(AnalyticsScope Scope, LatencySlice Slice)> ReadWholeAsync(AnalyticsRequest request, CancellationToken cancellationToken)
+    {
+        var (scope, slices) = await ReadAsync(request, DigestDetail.Full, window => window, (_, _) => 0, cancellationToken);
+        return (scope, slices.GetValueOrDefault(0) ?? LatencySlice.Empty);
+    }
+
+    private async Task<(AnalyticsScope Scope, Dictionary<TKey, LatencySlice> Slices)> ReadAsync<TKey>(
+        AnalyticsRequest request,
+        DigestDetail detail,
+        Func<AnalyticsWindow, AnalyticsWindow> shape,
+        Func<string, long, TKey> groupOf,
+        CancellationToken cancellationToken) where TKey : notnull
+    {
+        var now = time.GetUtcNow();
+        var window = shape(request.Window(now));
+        var type = request.InterviewType?.ToUpperInvariant();
+        var filter = new RunFilter(request.Source, type);
+        var settings = options.Value;
+
+        // Raw rows answer exactly while they are all still kept and few enough to read in a few milliseconds.
+        var exact = window.RequestedFrom >= now.AddDays(-settings.RawRetentionDays)
+            && await store.CountAsync(window.Ranges, filter, cancellationToken) <= settings.ExactRunLimit;
+        var (from, to) = exact ? (window.RequestedFrom, window.RequestedTo) : (window.From, window.To);
+        var snapshot = await store.ReadAsync(new AnalyticsRead(from, to, window.Ranges, filter, detail, exact), cancellationToken);
+        var threshold = type is null ? policy.Options.ThresholdMs : policy.For(type).ThresholdMs;
+        var scope = new AnalyticsScope(from, to, request.Source, type, exact, threshold);
+        return (scope, LatencySlice.Build(snapshot, exact, groupOf));
+    }
+
+    internal static double Round(double ms) => Math.Round(ms, 3);
+}

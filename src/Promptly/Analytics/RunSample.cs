@@ -1,0 +1,55 @@
+using Promptly.Budget;
+
+namespace Promptly.Analytics;
+
+/// <summary>
+/// One timed run as the analytics count it: an interviewer response (source <see cref="RunSample.InterviewSource"/>)
+/// or a run of any other pipeline sent to the ingest API.
+/// </summary>
+/// <param name="InterviewType">The interview type, or empty for runs that have none.</param>
+/// <param name="WithinBudget">Not failed and not over the threshold that was in force for it.</param>
+public sealed record RunSample(
+    string Source,
+    string InterviewType,
+    DateTimeOffset Timestamp,
+    double TotalMs,
+    IReadOnlyList<PhaseTiming> Phases,
+    bool WithinBudget,
+    bool Failed)
+{
+    /// <summary>The source name of the server's own interviewer responses.</summary>
+    public const string InterviewSource = "interview";
+}
+
+/// <summary>The time buckets digests are kept in: hours for fine windows and hourly trends, days for long ranges.</summary>
+public enum BucketSize
+{
+    Hour = 3600,
+    Day = 86400,
+}
+
+public static class BucketSizes
+{
+    public static long Milliseconds(this BucketSize size) => (long)size * 1000;
+
+    public static DateTimeOffset Floor(this BucketSize size, DateTimeOffset time)
+    {
+        var ms = time.ToUnixTimeMilliseconds();
+        return DateTimeOffset.FromUnixTimeMilliseconds(ms - Mod(ms, size.Milliseconds()));
+    }
+
+    public static DateTimeOffset Ceiling(this BucketSize size, DateTimeOffset time)
+    {
+        var floor = size.Floor(time);
+        return floor == time ? floor : floor.AddMilliseconds(size.Milliseconds());
+    }
+
+    private static long Mod(long value, long divisor) => ((value % divisor) + divisor) % divisor;
+}
+
+/// <summary>Which digest: one bucket of one source, interview type and phase (<see cref="Total"/> for whole runs).</summary>
+public readonly record struct DigestKey(BucketSize Size, long StartMs, string Source, string InterviewType, string Phase)
+{
+    /// <summary>The phase name under which whole runs are kept; ingest rejects it as a phase name.</summary>
+    public const string Total = "";
+}

@@ -1,0 +1,195 @@
+using Microsoft.Data.Sqlite;
+using Promptly.Analytics;
+
+namespace Promptly.Storage.Sqlite;
+
+internal sealed partial class SqliteStore : IAnalyticsStore
+{
+    private const string ResponseRunColumns =
+        "id, interview_type, timestamp, response_time_ms, phases, failed = 0 AND response_time_ms <= threshold_ms, failed";
+
+    private const string EventRunColumns = "id, source, interview_type, timestamp, total_ms, phases, total_ms <= threshold_ms";
+
+    private const string DigestColumns = "size, bucket_start, source, interview_type, phase, count, mean_ms, m2, min_ms, max_ms, within_budget, failed";
+
+    public Task SaveEventsAsync(IReadOnlyList<IngestedEvent> events, CancellationToken cancellationToken) =>
+        _writer.WriteAsync(context =>
+        {
+            foreach (var e in events)
+            {
+                context.Execute(
+                    "INSERT INTO latency_events (source, run_id, interview_type, timestamp, total_ms, phases, tags, threshold_ms) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7)",
+                    e.Run.Source, e.RunId, e.Run.InterviewType, ToUnixMs(e.Run.Timestamp), e.Run.TotalMs, PhaseText.Write(e.Run.Phases), e.TagsJson, e.ThresholdMs);
+            }
+
+            return true;
+        });
+
+    public async Task<IReadOnlyDictionary<RunFeed, long>> WatermarksAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return ReadWatermarks(connection, null);
+    }
+
+    public async Task<IReadOnlyList<FeedRun>> RunsAfterAsync(RunFeed feed, long afterId, int limit, CancellationToken cancellationToken) =>
+        feed == RunFeed.Responses
+            ? await QueryAsync($"SELECT {ResponseRunColumns} FROM latency_records WHERE id > @p0 ORDER BY id LIMIT @p1", ReadResponseRun, cancellationToken, afterId, limit)
+            : await QueryAsync($"SELECT {EventRunColumns} FROM latency_events WHERE id > @p0 ORDER BY id LIMIT @p1", ReadEventRun, cancellationToken, afterId, limit);
+
+    public Task SaveRollupAsync(IReadOnlyDictionary<DigestKey, LatencyDigest> digests, RunFeed feed, long lastId, CancellationToken cancellationToken) =>
+        _writer.WriteAsync(context =>
+        {
+            foreach (var (key, fresh) in digests)
+            {
+                var digest = fresh;
+                using (var stored = context.Query(
+                    $"SELECT {DigestColumns}, histogram FROM latency_digests WHERE size = @p0 AND bucket_start = @p1 AND source = @p2 AND interview_type = @p3 AND phase = @p4",
+                    (int)key.Size, key.StartMs, key.Source, key.InterviewType, key.Phase))
+                {
+                    if (stored.Read())
+                    {
+                        digest = new LatencyDigest();
+                        ReadDigest(stored).MergeInto(digest);
+                        digest.Merge(fresh);
+                    }
+                }
+
+                context.Execute(
+                    $"INSERT OR REPLACE INTO latency_digests ({DigestColumns}, histogram) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12)",
+                    (int)key.Size, key.StartMs, key.Source, key.InterviewType, key.Phase, digest.Count, digest.Mean, digest.SquaredDeviations, digest.Min,
+                    digest.Max, digest.WithinBudget, digest.Failed, digest.EncodeHistogram());
+            }
+
+            context.Execute("INSERT OR REPLACE INTO analytics_watermarks (feed, last_id) VALUES (@p0, @p1)", FeedName(feed), lastId);
+            return true;
+        });
+
+    public Task<int> DeleteExpiredAsync(DateTimeOffset rawBefore, DateTimeOffset digestsBefore, int limit, CancellationToken cancellationToken) =>
+        _writer.WriteAsync(context =>
+        {
+            // Only rows the digests already hold may go, or their figures would vanish from every window.
+            var responses = Watermark(context, RunFeed.Responses);
+            var events = Watermark(context, RunFeed.Events);
+            var raw = ToUnixMs(rawBefore);
+            return context.Execute(
+                    "DELETE FROM latency_records WHERE id IN (SELECT id FROM latency_records WHERE timestamp < @p0 AND id <= @p1 LIMIT @p2)", raw, responses, limit)
+                + context.Execute(
+                    "DELETE FROM latency_events WHERE id IN (SELECT id FROM latency_events WHERE timestamp < @p0 AND id <= @p1 LIMIT @p2)", raw, events, limit)
+                + context.Execute("DELETE FROM latency_digests WHERE size IN (3600, 86400) AND bucket_start < @p0", ToUnixMs(digestsBefore));
+        });
+
+    public async Task<long> CountAsync(IReadOnlyList<DigestRange> ranges, RunFilter filter, CancellationToken cancellationToken)
+    {
+        long count = 0;
+        foreach (var range in ranges)
+        {
+            var rows = await QueryAsync(
+                "SELECT coalesce(sum(count), 0) FROM latency_digests WHERE size = @p0 AND bucket_start >= @p1 AND bucket_start < @p2 AND phase = '' AND (@p3 IS NULL OR source = @p3) AND (@p4 IS NULL OR interview_type = @p4)",
+                r => r.GetInt64(0), cancellationToken, (int)range.Size, ToUnixMs(range.From), ToUnixMs(range.To), filter.Source, filter.InterviewType);
+            count += rows[0];
+        }
+
+        return count;
+    }
+
+    public async Task<AnalyticsSnapshot> ReadAsync(AnalyticsRead read, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        // One read transaction: in WAL mode it sees a single snapshot, so digests and watermarks agree.
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        var digests = new List<StoredDigest>();
+        var runs = new List<RunSample>();
+        var watermarks = read.Exact ? null : ReadWatermarks(connection, transaction);
+        foreach (var feed in Enum.GetValues<RunFeed>())
+        {
+            if (!read.Filter.Includes(feed)) continue;
+            var after = watermarks is null ? -1 : watermarks.GetValueOrDefault(feed);
+            ReadRuns(connection, transaction, feed, read, after, runs);
+        }
+
+        if (!read.Exact)
+        {
+            foreach (var range in read.Ranges)
+            {
+                ReadDigests(connection, transaction, range, read, digests);
+            }
+        }
+
+        return new AnalyticsSnapshot(digests, runs);
+    }
+
+    private static void ReadRuns(SqliteConnection connection, SqliteTransaction transaction, RunFeed feed, AnalyticsRead read, long afterId, List<RunSample> into)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        // The tail read walks ids from the watermark: '+timestamp' keeps SQLite off the time index, which would scan the whole window.
+        var time = afterId < 0 ? "timestamp" : "+timestamp";
+        command.CommandText = feed == RunFeed.Responses
+            ? $"SELECT {ResponseRunColumns} FROM latency_records WHERE id > @after AND {time} >= @from AND {time} < @to AND (@type IS NULL OR interview_type = @type)"
+            : $"SELECT {EventRunColumns} FROM latency_events WHERE id > @after AND {time} >= @from AND {time} < @to AND (@type IS NULL OR interview_type = @type) AND (@source IS NULL OR source = @source)";
+        command.Parameters.AddWithValue("@after", afterId);
+        command.Parameters.AddWithValue("@from", ToUnixMs(read.From));
+        command.Parameters.AddWithValue("@to", ToUnixMsCeiling(read.To));
+        command.Parameters.AddWithValue("@type", (object?)read.Filter.InterviewType ?? DBNull.Value);
+        if (feed == RunFeed.Events) command.Parameters.AddWithValue("@source", (object?)read.Filter.Source ?? DBNull.Value);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            into.Add((feed == RunFeed.Responses ? ReadResponseRun(reader) : ReadEventRun(reader)).Run);
+        }
+    }
+
+    private static void ReadDigests(SqliteConnection connection, SqliteTransaction transaction, DigestRange range, AnalyticsRead read, List<StoredDigest> into)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        var phases = read.Detail == DigestDetail.Totals ? "AND phase = ''" : "";
+        var histogram = read.Detail == DigestDetail.Full ? "histogram" : "CASE WHEN phase = '' THEN histogram END";
+        command.CommandText =
+            $"SELECT {DigestColumns}, {histogram} FROM latency_digests WHERE size = @size AND bucket_start >= @from AND bucket_start < @to {phases} AND (@source IS NULL OR source = @source) AND (@type IS NULL OR interview_type = @type)";
+        command.Parameters.AddWithValue("@size", (int)range.Size);
+        command.Parameters.AddWithValue("@from", ToUnixMs(range.From));
+        command.Parameters.AddWithValue("@to", ToUnixMs(range.To));
+        command.Parameters.AddWithValue("@source", (object?)read.Filter.Source ?? DBNull.Value);
+        command.Parameters.AddWithValue("@type", (object?)read.Filter.InterviewType ?? DBNull.Value);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            into.Add(ReadDigest(reader));
+        }
+    }
+
+    private static StoredDigest ReadDigest(SqliteDataReader r) => new(
+        new DigestKey((BucketSize)r.GetInt32(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4)),
+        r.GetInt64(5), r.GetDouble(6), r.GetDouble(7), r.GetDouble(8), r.GetDouble(9), r.GetInt64(10), r.GetInt64(11),
+        !r.IsDBNull(12) ? (byte[])r.GetValue(12) : null);
+
+    private static FeedRun ReadResponseRun(SqliteDataReader r) => new(
+        r.GetInt64(0),
+        new RunSample(RunSample.InterviewSource, r.GetString(1), FromUnixMs(r.GetInt64(2)), r.GetDouble(3), PhaseText.Read(r.GetString(4)),
+            r.GetBoolean(5), r.GetBoolean(6)));
+
+    private static FeedRun ReadEventRun(SqliteDataReader r) => new(
+        r.GetInt64(0),
+        new RunSample(r.GetString(1), r.GetString(2), FromUnixMs(r.GetInt64(3)), r.GetDouble(4), PhaseText.Read(r.GetString(5)), r.GetBoolean(6), Failed: false));
+
+    private static Dictionary<RunFeed, long> ReadWatermarks(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT feed, last_id FROM analytics_watermarks";
+        using var reader = command.ExecuteReader();
+        var marks = new Dictionary<RunFeed, long> { [RunFeed.Responses] = 0, [RunFeed.Events] = 0 };
+        while (reader.Read())
+        {
+            marks[reader.GetString(0) == FeedName(RunFeed.Responses) ? RunFeed.Responses : RunFeed.Events] = reader.GetInt64(1);
+        }
+
+        return marks;
+    }
+
+    private static long Watermark(WriteContext context, RunFeed feed) =>
+        context.Scalar("SELECT last_id FROM analytics_watermarks WHERE feed = @p0", FeedName(feed)) is long id ? id : 0;
+
+    private static string FeedName(RunFeed feed) => feed == RunFeed.Responses ? "responses" : "events";
+}
