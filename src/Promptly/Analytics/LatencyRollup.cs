@@ -35,8 +35,14 @@ public sealed partial class LatencyRollup(IAnalyticsStore store, IOptions<Analyt
                     if (runs.Count == 0) break;
                     aggregator.Clear();
                     foreach (var run in runs) aggregator.Add(run.Run);
+                    if (!await store.SaveRollupAsync(aggregator.Digests, feed, after, runs[^1].Id, cancellationToken))
+                    {
+                        // Another process (a second server or the CLI on the same file) got there first: start over from its watermark.
+                        after = (await store.WatermarksAsync(cancellationToken))[feed];
+                        continue;
+                    }
+
                     after = runs[^1].Id;
-                    await store.SaveRollupAsync(aggregator.Digests, feed, after, cancellationToken);
                     folded += runs.Count;
                     if (runs.Count == options.Value.RollupBatch) LogProgress(folded, feed, after);
                 }

@@ -17,8 +17,12 @@ public interface IAnalyticsStore
     /// <summary>Raw rows of a feed after <paramref name="afterId"/>, in id order.</summary>
     Task<IReadOnlyList<FeedRun>> RunsAfterAsync(RunFeed feed, long afterId, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Merges <paramref name="digests"/> into the stored ones and moves the feed's watermark, in one transaction.</summary>
-    Task SaveRollupAsync(IReadOnlyDictionary<DigestKey, LatencyDigest> digests, RunFeed feed, long lastId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Merges <paramref name="digests"/> (the runs after <paramref name="fromId"/> up to <paramref name="lastId"/>) into
+    /// the stored ones and moves the feed's watermark, in one transaction. Returns false, writing nothing, when the
+    /// watermark is no longer at <paramref name="fromId"/> (another process folded those runs first).
+    /// </summary>
+    Task<bool> SaveRollupAsync(IReadOnlyDictionary<DigestKey, LatencyDigest> digests, RunFeed feed, long fromId, long lastId, CancellationToken cancellationToken);
 
     /// <summary>
     /// Deletes raw rows older than <paramref name="rawBefore"/> that the digests already hold, and digests older than

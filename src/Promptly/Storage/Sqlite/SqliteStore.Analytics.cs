@@ -36,9 +36,10 @@ internal sealed partial class SqliteStore : IAnalyticsStore
             ? await QueryAsync($"SELECT {ResponseRunColumns} FROM latency_records WHERE id > @p0 ORDER BY id LIMIT @p1", ReadResponseRun, cancellationToken, afterId, limit)
             : await QueryAsync($"SELECT {EventRunColumns} FROM latency_events WHERE id > @p0 ORDER BY id LIMIT @p1", ReadEventRun, cancellationToken, afterId, limit);
 
-    public Task SaveRollupAsync(IReadOnlyDictionary<DigestKey, LatencyDigest> digests, RunFeed feed, long lastId, CancellationToken cancellationToken) =>
+    public Task<bool> SaveRollupAsync(IReadOnlyDictionary<DigestKey, LatencyDigest> digests, RunFeed feed, long fromId, long lastId, CancellationToken cancellationToken) =>
         _writer.WriteAsync(context =>
         {
+            if (Watermark(context, feed) != fromId) return false;
             foreach (var (key, fresh) in digests)
             {
                 var digest = fresh;
