@@ -15,7 +15,7 @@ public sealed class LatencyAnalytics(IAnalyticsStore store, BudgetPolicy policy,
 
     public async Task<LatencySummary> SummaryAsync(AnalyticsRequest request, CancellationToken cancellationToken)
     {
-        var (scope, slices) = await ReadAsync(request, DigestDetail.PhaseMoments, window => window, (_, _) => 0, cancellationToken);
+        var (scope, slices) = await ReadAsync(request, DigestDetail.PhaseMoments, window => window, (_, _, _) => 0, cancellationToken);
         var slice = slices.GetValueOrDefault(0) ?? LatencySlice.Empty;
         var total = slice.Total;
         var p = total.Percentiles(SummaryPercentiles);
@@ -44,14 +44,24 @@ public sealed class LatencyAnalytics(IAnalyticsStore store, BudgetPolicy policy,
         var size = interval == TrendInterval.Hour ? BucketSize.Hour : BucketSize.Day;
         var lookBack = TimeSpan.FromMilliseconds(size.Milliseconds() * TrendAnalysis.BaselineIntervals);
         var (scope, slices) = await ReadAsync(request, DigestDetail.Totals, window => window.ExtendedBack(lookBack, size),
-            (_, ms) => ms - (((ms % size.Milliseconds()) + size.Milliseconds()) % size.Milliseconds()), cancellationToken);
+            (_, _, ms) => ms - (((ms % size.Milliseconds()) + size.Milliseconds()) % size.Milliseconds()), cancellationToken);
         return TrendAnalysis.Of(scope with { From = scope.From + lookBack }, slices, size, interval.ToString().ToLowerInvariant());
     }
 
     public async Task<RecommendationReport> RecommendationsAsync(AnalyticsRequest request, CancellationToken cancellationToken)
     {
-        var (scope, slices) = await ReadAsync(request, DigestDetail.Full, window => window, (source, _) => source, cancellationToken);
+        var (scope, slices) = await ReadAsync(request, DigestDetail.Full, window => window, (source, _, _) => source, cancellationToken);
         return RecommendationAnalysis.Of(scope, slices);
+    }
+
+    /// <summary>The interviewer's responses of a window: all of them, and by interview type (for budget compliance).</summary>
+    public async Task<(AnalyticsScope Scope, LatencySlice All, IReadOnlyDictionary<string, LatencySlice> ByType)> InterviewSlicesAsync(
+        DateTimeOffset from, DateTimeOffset to, string? interviewType, CancellationToken cancellationToken)
+    {
+        var request = new AnalyticsRequest(From: from, To: to, Source: RunSample.InterviewSource, InterviewType: interviewType);
+        var (scope, all) = await ReadAsync(request, DigestDetail.Totals, window => window, (_, _, _) => 0, cancellationToken);
+        var (_, byType) = await ReadAsync(request, DigestDetail.Totals, window => window, (_, type, _) => type, cancellationToken);
+        return (scope, all.GetValueOrDefault(0) ?? LatencySlice.Empty, byType);
     }
 
     /// <summary>Every phase with its figures, slowest p95 first.</summary>
@@ -72,7 +82,7 @@ public sealed class LatencyAnalytics(IAnalyticsStore store, BudgetPolicy policy,
 
     private async Task<(AnalyticsScope Scope, LatencySlice Slice)> ReadWholeAsync(AnalyticsRequest request, CancellationToken cancellationToken)
     {
-        var (scope, slices) = await ReadAsync(request, DigestDetail.Full, window => window, (_, _) => 0, cancellationToken);
+        var (scope, slices) = await ReadAsync(request, DigestDetail.Full, window => window, (_, _, _) => 0, cancellationToken);
         return (scope, slices.GetValueOrDefault(0) ?? LatencySlice.Empty);
     }
 
@@ -80,7 +90,7 @@ public sealed class LatencyAnalytics(IAnalyticsStore store, BudgetPolicy policy,
         AnalyticsRequest request,
         DigestDetail detail,
         Func<AnalyticsWindow, AnalyticsWindow> shape,
-        Func<string, long, TKey> groupOf,
+        Func<string, string, long, TKey> groupOf,
         CancellationToken cancellationToken) where TKey : notnull
     {
         var now = time.GetUtcNow();

@@ -10,19 +10,19 @@ public sealed record LatencySlice(LatencyDistribution Total, IReadOnlyDictionary
         Phases.OrderByDescending(p => p.Value.Sum).ThenBy(p => p.Key, StringComparer.Ordinal).Select(p => (p.Key, p.Value));
 
     /// <summary>
-    /// Groups a snapshot's digests and raw runs by <paramref name="groupOf"/>(source, time in unix ms): exactly, from
+    /// Groups a snapshot's digests and raw runs by <paramref name="groupOf"/>(source, interview type, time in unix ms): exactly, from
     /// the raw runs alone, when <paramref name="exact"/>; otherwise by merging digests and adding the raw runs the
     /// rollup has not reached yet.
     /// </summary>
-    public static Dictionary<TKey, LatencySlice> Build<TKey>(AnalyticsSnapshot snapshot, bool exact, Func<string, long, TKey> groupOf) where TKey : notnull =>
+    public static Dictionary<TKey, LatencySlice> Build<TKey>(AnalyticsSnapshot snapshot, bool exact, Func<string, string, long, TKey> groupOf) where TKey : notnull =>
         exact ? BuildExact(snapshot.Runs, groupOf) : BuildMerged(snapshot, groupOf);
 
-    private static Dictionary<TKey, LatencySlice> BuildMerged<TKey>(AnalyticsSnapshot snapshot, Func<string, long, TKey> groupOf) where TKey : notnull
+    private static Dictionary<TKey, LatencySlice> BuildMerged<TKey>(AnalyticsSnapshot snapshot, Func<string, string, long, TKey> groupOf) where TKey : notnull
     {
         var groups = new Dictionary<TKey, (LatencyDigest Total, Dictionary<string, LatencyDistribution> Phases)>();
-        (LatencyDigest Total, Dictionary<string, LatencyDistribution> Phases) GroupOf(string source, long ms)
+        (LatencyDigest Total, Dictionary<string, LatencyDistribution> Phases) GroupOf(string source, string type, long ms)
         {
-            var key = groupOf(source, ms);
+            var key = groupOf(source, type, ms);
             if (!groups.TryGetValue(key, out var group))
             {
                 group = (new LatencyDigest(), new Dictionary<string, LatencyDistribution>(StringComparer.Ordinal));
@@ -34,13 +34,13 @@ public sealed record LatencySlice(LatencyDistribution Total, IReadOnlyDictionary
 
         foreach (var stored in snapshot.Digests)
         {
-            var group = GroupOf(stored.Key.Source, stored.Key.StartMs);
+            var group = GroupOf(stored.Key.Source, stored.Key.InterviewType, stored.Key.StartMs);
             stored.MergeInto(stored.Key.Phase == DigestKey.Total ? group.Total : PhaseDigest(group.Phases, stored.Key.Phase));
         }
 
         foreach (var run in snapshot.Runs)
         {
-            var group = GroupOf(run.Source, run.Timestamp.ToUnixTimeMilliseconds());
+            var group = GroupOf(run.Source, run.InterviewType, run.Timestamp.ToUnixTimeMilliseconds());
             group.Total.RecordRun(run.TotalMs, run.WithinBudget, run.Failed);
             foreach (var phase in run.Phases) PhaseDigest(group.Phases, phase.Name).Record(phase.Ms);
         }
@@ -59,8 +59,8 @@ public sealed record LatencySlice(LatencyDistribution Total, IReadOnlyDictionary
         return (LatencyDigest)digest;
     }
 
-    private static Dictionary<TKey, LatencySlice> BuildExact<TKey>(IReadOnlyList<RunSample> runs, Func<string, long, TKey> groupOf) where TKey : notnull =>
-        runs.GroupBy(r => groupOf(r.Source, r.Timestamp.ToUnixTimeMilliseconds())).ToDictionary(
+    private static Dictionary<TKey, LatencySlice> BuildExact<TKey>(IReadOnlyList<RunSample> runs, Func<string, string, long, TKey> groupOf) where TKey : notnull =>
+        runs.GroupBy(r => groupOf(r.Source, r.InterviewType, r.Timestamp.ToUnixTimeMilliseconds())).ToDictionary(
             g => g.Key,
             g => new LatencySlice(
                 new ExactDistribution(g.Select(r => r.TotalMs), g.LongCount(r => r.WithinBudget), g.LongCount(r => r.Failed)),

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Promptly.Analytics;
 using Promptly.Http;
 using Promptly.Interviews;
 using Promptly.Storage;
@@ -30,17 +31,15 @@ public static class BudgetEndpoints
         return TypedResults.Ok(new SessionCompliance(id, report, [.. records.Select(Interviews.LatencyView.From)]));
     }
 
-    private static async Task<Ok<WindowCompliance>> ComplianceAsync(HttpRequest request, ILatencyStore store, BudgetPolicy policy, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Ok<WindowCompliance>> ComplianceAsync(HttpRequest request, LatencyAnalytics analytics, BudgetPolicy policy, TimeProvider time, CancellationToken cancellationToken)
     {
         var window = TimeWindow.Parse(request.Query, defaultHours: 24, time.GetUtcNow());
         var type = InterviewTypeFilter(request.Query["interview_type"].ToString());
-        var samples = await store.BudgetSamplesAsync(window.From, window.To, type, cancellationToken);
+        // Digests answer long windows in milliseconds; the window reported is the one read (whole hours when from digests).
+        var (scope, all, byType) = await analytics.InterviewSlicesAsync(window.From, window.To, type, cancellationToken);
         var target = policy.TargetCompliance;
-        var overall = ComplianceReport.Of([.. samples.Select(s => (s.ResponseTimeMs, s.WithinBudget))], target, "Latency");
-        var byType = samples.GroupBy(s => s.InterviewType).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(
-            g => g.Key,
-            g => ComplianceReport.Of([.. g.Select(s => (s.ResponseTimeMs, s.WithinBudget))], target, $"{g.Key} latency"));
-        return TypedResults.Ok(new WindowCompliance(window.From, window.To, type, overall, byType));
+        return TypedResults.Ok(new WindowCompliance(scope.From, scope.To, type, scope.Exact, ComplianceReport.Of(all.Total, target, "Latency"),
+            byType.OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => ComplianceReport.Of(g.Value.Total, target, $"{g.Key} latency"))));
     }
 
     private static async Task<Ok<SlowResponses>> SlowAsync(HttpRequest request, ILatencyStore store, TimeProvider time, CancellationToken cancellationToken)

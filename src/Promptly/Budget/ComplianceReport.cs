@@ -1,8 +1,12 @@
 using System.Globalization;
+using Promptly.Analytics;
 
 namespace Promptly.Budget;
 
-/// <summary>How a set of responses did against the budget; percentiles are exact (see <see cref="Percentiles"/>).</summary>
+/// <summary>
+/// How a set of responses did against the budget. Counts and compliance are exact; percentiles are exact for an
+/// <see cref="ExactDistribution"/> and within 0.4% for a <see cref="LatencyDigest"/>.
+/// </summary>
 public sealed record ComplianceReport(
     int TotalResponses,
     int WithinBudget,
@@ -22,28 +26,36 @@ public sealed record ComplianceReport(
     /// <paramref name="samples"/>: each response's time and whether it was within budget (failed responses never are).
     /// <paramref name="label"/> opens the message, e.g. "Session latency".
     /// </summary>
-    public static ComplianceReport Of(IReadOnlyCollection<(double ResponseTimeMs, bool WithinBudget)> samples, double target, string label)
+    public static ComplianceReport Of(IReadOnlyCollection<(double ResponseTimeMs, bool WithinBudget)> samples, double target, string label) =>
+        Of(new ExactDistribution(samples.Select(s => s.ResponseTimeMs), samples.Count(s => s.WithinBudget)), target, label);
+
+    public static ComplianceReport Of(LatencyDistribution responses, double target, string label)
     {
-        var total = samples.Count;
-        var within = samples.Count(s => s.WithinBudget);
-        var stats = LatencyStats.Of(samples.Select(s => s.ResponseTimeMs));
+        var total = (int)responses.Count;
+        var within = (int)responses.WithinBudget;
         double? rate = total == 0 ? null : (double)within / total;
         var meets = rate >= target;
         var targetText = (target * 100).ToString("0.#", CultureInfo.InvariantCulture);
         var message = rate is { } r
             ? $"{label}: {(r * 100).ToString("0.0", CultureInfo.InvariantCulture)}% within budget ({within}/{total} responses). Target: {targetText}%. Status: {(meets ? "✓ PASS" : "✗ FAIL")}"
             : $"{label}: no responses yet. Target: {targetText}%.";
+        if (total == 0) return new ComplianceReport(0, 0, 0, null, target, false, null, null, null, null, null, null, message);
+        var p = responses.Percentiles(50, 90, 95, 99);
         return new ComplianceReport(total, within, total - within, rate is { } x ? Math.Round(x, 4) : null, target, meets,
-            Ms(stats.P50), Ms(stats.P90), Ms(stats.P95), Ms(stats.P99), Ms(stats.Mean), Ms(stats.Max), message);
+            Ms(p[0]), Ms(p[1]), Ms(p[2]), Ms(p[3]), Ms(responses.Mean), Ms(responses.Max), message);
     }
 
     private static double? Ms(double? value) => value is { } v ? Math.Round(v, 3) : null;
 }
 
-/// <summary><c>GET /api/latency/compliance</c>: the window's figures overall and per interview type.</summary>
+/// <summary>
+/// <c>GET /api/latency/compliance</c>: the window's figures overall and per interview type; <see cref="Exact"/> false
+/// when merged from digests (percentiles within 0.4%, counts exact).
+/// </summary>
 public sealed record WindowCompliance(
     DateTimeOffset From,
     DateTimeOffset To,
     string? InterviewType,
+    bool Exact,
     ComplianceReport Overall,
     Dictionary<string, ComplianceReport> ByInterviewType);

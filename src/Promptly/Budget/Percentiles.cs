@@ -26,41 +26,4 @@ public static class Percentiles
         // Rounding in the interpolation must not step outside the two neighbours (and so outside min..max).
         return Math.Clamp(low + (h - lo) * (high - low), low, high);
     }
-
-    /// <summary>Sorts a copy of <paramref name="values"/> and returns the percentiles <paramref name="qs"/> in order.</summary>
-    public static double?[] Of(IEnumerable<double> values, params ReadOnlySpan<double> qs)
-    {
-        var sorted = values.ToArray();
-        Array.Sort(sorted);
-        var result = new double?[qs.Length];
-        for (var i = 0; i < qs.Length; i++)
-        {
-            result[i] = OfSorted(sorted, qs[i]);
-        }
-
-        return result;
-    }
-}
-
-/// <summary>Count, mean, max and the exact p50/p90/p95/p99 of a set of response times, from one sort.</summary>
-public sealed record LatencyStats(int Count, double? Mean, double? Max, double? P50, double? P90, double? P95, double? P99)
-{
-    public static LatencyStats Empty { get; } = new(0, null, null, null, null, null, null);
-
-    public static LatencyStats Of(IEnumerable<double> values)
-    {
-        var sorted = values.ToArray();
-        if (sorted.Length == 0) return Empty;
-        Array.Sort(sorted);
-        var sum = 0.0;
-        foreach (var v in sorted) sum += v;
-        return new LatencyStats(
-            sorted.Length,
-            sum / sorted.Length,
-            sorted[^1],
-            Percentiles.OfSorted(sorted, 50),
-            Percentiles.OfSorted(sorted, 90),
-            Percentiles.OfSorted(sorted, 95),
-            Percentiles.OfSorted(sorted, 99));
-    }
 }
