@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Promptly.Analytics;
 
 /// <summary>
@@ -37,12 +39,8 @@ public sealed class RollupAggregator
 
     private LatencyDigest DigestFor(DigestKey key)
     {
-        if (!Digests.TryGetValue(key, out var digest))
-        {
-            digest = new LatencyDigest();
-            Digests.Add(key, digest);
-        }
-
-        return digest;
+        // One hash lookup whether the digest exists or not: this runs for every sample.
+        ref var digest = ref CollectionsMarshal.GetValueRefOrAddDefault(Digests, key, out _);
+        return digest ??= new LatencyDigest();
     }
 }
