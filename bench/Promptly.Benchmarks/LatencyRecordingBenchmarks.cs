@@ -79,7 +79,6 @@ public class LatencyRecordingBenchmarks
     {
         public Task SaveLatencyAsync(LatencyRecord record, CancellationToken cancellationToken) => Task.CompletedTask;
         public Task<IReadOnlyList<LatencyRecord>> SessionLatencyAsync(string sessionId, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<IReadOnlyList<BudgetSample>> BudgetSamplesAsync(DateTimeOffset from, DateTimeOffset to, string? interviewType, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IReadOnlyList<LatencyRecord>> SlowestAsync(DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IReadOnlyList<ErrorLogEntry>> ErrorsAsync(string? type, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task SaveRequestMetricsAsync(IReadOnlyList<RequestMetricBucket> buckets, CancellationToken cancellationToken) => Task.CompletedTask;

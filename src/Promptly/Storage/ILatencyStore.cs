@@ -12,9 +12,6 @@ public interface ILatencyStore
 
     Task<IReadOnlyList<LatencyRecord>> SessionLatencyAsync(string sessionId, CancellationToken cancellationToken);
 
-    /// <summary>The budget outcome of every response in [from, to), optionally of one interview type.</summary>
-    Task<IReadOnlyList<BudgetSample>> BudgetSamplesAsync(DateTimeOffset from, DateTimeOffset to, string? interviewType, CancellationToken cancellationToken);
-
     /// <summary>The slowest responses in [from, to), slowest first.</summary>
     Task<IReadOnlyList<LatencyRecord>> SlowestAsync(DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken);
 
@@ -29,6 +26,3 @@ public interface ILatencyStore
 
     Task<IReadOnlyDictionary<string, BudgetOverride>> BudgetOverridesAsync(CancellationToken cancellationToken);
 }
-
-/// <summary>What compliance needs of one response.</summary>
-public readonly record struct BudgetSample(string InterviewType, double ResponseTimeMs, bool WithinBudget);

@@ -25,8 +25,6 @@ public sealed class MemoryLatencyStore : ILatencyStore
     public Task<IReadOnlyList<LatencyRecord>> SessionLatencyAsync(string sessionId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<LatencyRecord>>([.. Records.Where(r => r.SessionId == sessionId)]);
 
-    public Task<IReadOnlyList<BudgetSample>> BudgetSamplesAsync(DateTimeOffset from, DateTimeOffset to, string? interviewType, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<BudgetSample>>([.. Records.Select(r => new BudgetSample(r.InterviewType, r.ResponseTimeMs, r.WithinBudget))]);
 
     public Task<IReadOnlyList<LatencyRecord>> SlowestAsync(DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<LatencyRecord>>([.. Records.OrderByDescending(r => r.ResponseTimeMs).Take(limit)]);

@@ -37,12 +37,6 @@ internal sealed partial class SqliteStore
     public async Task<IReadOnlyList<LatencyRecord>> SessionLatencyAsync(string sessionId, CancellationToken cancellationToken) =>
         await QueryAsync($"SELECT {LatencyColumns} FROM latency_records WHERE session_id = @p0 ORDER BY question_number, id", ReadLatency, cancellationToken, sessionId);
 
-    public async Task<IReadOnlyList<BudgetSample>> BudgetSamplesAsync(DateTimeOffset from, DateTimeOffset to, string? interviewType, CancellationToken cancellationToken) =>
-        await QueryAsync(
-            "SELECT interview_type, response_time_ms, failed = 0 AND response_time_ms <= threshold_ms FROM latency_records WHERE timestamp >= @p0 AND timestamp < @p1 AND (@p2 IS NULL OR interview_type = @p2)",
-            r => new BudgetSample(r.GetString(0), r.GetDouble(1), r.GetBoolean(2)),
-            cancellationToken, ToUnixMs(from), ToUnixMsCeiling(to), interviewType);
-
     public async Task<IReadOnlyList<LatencyRecord>> SlowestAsync(DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) =>
         await QueryAsync(
             $"SELECT {LatencyColumns} FROM latency_records WHERE timestamp >= @p0 AND timestamp < @p1 ORDER BY response_time_ms DESC LIMIT @p2",
