@@ -25,7 +25,6 @@ public sealed class MemoryLatencyStore : ILatencyStore
     public Task<IReadOnlyList<LatencyRecord>> SessionLatencyAsync(string sessionId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<LatencyRecord>>([.. Records.Where(r => r.SessionId == sessionId)]);
 
-
     public Task<IReadOnlyList<LatencyRecord>> SlowestAsync(DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<LatencyRecord>>([.. Records.OrderByDescending(r => r.ResponseTimeMs).Take(limit)]);
 
