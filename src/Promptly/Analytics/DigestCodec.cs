@@ -1,5 +1,4 @@
 using System.Buffers;
-using HdrHistogram;
 
 namespace Promptly.Analytics;
 
@@ -12,7 +11,7 @@ internal static class DigestCodec
 {
     private const byte Version = 1;
 
-    public static byte[] Encode(HistogramBase? histogram)
+    public static byte[] Encode(LogLinearHistogram? histogram)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         buffer.GetSpan(1)[0] = Version;
@@ -20,19 +19,19 @@ internal static class DigestCodec
         if (histogram is null) return buffer.WrittenSpan.ToArray();
 
         long previous = 0;
-        foreach (var bucket in histogram.RecordedValues())
+        foreach (var (lowest, _, count) in histogram.Buckets())
         {
-            // Each value is its bucket's highest equivalent, so recording it again lands in the same bucket.
-            WriteVarint(buffer, bucket.ValueIteratedTo - previous);
-            WriteVarint(buffer, bucket.CountAtValueIteratedTo);
-            previous = bucket.ValueIteratedTo;
+            // Each value is the lowest of its bucket, so recording it again lands in the same bucket.
+            WriteVarint(buffer, lowest - previous);
+            WriteVarint(buffer, count);
+            previous = lowest;
         }
 
         return buffer.WrittenSpan.ToArray();
     }
 
     /// <exception cref="InvalidDataException">The bytes are not a digest this version wrote.</exception>
-    public static void Decode(ReadOnlySpan<byte> encoded, HistogramBase into)
+    public static void Decode(ReadOnlySpan<byte> encoded, LogLinearHistogram into)
     {
         if (encoded.Length == 0 || encoded[0] != Version)
         {
@@ -44,7 +43,13 @@ internal static class DigestCodec
         while (position < encoded.Length)
         {
             value += ReadVarint(encoded, ref position);
-            into.RecordValueWithCount(value, ReadVarint(encoded, ref position));
+            var count = ReadVarint(encoded, ref position);
+            if (value < 0 || value > into.HighestValue || count <= 0)
+            {
+                throw new InvalidDataException($"A stored latency histogram holds {count} values of {value} ns, outside what a digest tracks.");
+            }
+
+            into.Record(value, count);
         }
     }
 

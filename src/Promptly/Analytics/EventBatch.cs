@@ -61,6 +61,9 @@ public sealed class EventBatch(AnalyticsOptions options, BudgetPolicy policy, Da
 
         var source = Text(index, item, "source", required: true);
         if (source is not null && !AnalyticsRequest.NamePattern().IsMatch(source)) Fail(index, "source", "must be 1 to 64 letters, digits, '.', '_' or '-'");
+        // The interviewer's own responses are that source: events under its name would be counted with them by the
+        // digests but not by exact reads of the responses.
+        else if (source == RunSample.InterviewSource) Fail(index, "source", $"'{RunSample.InterviewSource}' is reserved for the interviewer's own responses");
         var runId = Text(index, item, "run_id", required: false);
         var timestamp = Timestamp(index, item);
         var phases = Phases(index, item);
@@ -70,6 +73,11 @@ public sealed class EventBatch(AnalyticsOptions options, BudgetPolicy policy, Da
         if (item.TryGetProperty("total_ms", out var totalElement)) total = Duration(index, "total_ms", totalElement);
         else if (phases is { Count: > 0 }) total = phases.Sum(p => p.Ms);
         else Fail(index, "total_ms", "is required when there are no phases");
+
+        if (total > LatencyDigest.MaxMs)
+        {
+            Fail(index, "total_ms", $"is the sum of the phases, {total:0} ms, over the {LatencyDigest.MaxMs:0} ms (7 days) a run may take");
+        }
 
         if (_errors.Count > before || source is null || total is null || phases is null) return null;
         var type = interviewType?.ToUpperInvariant() ?? "";

@@ -1,16 +1,14 @@
-using HdrHistogram;
-
 namespace Promptly.Analytics;
 
 /// <summary>
-/// A mergeable summary of a set of durations: exact count, sum, variance, min, max and budget counters, and an
-/// HdrHistogram of the values for percentiles. Any two digests merge into the digest of the union, which is what
+/// A mergeable summary of a set of durations: exact count, sum, variance, min, max and budget counters, and a
+/// log-linear histogram of the values for percentiles. Any two digests merge into the digest of the union, which is what
 /// lets a query over a window add up stored buckets instead of reading rows.
 /// </summary>
 /// <remarks>
-/// The histogram counts nanoseconds at 2 significant digits: bucket width is at most 1/128 of the value, and
-/// percentiles read the bucket's midpoint, so each estimate is within 0.4% of the true order statistic (values
-/// under 256 ns are exact to the nanosecond). Estimates are clamped to the exact min and max, so a single sample
+/// The histogram counts nanoseconds in buckets at most 1/128 of their values wide, and percentiles read the
+/// bucket's midpoint, so each estimate is within 0.39% of the true order statistic (values under 256 ns are exact
+/// to the nanosecond). Estimates are clamped to the exact min and max, so a single sample
 /// or a set of equal samples comes out exact. Not thread-safe: the rollup and the queries each own theirs.
 /// </remarks>
 public sealed class LatencyDigest : LatencyDistribution
@@ -18,10 +16,9 @@ public sealed class LatencyDigest : LatencyDistribution
     /// <summary>Longest duration a digest tracks: 7 days. Ingest rejects longer ones rather than clamp them.</summary>
     public const double MaxMs = 7 * 24 * 3_600_000.0;
 
-    public const int SignificantDigits = 2;
-    private const long HighestNanoseconds = (long)(MaxMs * 1_000_000);
+    internal const long HighestNanoseconds = (long)(MaxMs * 1_000_000);
 
-    private LongHistogram? _histogram;
+    private LogLinearHistogram? _histogram;
     private long _count;
     private double _mean;
     private double _m2;
@@ -45,7 +42,7 @@ public sealed class LatencyDigest : LatencyDistribution
     public override long WithinBudget => _within;
     public override long Failed => _failed;
 
-    private LongHistogram Histogram => _histogram ??= new LongHistogram(HighestNanoseconds, SignificantDigits);
+    private LogLinearHistogram Histogram => _histogram ??= new LogLinearHistogram(HighestNanoseconds);
 
     /// <summary>Records a whole run: its duration and its budget outcome.</summary>
     public void RecordRun(double ms, bool withinBudget, bool failed)
@@ -64,7 +61,7 @@ public sealed class LatencyDigest : LatencyDistribution
         _m2 += delta * (ms - _mean);
         if (ms < _min) _min = ms;
         if (ms > _max) _max = ms;
-        Histogram.RecordValue(ToNanoseconds(ms));
+        Histogram.Record(ToNanoseconds(ms));
     }
 
     /// <summary>Adds another digest's moments (Chan et al.'s parallel combination) and counts.</summary>
@@ -99,15 +96,14 @@ public sealed class LatencyDigest : LatencyDistribution
     protected override void OrderStatistics(ReadOnlySpan<long> ranks, Span<double> values)
     {
         // One walk over the buckets answers every rank; ranks arrive sorted ascending.
-        var histogram = Histogram;
         var next = 0;
         long seen = 0;
-        foreach (var bucket in histogram.RecordedValues())
+        foreach (var (_, midpoint, count) in Histogram.Buckets())
         {
-            seen += bucket.CountAtValueIteratedTo;
+            seen += count;
             while (next < ranks.Length && ranks[next] < seen)
             {
-                values[next++] = EstimateOf(histogram, bucket.ValueIteratedTo);
+                values[next++] = EstimateOf(midpoint);
             }
 
             if (next == ranks.Length) break;
@@ -120,14 +116,13 @@ public sealed class LatencyDigest : LatencyDistribution
     protected override IEnumerable<(double Value, long Count)> Buckets()
     {
         if (_histogram is null) yield break;
-        foreach (var bucket in _histogram.RecordedValues())
+        foreach (var (_, midpoint, count) in _histogram.Buckets())
         {
-            yield return (EstimateOf(_histogram, bucket.ValueIteratedTo), bucket.CountAtValueIteratedTo);
+            yield return (EstimateOf(midpoint), count);
         }
     }
 
-    private double EstimateOf(LongHistogram histogram, long nanoseconds) =>
-        Math.Clamp(histogram.MedianEquivalentValue(nanoseconds) / 1_000_000.0, _min, _max);
+    private double EstimateOf(double midpointNanoseconds) => Math.Clamp(midpointNanoseconds / 1_000_000.0, _min, _max);
 
     private static long ToNanoseconds(double ms) => Math.Clamp((long)Math.Round(ms * 1_000_000), 0, HighestNanoseconds);
 }

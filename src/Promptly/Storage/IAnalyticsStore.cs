@@ -30,7 +30,10 @@ public interface IAnalyticsStore
     /// </summary>
     Task<int> DeleteExpiredAsync(DateTimeOffset rawBefore, DateTimeOffset digestsBefore, int limit, CancellationToken cancellationToken);
 
-    /// <summary>How many runs the stored digests hold for the ranges (cheap: no histograms are read).</summary>
+    /// <summary>
+    /// How many runs a read of the ranges may meet: those the stored digests hold, plus every run not folded in yet
+    /// (cheap: no histograms and no time filter are read).
+    /// </summary>
     Task<long> CountAsync(IReadOnlyList<DigestRange> ranges, RunFilter filter, CancellationToken cancellationToken);
 
     /// <summary>Everything one query needs, read in one snapshot so the rollup cannot move between its parts.</summary>

@@ -90,6 +90,17 @@ internal sealed partial class SqliteStore : IAnalyticsStore
             count += rows[0];
         }
 
+        // Runs not folded yet count too (all of them, whatever their time: a cheap upper bound), so a backlog after a
+        // bulk load or a long stop never sends a query down the row-by-row path.
+        foreach (var feed in Enum.GetValues<RunFeed>())
+        {
+            if (!filter.Includes(feed)) continue;
+            var rows = await QueryAsync(
+                $"SELECT count(*) FROM {TableOf(feed)} WHERE id > (SELECT coalesce(max(last_id), 0) FROM analytics_watermarks WHERE feed = @p0)",
+                r => r.GetInt64(0), cancellationToken, FeedName(feed));
+            count += rows[0];
+        }
+
         return count;
     }
 
@@ -193,4 +204,6 @@ internal sealed partial class SqliteStore : IAnalyticsStore
         context.Scalar("SELECT last_id FROM analytics_watermarks WHERE feed = @p0", FeedName(feed)) is long id ? id : 0;
 
     private static string FeedName(RunFeed feed) => feed == RunFeed.Responses ? "responses" : "events";
+
+    private static string TableOf(RunFeed feed) => feed == RunFeed.Responses ? "latency_records" : "latency_events";
 }
