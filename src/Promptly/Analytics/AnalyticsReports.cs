@@ -2,7 +2,7 @@ namespace Promptly.Analytics;
 
 /// <summary>What every analysis answers about: the window actually read and how the figures were computed.</summary>
 /// <param name="Exact">True when computed from every raw run of the window; false when merged from digests
-/// (percentiles within 0.4%, counts, averages, min, max and compliance exact).</param>
+/// (percentiles within 0.39%, counts, averages, min, max and compliance exact).</param>
 public sealed record AnalyticsScope(DateTimeOffset From, DateTimeOffset To, string? Source, string? InterviewType, bool Exact, double BudgetThresholdMs);
 
 /// <summary><c>GET /api/latency-analytics/summary</c>.</summary>

@@ -57,7 +57,7 @@ public abstract class LatencyDistribution
         return result;
     }
 
-    /// <summary>How many values are greater than <paramref name="ms"/> (for a digest: by bucket, within its 0.4%).</summary>
+    /// <summary>How many values are greater than <paramref name="ms"/> (for a digest: by bucket, within its 0.39%).</summary>
     public long CountAbove(double ms)
     {
         long above = 0;

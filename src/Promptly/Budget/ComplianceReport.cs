@@ -5,7 +5,7 @@ namespace Promptly.Budget;
 
 /// <summary>
 /// How a set of responses did against the budget. Counts and compliance are exact; percentiles are exact for an
-/// <see cref="ExactDistribution"/> and within 0.4% for a <see cref="LatencyDigest"/>.
+/// <see cref="ExactDistribution"/> and within 0.39% for a <see cref="LatencyDigest"/>.
 /// </summary>
 public sealed record ComplianceReport(
     int TotalResponses,
@@ -50,7 +50,7 @@ public sealed record ComplianceReport(
 
 /// <summary>
 /// <c>GET /api/latency/compliance</c>: the window's figures overall and per interview type; <see cref="Exact"/> false
-/// when merged from digests (percentiles within 0.4%, counts exact).
+/// when merged from digests (percentiles within 0.39%, counts exact).
 /// </summary>
 public sealed record WindowCompliance(
     DateTimeOffset From,
