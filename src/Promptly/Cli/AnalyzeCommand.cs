@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using Promptly.Analytics;
 using Promptly.Http;
 using Promptly.Storage;
@@ -23,7 +24,7 @@ internal sealed class AnalyzeCommand
     private readonly Option<bool> _recommendations = new("--recommendations") { Description = "Optimization opportunities: targets and actions per source and phase." };
     private readonly Option<bool> _report = new("--report") { Description = "Write a Markdown report with PNG charts (all sections unless some are named)." };
     private readonly Option<string?> _output = new("--output") { Description = $"Where --report writes (implies --report). Default {DefaultReportPath}.", HelpName = "PATH" };
-    private readonly Option<int?> _days = new("--days") { Description = $"The last N calendar days (UTC), today included. Default {AnalyticsRequest.DefaultDays}.", HelpName = "N" };
+    private readonly Option<string?> _days = new("--days") { Description = $"The last N calendar days (UTC), today included. Default {AnalyticsRequest.DefaultDays}.", HelpName = "N" };
     private readonly Option<string?> _from = new("--from") { Description = "Window start, ISO 8601 (UTC when no offset).", HelpName = "TIME" };
     private readonly Option<string?> _to = new("--to") { Description = "Window end, ISO 8601 (UTC when no offset). Default now.", HelpName = "TIME" };
     private readonly Option<string?> _source = new("--source") { Description = "Only runs of this source (interview, ci, ...).", HelpName = "NAME" };
@@ -111,10 +112,14 @@ internal sealed class AnalyzeCommand
         var json = parse.GetValue(_json);
         if (json && reportPath is not null) throw CliException.Invalid("Give either --json or --report, not both.");
 
-        // The HTTP API's parsers and checks, so both answer the same question the same way.
-        var request = new AnalyticsRequest(parse.GetValue(_days), Time(parse, _from, "from"), Time(parse, _to, "to"), parse.GetValue(_source),
-            parse.GetValue(_interviewType));
-        if (request.Problem() is { } problem) throw CliException.Invalid(problem);
+        // The HTTP API's own parsing and checks, so both answer the same question the same way.
+        var query = new Dictionary<string, StringValues>();
+        foreach (var (name, option) in new[] { ("days", _days), ("from", _from), ("to", _to), ("source", _source), ("interview_type", _interviewType) })
+        {
+            if (parse.GetValue(option) is { } value) query[name] = value;
+        }
+
+        var request = AnalyticsEndpoints.ParseRequest(new QueryCollection(query));
         double? threshold = parse.GetValue(_threshold) is { } thresholdText ? TimeWindow.ParsePositive("threshold", thresholdText, LatencyDigest.MaxMs) : null;
         var interval = parse.GetValue(_interval)?.ToLowerInvariant() switch
         {
@@ -147,9 +152,6 @@ internal sealed class AnalyzeCommand
 
         return new AnalyzeArguments(sections, request, threshold, interval, server, dataFolder, reportPath, json);
     }
-
-    private static DateTimeOffset? Time(ParseResult parse, Option<string?> option, string name) =>
-        parse.GetValue(option) is { } text ? TimeWindow.ParseTime(name, text) : null;
 
     private static int Fail(CliContext context, int code, string message)
     {

@@ -8,7 +8,16 @@ namespace Promptly.Cli;
 /// <param name="ServerHandler">Sends <c>--server</c> requests; a new socket handler when null.</param>
 internal sealed record CliContext(IAnsiConsole Out, TextWriter Error, HttpMessageHandler? ServerHandler = null)
 {
-    public static CliContext System() => new(AnsiConsole.Console, Console.Error);
+    private const int RedirectedWidth = 160;
+
+    public static CliContext System()
+    {
+        var console = AnsiConsole.Console;
+
+        // A file or pipe has no width; Spectre's default of 80 columns would wrap the wide tables for nothing.
+        if (Console.IsOutputRedirected) console.Profile.Width = RedirectedWidth;
+        return new CliContext(console, Console.Error);
+    }
 
     /// <summary>Plain text (no colours, no cursor moves) <paramref name="width"/> columns wide into <paramref name="output"/>.</summary>
     public static CliContext Over(TextWriter output, TextWriter error, HttpMessageHandler? serverHandler = null, int width = 200)

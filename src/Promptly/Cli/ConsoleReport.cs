@@ -20,6 +20,12 @@ internal static class ConsoleReport
     internal static AnalyticsScope? ScopeOf(AnalysisResults r) =>
         r.Summary?.Scope ?? r.Phases?.Scope ?? r.Bottlenecks?.Scope ?? r.Recommendations?.Scope ?? r.Trends?.Scope;
 
+    // Light borders: a rule under the header, no boxes.
+    private static Table Table() => new Table().Border(TableBorder.Simple);
+
+    // Figures are never split over lines; text columns wrap instead.
+    private static TableColumn Number(string header) => new TableColumn(header).RightAligned().NoWrap();
+
     private static void Heading(IAnsiConsole console, string title)
     {
         console.WriteLine();
@@ -35,7 +41,7 @@ internal static class ConsoleReport
             return;
         }
 
-        var table = new Table().HideHeaders().Border(TableBorder.None).AddColumn("figure").AddColumn(new TableColumn("value").RightAligned());
+        var table = Table().HideHeaders().Border(TableBorder.None).AddColumn("figure").AddColumn(new TableColumn("value").RightAligned());
         table.AddRow("Runs", Figures.Count(s.TotalCount));
         table.AddRow("Average", Figures.Ms(s.AverageMs));
         table.AddRow("p50", Figures.Ms(s.P50Ms));
@@ -62,17 +68,18 @@ internal static class ConsoleReport
             return;
         }
 
-        var table = new Table().AddColumn("Phase");
+        console.MarkupLine("[grey]Times in ms, slowest p95 first; share is of all the time spent in phases.[/]");
+        // Ten columns: one space between them, so the table fits 80 columns.
+        var table = Table().AddColumn(new TableColumn("Phase").NoWrap().PadRight(0));
         foreach (var name in new[] { "p50", "p95", "p99", "Avg", "Min", "Max", "Std dev", "Samples", "Share" })
         {
-            table.AddColumn(new TableColumn(name).RightAligned());
+            table.AddColumn(Number(name).PadLeft(0).PadRight(0));
         }
 
         foreach (var p in breakdown.Phases)
         {
-            table.AddRow(new Text(p.Phase), new Text(Figures.Ms(p.P50Ms)), new Text(Figures.Ms(p.P95Ms)), new Text(Figures.Ms(p.P99Ms)),
-                new Text(Figures.Ms(p.AverageMs)), new Text(Figures.Ms(p.MinMs)), new Text(Figures.Ms(p.MaxMs)), new Text(Figures.Ms(p.StdDevMs)),
-                new Text(Figures.Count(p.SampleCount)), new Text(Figures.Share(p.ShareOfTotal)));
+            table.AddRow(p.Phase, Figures.Number(p.P50Ms), Figures.Number(p.P95Ms), Figures.Number(p.P99Ms), Figures.Number(p.AverageMs),
+                Figures.Number(p.MinMs), Figures.Number(p.MaxMs), Figures.Number(p.StdDevMs), Figures.Count(p.SampleCount), Figures.Share(p.ShareOfTotal));
         }
 
         console.Write(table);
@@ -88,16 +95,19 @@ internal static class ConsoleReport
         }
         else
         {
-            var table = new Table().AddColumn("Phase").AddColumn(new TableColumn("p95").RightAligned()).AddColumn(new TableColumn("Over threshold").RightAligned())
-                .AddColumn(new TableColumn("Runs affected").RightAligned()).AddColumn(new TableColumn("Est. speedup").RightAligned()).AddColumn("Recommendation");
+            var table = Table().AddColumn("Phase").AddColumn(Number("p95 ms")).AddColumn(Number("Over threshold")).AddColumn(Number("Runs affected"))
+                .AddColumn(Number("Est. speedup"));
             foreach (var b in report.Bottlenecks)
             {
-                table.AddRow(new Text(b.Phase), new Text(Figures.Ms(b.P95Ms)), new Text(Figures.Percent(b.PercentOverThreshold)),
-                    new Text($"{Figures.Count(b.AffectedCount)} ({Figures.Share(b.AffectedShare)})"), new Text(Figures.Percent(b.EstimatedSpeedupPercent)),
-                    new Text(b.Recommendation));
+                table.AddRow(b.Phase, Figures.Number(b.P95Ms), Figures.Percent(b.PercentOverThreshold),
+                    $"{Figures.Count(b.AffectedCount)} ({Figures.Share(b.AffectedShare)})", Figures.Percent(b.EstimatedSpeedupPercent));
             }
 
             console.Write(table);
+            foreach (var b in report.Bottlenecks)
+            {
+                console.MarkupLine($"[bold]{Markup.Escape(b.Phase)}[/]: {Markup.Escape(b.Recommendation)}");
+            }
         }
 
         var o = report.Outliers;
@@ -115,13 +125,13 @@ internal static class ConsoleReport
             return;
         }
 
-        var table = new Table().AddColumn(trends.Interval == "hour" ? "Hour (UTC)" : "Day (UTC)").AddColumn(new TableColumn("Runs").RightAligned())
-            .AddColumn(new TableColumn("p50").RightAligned()).AddColumn(new TableColumn("p95").RightAligned())
-            .AddColumn(new TableColumn("Compliance").RightAligned()).AddColumn(new TableColumn("Baseline p95").RightAligned()).AddColumn("");
+        var table = Table().AddColumn(new TableColumn(trends.Interval == "hour" ? "Hour (UTC)" : "Day (UTC)").NoWrap()).AddColumn(Number("Runs"))
+            .AddColumn(Number("p50 ms")).AddColumn(Number("p95 ms")).AddColumn(Number("Compliance")).AddColumn(Number("Baseline p95 ms"))
+            .AddColumn(new TableColumn("").NoWrap());
         foreach (var p in trends.Points)
         {
-            table.AddRow(new Text(Figures.Interval(p.Start, trends.Interval)), new Text(Figures.Count(p.Count)), new Text(Figures.Ms(p.P50Ms)),
-                new Text(Figures.Ms(p.P95Ms)), new Text(Figures.Share(p.ComplianceRate)), new Text(Figures.Ms(p.BaselineP95Ms)),
+            table.AddRow(new Text(Figures.Interval(p.Start, trends.Interval)), new Text(Figures.Count(p.Count)), new Text(Figures.Number(p.P50Ms)),
+                new Text(Figures.Number(p.P95Ms)), new Text(Figures.Share(p.ComplianceRate)), new Text(Figures.Number(p.BaselineP95Ms)),
                 p.Regression ? new Markup("[bold red]REGRESSION[/]") : new Text(""));
         }
 
@@ -148,7 +158,7 @@ internal static class ConsoleReport
                 $"{Markup.Escape(Figures.Ms(r.TargetP95Ms))} ({Markup.Escape(Figures.Percent(r.ImprovementPercent))} faster)");
             foreach (var action in r.Actions)
             {
-                console.WriteLine($"   - {action}");
+                console.Write(new Padder(new Text($"- {action}"), new Padding(3, 0, 0, 0)));
             }
         }
     }

@@ -6,9 +6,18 @@ namespace Promptly.Cli;
 /// <summary>How the terminal and the Markdown report write figures, so both (and their tests) agree.</summary>
 internal static class Figures
 {
-    public static string Ms(double ms) => ms.ToString("#,0.0", CultureInfo.InvariantCulture) + " ms";
+    public static string Ms(double ms) => Number(ms) + " ms";
 
-    public static string Ms(double? ms) => ms is { } value ? Ms(value) : "–";
+    /// <summary>
+    /// Milliseconds in a table whose header gives the unit; a dash for none. Tenths only under 100 ms, where they
+    /// still say something, so the tables fit a terminal.
+    /// </summary>
+    public static string Number(double? ms) => ms switch
+    {
+        null => "–",
+        < 100 and > -100 => ms.Value.ToString("0.0", CultureInfo.InvariantCulture),
+        _ => ms.Value.ToString("#,0", CultureInfo.InvariantCulture),
+    };
 
     public static string Count(long count) => count.ToString("#,0", CultureInfo.InvariantCulture);
 
@@ -38,7 +47,7 @@ internal static class Figures
         : $"{Share(summary.ComplianceRate)} within budget, target {Share(summary.TargetCompliance)}: {(summary.MeetsTarget ? "met" : "MISSED")}";
 
     public static string SlowestPhase(LatencySummary summary) =>
-        summary.SlowestPhase is { } phase ? $"{phase} (average {Ms(summary.SlowestPhaseAverageMs)})" : "–";
+        summary is { SlowestPhase: { } phase, SlowestPhaseAverageMs: { } average } ? $"{phase} (average {Ms(average)})" : "–";
 
     /// <summary>What a recommendation is about: "source ci" or "phase Build of ci".</summary>
     public static string Subject(Recommendation r) => r.Phase is { } phase ? $"phase {phase} of {r.Source}" : $"source {r.Source}";

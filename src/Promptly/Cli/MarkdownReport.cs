@@ -91,11 +91,11 @@ internal static class MarkdownReport
         }
 
         if (chart is not null) md.AppendLine($"![p50 and p95 per phase]({chart})").AppendLine();
-        md.AppendLine("| Phase | p50 | p95 | p99 | Avg | Min | Max | Std dev | Samples | Share |").AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| Phase | p50 ms | p95 ms | p99 ms | Avg ms | Min ms | Max ms | Std dev ms | Samples | Share |").AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var p in breakdown.Phases)
         {
-            Row(md, p.Phase, Figures.Ms(p.P50Ms), Figures.Ms(p.P95Ms), Figures.Ms(p.P99Ms), Figures.Ms(p.AverageMs), Figures.Ms(p.MinMs), Figures.Ms(p.MaxMs),
-                Figures.Ms(p.StdDevMs), Figures.Count(p.SampleCount), Figures.Share(p.ShareOfTotal));
+            Row(md, p.Phase, Figures.Number(p.P50Ms), Figures.Number(p.P95Ms), Figures.Number(p.P99Ms), Figures.Number(p.AverageMs), Figures.Number(p.MinMs),
+                Figures.Number(p.MaxMs), Figures.Number(p.StdDevMs), Figures.Count(p.SampleCount), Figures.Share(p.ShareOfTotal));
         }
 
         md.AppendLine();
@@ -111,10 +111,10 @@ internal static class MarkdownReport
         }
         else
         {
-            md.AppendLine("| Phase | p95 | Over threshold | Runs affected | Est. speedup | Recommendation |").AppendLine("|---|---:|---:|---:|---:|---|");
+            md.AppendLine("| Phase | p95 ms | Over threshold | Runs affected | Est. speedup | Recommendation |").AppendLine("|---|---:|---:|---:|---:|---|");
             foreach (var b in report.Bottlenecks)
             {
-                Row(md, b.Phase, Figures.Ms(b.P95Ms), Figures.Percent(b.PercentOverThreshold), $"{Figures.Count(b.AffectedCount)} ({Figures.Share(b.AffectedShare)})",
+                Row(md, b.Phase, Figures.Number(b.P95Ms), Figures.Percent(b.PercentOverThreshold), $"{Figures.Count(b.AffectedCount)} ({Figures.Share(b.AffectedShare)})",
                     Figures.Percent(b.EstimatedSpeedupPercent), b.Recommendation);
             }
 
@@ -138,11 +138,11 @@ internal static class MarkdownReport
         }
 
         if (chart is not null) md.AppendLine($"![p50 and p95 per {trends.Interval}]({chart})").AppendLine();
-        md.AppendLine($"| {(trends.Interval == "hour" ? "Hour" : "Day")} (UTC) | Runs | p50 | p95 | Compliance | Baseline p95 | |").AppendLine("|---|---:|---:|---:|---:|---:|---|");
+        md.AppendLine($"| {(trends.Interval == "hour" ? "Hour" : "Day")} (UTC) | Runs | p50 ms | p95 ms | Compliance | Baseline p95 ms | |").AppendLine("|---|---:|---:|---:|---:|---:|---|");
         foreach (var p in trends.Points)
         {
-            Row(md, Figures.Interval(p.Start, trends.Interval), Figures.Count(p.Count), Figures.Ms(p.P50Ms), Figures.Ms(p.P95Ms), Figures.Share(p.ComplianceRate),
-                Figures.Ms(p.BaselineP95Ms), p.Regression ? "REGRESSION" : "");
+            Row(md, Figures.Interval(p.Start, trends.Interval), Figures.Count(p.Count), Figures.Number(p.P50Ms), Figures.Number(p.P95Ms),
+                Figures.Share(p.ComplianceRate), Figures.Number(p.BaselineP95Ms), p.Regression ? "REGRESSION" : "");
         }
 
         md.AppendLine().AppendLine(trends.Regressions.Count == 0

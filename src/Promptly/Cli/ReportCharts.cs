@@ -1,3 +1,4 @@
+using System.Globalization;
 using Promptly.Analytics;
 using ScottPlot;
 
@@ -12,20 +13,20 @@ internal static class ReportCharts
     /// <summary>p50 and p95 of every interval with runs, regressions circled. False, writing nothing, when no interval has runs.</summary>
     public static bool SaveTrend(TrendReport trends, string path)
     {
-        var points = trends.Points.Where(p => p is { Count: > 0, P50Ms: not null, P95Ms: not null }).ToArray();
-        if (points.Length == 0) return false;
+        if (!trends.Points.Any(p => p is { Count: > 0, P50Ms: not null, P95Ms: not null })) return false;
 
         var plot = new Plot();
-        var xs = points.Select(p => p.Start.UtcDateTime.ToOADate()).ToArray();
-        var p95 = plot.Add.Scatter(xs, [.. points.Select(p => p.P95Ms!.Value)]);
-        p95.LegendText = "p95";
-        p95.LineWidth = 2;
-        p95.MarkerSize = 6;
-        var p50 = plot.Add.Scatter(xs, [.. points.Select(p => p.P50Ms!.Value)]);
-        p50.LegendText = "p50";
-        p50.LineWidth = 2;
-        p50.MarkerSize = 6;
+        var p95Color = plot.Add.Palette.GetColor(0);
+        var p50Color = plot.Add.Palette.GetColor(1);
+        var first = true;
+        foreach (var segment in Segments(trends.Points))
+        {
+            Line(plot, segment, p => p.P95Ms!.Value, p95Color, first ? "p95" : null);
+            Line(plot, segment, p => p.P50Ms!.Value, p50Color, first ? "p50" : null);
+            first = false;
+        }
 
+        var points = trends.Points;
         var regressions = points.Where(p => p.Regression).ToArray();
         if (regressions.Length > 0)
         {
@@ -35,7 +36,13 @@ internal static class ReportCharts
             marked.LegendText = "regression";
         }
 
-        plot.Axes.DateTimeTicksBottom();
+        var axis = plot.Axes.DateTimeTicksBottom();
+        if (axis.TickGenerator is ScottPlot.TickGenerators.DateTimeAutomatic ticks)
+        {
+            var format = trends.Interval == "hour" ? "MM-dd HH:mm" : "yyyy-MM-dd";
+            ticks.LabelFormatter = time => time.ToString(format, CultureInfo.InvariantCulture);
+        }
+
         plot.Title(trends.Interval == "hour" ? "Latency per hour" : "Latency per day");
         plot.XLabel(trends.Interval == "hour" ? "Hour (UTC)" : "Day (UTC)");
         plot.YLabel("Latency (ms)");
@@ -74,6 +81,36 @@ internal static class ReportCharts
         plot.ShowLegend(Alignment.UpperRight);
         plot.SavePng(path, Width, Height);
         return true;
+    }
+
+    // Intervals without runs are gaps in the lines rather than straight lines drawn across them.
+    private static IEnumerable<TrendPoint[]> Segments(IReadOnlyList<TrendPoint> points)
+    {
+        var segment = new List<TrendPoint>();
+        foreach (var point in points)
+        {
+            if (point is { Count: > 0, P50Ms: not null, P95Ms: not null })
+            {
+                segment.Add(point);
+            }
+            else if (segment.Count > 0)
+            {
+                yield return [.. segment];
+                segment.Clear();
+            }
+        }
+
+        if (segment.Count > 0) yield return [.. segment];
+    }
+
+    private static void Line(Plot plot, TrendPoint[] points, Func<TrendPoint, double> value, Color color, string? legend)
+    {
+        double[] xs = [.. points.Select(p => p.Start.UtcDateTime.ToOADate())];
+        double[] ys = [.. points.Select(value)];
+        var line = plot.Add.Scatter(xs, ys, color);
+        line.LineWidth = 2;
+        line.MarkerSize = 6;
+        if (legend is not null) line.LegendText = legend;
     }
 
     // Latency starts at zero; an axis that starts at the lowest point makes small differences look huge.
