@@ -1,5 +1,6 @@
 using Promptly.Analytics;
 using Promptly.Budget;
+using Promptly.Cli;
 using Promptly.Errors;
 using Promptly.Export;
 using Promptly.Graph;
@@ -10,6 +11,12 @@ using Promptly.Interviews;
 using Promptly.Invitations;
 using Promptly.Storage;
 using Promptly.Telemetry;
+
+// `promptly analyze …` reads the analytics from the command line; anything else starts the server.
+if (args is ["analyze", ..])
+{
+    return await AnalyzeCommand.RunAsync(args, CliContext.System());
+}
 
 var builder = WebApplication.CreateSlimBuilder(args);
 
@@ -42,6 +49,7 @@ app.MapErrors();
 app.MapRequestMetrics();
 
 app.Run();
+return 0;
 
 /// <summary>The entry point, visible to the integration tests' <c>WebApplicationFactory</c>.</summary>
 public partial class Program;

@@ -2,7 +2,7 @@ namespace Promptly.Analytics;
 
 public static class AnalyticsRegistration
 {
-    public static WebApplicationBuilder AddLatencyAnalytics(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddLatencyAnalytics(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AnalyticsOptions>().BindConfiguration(AnalyticsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<LatencyAnalytics>();

@@ -4,7 +4,7 @@ namespace Promptly.Budget;
 
 public static class BudgetRegistration
 {
-    public static WebApplicationBuilder AddLatencyBudget(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddLatencyBudget(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<LatencyOptions>().BindConfiguration(LatencyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<BudgetPolicy>();

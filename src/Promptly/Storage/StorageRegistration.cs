@@ -5,7 +5,7 @@ namespace Promptly.Storage;
 public static class StorageRegistration
 {
     /// <summary>The embedded SQLite store; a PostgreSQL store will register the same three interfaces.</summary>
-    public static WebApplicationBuilder AddStorage(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddStorage(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<SqliteOptions>().BindConfiguration(SqliteOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<SqliteStore>();

@@ -1,0 +1,162 @@
+using System.CommandLine;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using Promptly.Analytics;
+using Promptly.Http;
+using Promptly.Storage;
+using Spectre.Console;
+
+namespace Promptly.Cli;
+
+/// <summary>
+/// <c>promptly analyze</c>: the latency analyses of the local database, or of a running server with
+/// <c>--server</c>, printed as tables, as JSON, or written as a Markdown report with charts.
+/// </summary>
+internal sealed class AnalyzeCommand
+{
+    public const string DefaultReportPath = "latency_report.md";
+
+    private readonly Option<bool> _summary = new("--summary") { Description = "Count, average, percentiles, compliance, slowest phase." };
+    private readonly Option<bool> _phase = new("--phase") { Description = "Per-phase percentiles, spread and share of the time, slowest p95 first." };
+    private readonly Option<bool> _bottlenecks = new("--bottlenecks") { Description = "Phases whose p95 is over the threshold, and outlier runs." };
+    private readonly Option<bool> _trends = new("--trends") { Description = "Count, p50, p95 and compliance per day or hour, regressions marked." };
+    private readonly Option<bool> _recommendations = new("--recommendations") { Description = "Optimization opportunities: targets and actions per source and phase." };
+    private readonly Option<bool> _report = new("--report") { Description = "Write a Markdown report with PNG charts (all sections unless some are named)." };
+    private readonly Option<string?> _output = new("--output") { Description = $"Where --report writes (implies --report). Default {DefaultReportPath}.", HelpName = "PATH" };
+    private readonly Option<string?> _days = new("--days") { Description = $"The last N calendar days (UTC), today included. Default {AnalyticsRequest.DefaultDays}.", HelpName = "N" };
+    private readonly Option<string?> _from = new("--from") { Description = "Window start, ISO 8601 (UTC when no offset).", HelpName = "TIME" };
+    private readonly Option<string?> _to = new("--to") { Description = "Window end, ISO 8601 (UTC when no offset). Default now.", HelpName = "TIME" };
+    private readonly Option<string?> _source = new("--source") { Description = "Only runs of this source (interview, ci, ...).", HelpName = "NAME" };
+    private readonly Option<string?> _interviewType = new("--interview-type") { Description = "Only runs of this interview type.", HelpName = "TYPE" };
+    private readonly Option<string?> _threshold = new("--threshold") { Description = "Bottleneck threshold in ms. Default half the budget.", HelpName = "MS" };
+    private readonly Option<string> _interval = new("--interval") { Description = "Trend interval: day or hour.", HelpName = "day|hour", DefaultValueFactory = _ => "day" };
+    private readonly Option<string?> _server = new("--server") { Description = "Read a running server at this URL instead of the local database.", HelpName = "URL" };
+    private readonly Option<string?> _dataFolder = new("--data-folder") { Description = "The local database's folder. Default the server's Storage:DataFolder.", HelpName = "PATH" };
+    private readonly Option<bool> _json = new("--json") { Description = "Print the reports as the API's JSON." };
+
+    /// <summary>Runs <c>analyze …</c> (<paramref name="args"/> starts with "analyze"); returns the exit code (<see cref="ExitCodes"/>).</summary>
+    public static Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default) =>
+        new AnalyzeCommand().InvokeAsync(args, context, cancellationToken);
+
+    private async Task<int> InvokeAsync(string[] args, CliContext context, CancellationToken cancellationToken)
+    {
+        var analyze = new Command("analyze", "Latency analysis of the stored runs: summary, phases, bottlenecks, trends, optimization opportunities.")
+        {
+            _summary, _phase, _bottlenecks, _trends, _recommendations, _report, _output, _days, _from, _to, _source, _interviewType, _threshold, _interval,
+            _server, _dataFolder, _json,
+        };
+        analyze.SetAction((parse, token) => ExecuteAsync(parse, context, token));
+        var parse = new RootCommand("Promptly") { analyze }.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            var more = parse.Errors.Count > 1 ? $" (and {parse.Errors.Count - 1} more)" : "";
+            return Fail(context, ExitCodes.Invalid, parse.Errors[0].Message + more);
+        }
+
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = context.Out.Profile.Out.Writer, Error = context.Error }, cancellationToken);
+    }
+
+    private async Task<int> ExecuteAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var arguments = Read(parse, TimeProvider.System.GetUtcNow());
+            await using IAnalyticsSource source = arguments.Server is { } server
+                ? ServerAnalyticsSource.Create(server, context.ServerHandler)
+                : await LocalAnalyticsSource.OpenAsync(arguments.DataFolder, cancellationToken);
+            var results = await AnalysisResults.ReadAsync(source, arguments, cancellationToken);
+            if (arguments.ReportPath is { } path)
+            {
+                var charts = await MarkdownReport.WriteAsync(path, results, TimeProvider.System.GetUtcNow(), cancellationToken);
+                context.Out.WriteLine($"Report written to {Path.GetFullPath(path)}" + (charts.Count > 0
+                    ? $", charts in {MarkdownReport.ChartFolder(path)}"
+                    : " (no charts: no runs in the window)"));
+            }
+            else if (arguments.Json)
+            {
+                JsonReport.Write(context.Out.Profile.Out.Writer, results);
+            }
+            else
+            {
+                ConsoleReport.Write(context.Out, results);
+            }
+
+            return ExitCodes.Ok;
+        }
+        catch (Exception e)
+        {
+            var (code, message) = e switch
+            {
+                CliException cli => (cli.ExitCode, cli.Message),
+                ApiProblemException problem when problem.Status == StatusCodes.Status400BadRequest => (ExitCodes.Invalid, problem.Message),
+                OptionsValidationException invalid => (ExitCodes.Invalid, $"Invalid configuration: {invalid.Message}"),
+                StorageUnavailableException or SqliteException => (ExitCodes.Unavailable, $"The database cannot be read: {e.Message}"),
+                IOException or UnauthorizedAccessException => (ExitCodes.Unavailable, e.Message),
+                OperationCanceledException when cancellationToken.IsCancellationRequested => (ExitCodes.Unavailable, "Cancelled."),
+                _ => (ExitCodes.Unavailable, $"{e.GetType().Name}: {e.Message}"),
+            };
+            return Fail(context, code, message);
+        }
+    }
+
+    private AnalyzeArguments Read(ParseResult parse, DateTimeOffset now)
+    {
+        var sections = (parse.GetValue(_summary) ? ReportSections.Summary : ReportSections.None)
+            | (parse.GetValue(_phase) ? ReportSections.Phases : ReportSections.None)
+            | (parse.GetValue(_bottlenecks) ? ReportSections.Bottlenecks : ReportSections.None)
+            | (parse.GetValue(_trends) ? ReportSections.Trends : ReportSections.None)
+            | (parse.GetValue(_recommendations) ? ReportSections.Recommendations : ReportSections.None);
+        var reportPath = parse.GetValue(_output) ?? (parse.GetValue(_report) ? DefaultReportPath : null);
+        if (sections == ReportSections.None) sections = reportPath is null ? ReportSections.Default : ReportSections.All;
+        var json = parse.GetValue(_json);
+        if (json && reportPath is not null) throw CliException.Invalid("Give either --json or --report, not both.");
+
+        // The HTTP API's own parsing and checks, so both answer the same question the same way.
+        var query = new Dictionary<string, StringValues>();
+        foreach (var (name, option) in new[] { ("days", _days), ("from", _from), ("to", _to), ("source", _source), ("interview_type", _interviewType) })
+        {
+            if (parse.GetValue(option) is { } value) query[name] = value;
+        }
+
+        var request = AnalyticsEndpoints.ParseRequest(new QueryCollection(query));
+        double? threshold = parse.GetValue(_threshold) is { } thresholdText ? TimeWindow.ParsePositive("threshold", thresholdText, LatencyDigest.MaxMs) : null;
+        var interval = parse.GetValue(_interval)?.ToLowerInvariant() switch
+        {
+            "day" => TrendInterval.Day,
+            "hour" => TrendInterval.Hour,
+            var other => throw CliException.Invalid($"'interval' must be 'day' or 'hour', not '{other}'."),
+        };
+        if (sections.HasFlag(ReportSections.Trends) && interval == TrendInterval.Hour)
+        {
+            var window = request.Window(now);
+            if (window.To - window.From > TimeSpan.FromDays(AnalyticsEndpoints.MaxHourlyTrendDays))
+            {
+                throw CliException.Invalid($"Hourly trends cover at most {AnalyticsEndpoints.MaxHourlyTrendDays} days; use --interval day for longer windows.");
+            }
+        }
+
+        var dataFolder = parse.GetValue(_dataFolder);
+        Uri? server = null;
+        if (parse.GetValue(_server) is { } url)
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out server) || server.Scheme is not ("http" or "https"))
+            {
+                throw CliException.Invalid($"--server must be an http(s) URL such as http://localhost:5000, not '{url}'.");
+            }
+
+            if (dataFolder is not null) throw CliException.Invalid("Give either --server or --data-folder, not both.");
+
+            // A base ending in '/' keeps a path prefix (http://host/promptly/) when the API paths are appended.
+            if (!server.AbsolutePath.EndsWith('/')) server = new Uri(server + "/");
+        }
+
+        return new AnalyzeArguments(sections, request, threshold, interval, server, dataFolder, reportPath, json);
+    }
+
+    private static int Fail(CliContext context, int code, string message)
+    {
+        context.Error.WriteLine($"error: {message.ReplaceLineEndings(" ")}");
+        return code;
+    }
+}

@@ -1,0 +1,56 @@
+using System.Globalization;
+using Promptly.Analytics;
+
+namespace Promptly.Cli;
+
+/// <summary>How the terminal and the Markdown report write figures, so both (and their tests) agree.</summary>
+internal static class Figures
+{
+    public static string Ms(double ms) => Number(ms) + " ms";
+
+    /// <summary>
+    /// Milliseconds in a table whose header gives the unit; a dash for none. Tenths only under 100 ms, where they
+    /// still say something, so the tables fit a terminal.
+    /// </summary>
+    public static string Number(double? ms) => ms switch
+    {
+        null => "–",
+        < 100 and > -100 => ms.Value.ToString("0.0", CultureInfo.InvariantCulture),
+        _ => ms.Value.ToString("#,0", CultureInfo.InvariantCulture),
+    };
+
+    public static string Count(long count) => count.ToString("#,0", CultureInfo.InvariantCulture);
+
+    /// <summary>A fraction (0.975) as a percentage ("97.5%").</summary>
+    public static string Share(double? fraction) => fraction is { } value ? Percent(value * 100) : "–";
+
+    /// <summary>A number already in percent (12.5) as "12.5%".</summary>
+    public static string Percent(double percent) => percent.ToString("0.0", CultureInfo.InvariantCulture) + "%";
+
+    public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+
+    public static string Interval(DateTimeOffset start, string interval) => interval == "hour"
+        ? Time(start)
+        : start.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    public static string Scope(AnalyticsScope scope)
+    {
+        var filters = string.Concat(
+            scope.Source is { } source ? $", source {source}" : "",
+            scope.InterviewType is { } type ? $", interview type {type}" : "");
+        var how = scope.Exact ? "exact, from every run" : "from digests, percentiles within 0.4%";
+        return $"{Time(scope.From)} to {Time(scope.To)} UTC{filters} ({how})";
+    }
+
+    public static string Compliance(LatencySummary summary) => summary.ComplianceRate is null
+        ? "no runs"
+        : $"{Share(summary.ComplianceRate)} within budget, target {Share(summary.TargetCompliance)}: {(summary.MeetsTarget ? "met" : "MISSED")}";
+
+    public static string SlowestPhase(LatencySummary summary) =>
+        summary is { SlowestPhase: { } phase, SlowestPhaseAverageMs: { } average } ? $"{phase} (average {Ms(average)})" : "–";
+
+    /// <summary>What a recommendation is about: "source ci" or "phase Build of ci".</summary>
+    public static string Subject(Recommendation r) => r.Phase is { } phase ? $"phase {phase} of {r.Source}" : $"source {r.Source}";
+
+    public static bool HasRuns(TrendReport trends) => trends.Points.Any(p => p.Count > 0);
+}

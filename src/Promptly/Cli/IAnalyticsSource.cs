@@ -1,0 +1,17 @@
+using Promptly.Analytics;
+
+namespace Promptly.Cli;
+
+/// <summary>Where the analyses come from: the local database or a running server. Same questions, same answers.</summary>
+internal interface IAnalyticsSource : IAsyncDisposable
+{
+    Task<LatencySummary> SummaryAsync(AnalyticsRequest request, CancellationToken cancellationToken);
+
+    Task<PhaseBreakdown> ByPhaseAsync(AnalyticsRequest request, CancellationToken cancellationToken);
+
+    Task<BottleneckReport> BottlenecksAsync(AnalyticsRequest request, double? thresholdMs, CancellationToken cancellationToken);
+
+    Task<TrendReport> TrendsAsync(AnalyticsRequest request, TrendInterval interval, CancellationToken cancellationToken);
+
+    Task<RecommendationReport> RecommendationsAsync(AnalyticsRequest request, CancellationToken cancellationToken);
+}

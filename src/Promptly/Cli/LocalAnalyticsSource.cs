@@ -1,0 +1,90 @@
+using Microsoft.Extensions.Options;
+using Promptly.Analytics;
+using Promptly.Budget;
+using Promptly.Storage;
+using Promptly.Storage.Sqlite;
+
+namespace Promptly.Cli;
+
+/// <summary>
+/// Reads the local database through the server's own registrations, in a host that is built but never started:
+/// the rollup does not run (the analytics already count the runs it has not folded yet), nothing listens.
+/// </summary>
+internal sealed class LocalAnalyticsSource(IHost host, LatencyAnalytics analytics) : IAnalyticsSource
+{
+    /// <summary>Opens the database in <paramref name="dataFolder"/>, or in the configured <c>Storage:DataFolder</c> when null.</summary>
+    /// <exception cref="CliException">No database there (it is never created by a read).</exception>
+    public static async Task<LocalAnalyticsSource> OpenAsync(string? dataFolder, CancellationToken cancellationToken)
+    {
+        // The server's configuration sources (appsettings, environment variables such as Storage__DataFolder), and
+        // its environment name, which ASP.NET Core takes from ASPNETCORE_ENVIRONMENT first.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            EnvironmentName = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT"),
+        });
+        if (dataFolder is not null)
+        {
+            builder.Configuration.AddInMemoryCollection([new($"{SqliteOptions.Section}:{nameof(SqliteOptions.DataFolder)}", dataFolder)]);
+        }
+
+        // Log lines would mix with the report on stdout; failures reach the user as one line each.
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddStorage();
+        builder.AddLatencyBudget();
+        builder.AddLatencyAnalytics();
+        var host = builder.Build();
+        try
+        {
+            // The store creates a missing database; a read must not, or a wrong folder would look like "no runs".
+            var database = host.Services.GetRequiredService<IOptions<SqliteOptions>>().Value.DatabasePath;
+            if (!File.Exists(database))
+            {
+                throw CliException.Unavailable(
+                    $"There is no Promptly database at {database}; give --data-folder, or set Storage__DataFolder, to the server's data folder.");
+            }
+
+            await StartBudgetOverridesAsync(host.Services, cancellationToken);
+            return new LocalAnalyticsSource(host, host.Services.GetRequiredService<LatencyAnalytics>());
+        }
+        catch
+        {
+            await DisposeHostAsync(host);
+            throw;
+        }
+    }
+
+    // Thresholds changed over the API are stored; the server puts them in force at start, and so must a read that
+    // reports against them. Only this hosted service runs: it loads and returns.
+    private static async Task StartBudgetOverridesAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        foreach (var loader in services.GetServices<IHostedService>().OfType<BudgetOverrideLoader>())
+        {
+            await loader.StartAsync(cancellationToken);
+        }
+    }
+
+    public Task<LatencySummary> SummaryAsync(AnalyticsRequest request, CancellationToken cancellationToken) =>
+        analytics.SummaryAsync(request, cancellationToken);
+
+    public Task<PhaseBreakdown> ByPhaseAsync(AnalyticsRequest request, CancellationToken cancellationToken) =>
+        analytics.ByPhaseAsync(request, cancellationToken);
+
+    public Task<BottleneckReport> BottlenecksAsync(AnalyticsRequest request, double? thresholdMs, CancellationToken cancellationToken) =>
+        analytics.BottlenecksAsync(request, thresholdMs, cancellationToken);
+
+    public Task<TrendReport> TrendsAsync(AnalyticsRequest request, TrendInterval interval, CancellationToken cancellationToken) =>
+        analytics.TrendsAsync(request, interval, cancellationToken);
+
+    public Task<RecommendationReport> RecommendationsAsync(AnalyticsRequest request, CancellationToken cancellationToken) =>
+        analytics.RecommendationsAsync(request, cancellationToken);
+
+    public ValueTask DisposeAsync() => DisposeHostAsync(host);
+
+    // The store is only asynchronously disposable (it drains its writer), so the host must be disposed that way.
+    private static async ValueTask DisposeHostAsync(IHost host)
+    {
+        if (host is IAsyncDisposable disposable) await disposable.DisposeAsync();
+        else host.Dispose();
+    }
+}

@@ -1,0 +1,19 @@
+namespace Promptly.Cli;
+
+/// <summary>The analyses a run of <c>promptly analyze</c> shows.</summary>
+[Flags]
+internal enum ReportSections
+{
+    None = 0,
+    Summary = 1,
+    Phases = 2,
+    Bottlenecks = 4,
+    Trends = 8,
+    Recommendations = 16,
+
+    /// <summary>What the terminal shows when no section is asked for.</summary>
+    Default = Summary | Phases | Bottlenecks | Recommendations,
+
+    /// <summary>What a report holds when no section is asked for: the trend chart needs the trends too.</summary>
+    All = Default | Trends,
+}

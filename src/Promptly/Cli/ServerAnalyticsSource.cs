@@ -1,0 +1,116 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Promptly.Analytics;
+using Promptly.Http;
+
+namespace Promptly.Cli;
+
+/// <summary>Asks a running server's <c>/api/latency-analytics</c> endpoints and reads their answers in the wire format.</summary>
+internal sealed class ServerAnalyticsSource(HttpClient http) : IAnalyticsSource
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    /// <param name="handler">Sends the requests (tests pass an in-memory server's); a new socket handler when null.</param>
+    public static ServerAnalyticsSource Create(Uri server, HttpMessageHandler? handler) =>
+        new(new HttpClient(handler ?? new SocketsHttpHandler(), disposeHandler: handler is null) { BaseAddress = server, Timeout = Timeout });
+
+    public Task<LatencySummary> SummaryAsync(AnalyticsRequest request, CancellationToken cancellationToken) =>
+        GetAsync("summary", Query(request), PromptlyJson.Default.LatencySummary, cancellationToken);
+
+    public Task<PhaseBreakdown> ByPhaseAsync(AnalyticsRequest request, CancellationToken cancellationToken) =>
+        GetAsync("by-phase", Query(request), PromptlyJson.Default.PhaseBreakdown, cancellationToken);
+
+    public Task<BottleneckReport> BottlenecksAsync(AnalyticsRequest request, double? thresholdMs, CancellationToken cancellationToken)
+    {
+        var query = Query(request);
+        if (thresholdMs is { } threshold) query.Add(("threshold_ms", threshold.ToString("R", CultureInfo.InvariantCulture)));
+        return GetAsync("bottlenecks", query, PromptlyJson.Default.BottleneckReport, cancellationToken);
+    }
+
+    public Task<TrendReport> TrendsAsync(AnalyticsRequest request, TrendInterval interval, CancellationToken cancellationToken)
+    {
+        var query = Query(request);
+        query.Add(("interval", interval == TrendInterval.Hour ? "hour" : "day"));
+        return GetAsync("trends", query, PromptlyJson.Default.TrendReport, cancellationToken);
+    }
+
+    public Task<RecommendationReport> RecommendationsAsync(AnalyticsRequest request, CancellationToken cancellationToken) =>
+        GetAsync("recommendations", Query(request), PromptlyJson.Default.RecommendationReport, cancellationToken);
+
+    private static List<(string Name, string Value)> Query(AnalyticsRequest request)
+    {
+        var query = new List<(string, string)>();
+        if (request.Days is { } days) query.Add(("days", days.ToString(CultureInfo.InvariantCulture)));
+        if (request.From is { } from) query.Add(("from", from.ToString("O", CultureInfo.InvariantCulture)));
+        if (request.To is { } to) query.Add(("to", to.ToString("O", CultureInfo.InvariantCulture)));
+        if (request.Source is { } source) query.Add(("source", source));
+        if (request.InterviewType is { } type) query.Add(("interview_type", type));
+        return query;
+    }
+
+    private async Task<T> GetAsync<T>(string analysis, List<(string Name, string Value)> query, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        var path = $"api/latency-analytics/{analysis}" + (query.Count == 0 ? "" : "?" + string.Join('&',
+            query.Select(q => $"{q.Name}={Uri.EscapeDataString(q.Value)}")));
+        HttpResponseMessage response;
+        string body;
+        try
+        {
+            response = await http.GetAsync(path, cancellationToken);
+            body = await response.Content.ReadAsStringAsync(cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            throw CliException.Unavailable($"The server at {http.BaseAddress} could not be reached: {e.Message}", e);
+        }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw CliException.Unavailable($"The server at {http.BaseAddress} did not answer within {Timeout.TotalSeconds:0} s.", e);
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                var detail = ProblemDetail(body) ?? $"{(int)response.StatusCode} {response.ReasonPhrase}";
+                throw response.StatusCode == HttpStatusCode.BadRequest
+                    ? CliException.Invalid(detail)
+                    : CliException.Unavailable($"The server answered {(int)response.StatusCode} for {analysis}: {detail}");
+            }
+
+            try
+            {
+                return JsonSerializer.Deserialize(body, type) ?? throw new JsonException("null");
+            }
+            catch (JsonException e)
+            {
+                throw CliException.Unavailable($"The answer of {http.BaseAddress}{path} is not a Promptly {analysis} report ({e.Message}).", e);
+            }
+        }
+    }
+
+    private static string? ProblemDetail(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("detail", out var detail)
+                && detail.ValueKind == JsonValueKind.String
+                ? detail.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        http.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,40 @@
+using Promptly.Cli;
+
+namespace Promptly.Tests.Cli;
+
+/// <summary>What one <c>promptly analyze</c> run printed and exited with.</summary>
+public sealed record AnalyzeRun(int ExitCode, string Output, string Error)
+{
+    /// <summary>Runs <c>analyze</c> with <paramref name="args"/>, writing to strings; <paramref name="server"/> sends any --server requests.</summary>
+    public static async Task<AnalyzeRun> RunAsync(HttpMessageHandler? server, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await AnalyzeCommand.RunAsync(["analyze", .. args], CliContext.Over(output, error, server));
+        return new AnalyzeRun(code, output.ToString(), error.ToString());
+    }
+
+    public static Task<AnalyzeRun> RunAsync(params string[] args) => RunAsync(null, args);
+
+    public string[] OutputLines => Output.Split('\n', StringSplitOptions.TrimEntries);
+
+    /// <summary>
+    /// The words of the first table row or figure line that starts with <paramref name="first"/> followed by a space
+    /// (the scope line, which starts with a date too, is not one).
+    /// </summary>
+    public string[] Row(string first) =>
+        OutputLines.FirstOrDefault(l => l.StartsWith(first + " ", StringComparison.Ordinal) && !l.Contains(" UTC", StringComparison.Ordinal))?.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+        ?? throw new Xunit.Sdk.XunitException($"No line starts with '{first}' in:\n{Output}");
+
+    /// <summary>Asserts the run failed with <paramref name="code"/>, printed nothing, and explained it in one line on stderr.</summary>
+    public void AssertFailed(int code, string containing)
+    {
+        Assert.True(ExitCode == code, $"exit {ExitCode}, expected {code}; stderr: {Error}; stdout: {Output}");
+        Assert.Equal("", Output);
+        var lines = Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.StartsWith("error: ", lines[0]);
+        Assert.Contains(containing, lines[0]);
+        Assert.DoesNotContain("   at ", Error);
+    }
+}
