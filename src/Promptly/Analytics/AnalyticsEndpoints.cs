@@ -10,9 +10,6 @@ namespace Promptly.Analytics;
 
 public static class AnalyticsEndpoints
 {
-    /// <summary>Hourly trends read one digest per hour: a month of them is plenty for a chart.</summary>
-    public const int MaxHourlyTrendDays = 31;
-
     public static IEndpointRouteBuilder MapLatencyAnalytics(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/latency/events", IngestAsync).WithTags("Latency analytics").WithName("IngestLatencyEvents")
@@ -91,17 +88,9 @@ public static class AnalyticsEndpoints
     private static async Task<Ok<TrendReport>> TrendsAsync(HttpRequest request, LatencyAnalytics analytics, TimeProvider time, CancellationToken cancellationToken)
     {
         var query = ParseRequest(request.Query);
-        var interval = request.Query["interval"].ToString().ToLowerInvariant() switch
-        {
-            "" or "day" => TrendInterval.Day,
-            "hour" => TrendInterval.Hour,
-            var other => throw Problems.BadRequest($"'interval' must be 'day' or 'hour', not '{other}'."),
-        };
-        var window = query.Window(time.GetUtcNow());
-        if (interval == TrendInterval.Hour && window.To - window.From > TimeSpan.FromDays(MaxHourlyTrendDays))
-        {
-            throw Problems.BadRequest($"Hourly trends cover at most {MaxHourlyTrendDays} days; use interval=day for longer windows.");
-        }
+        var text = request.Query["interval"].ToString();
+        var interval = AnalyticsRequest.ParseInterval(text) ?? throw Problems.BadRequest($"'interval' must be 'day' or 'hour', not '{text}'.");
+        if (query.TrendProblem(interval, time.GetUtcNow()) is { } problem) throw Problems.BadRequest(problem);
 
         return TypedResults.Ok(await analytics.TrendsAsync(query, interval, cancellationToken));
     }

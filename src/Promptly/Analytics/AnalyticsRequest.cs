@@ -8,6 +8,9 @@ public sealed partial record AnalyticsRequest(int? Days = null, DateTimeOffset? 
     public const int DefaultDays = 7;
     public const int MaxDays = 3650;
 
+    /// <summary>Hourly trends read one digest per hour: a month of them is plenty for a chart.</summary>
+    public const int MaxHourlyTrendDays = 31;
+
     /// <summary>A source or interview type name: letters, digits, '.', '_', '-', at most 64 characters.</summary>
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
     public static partial Regex NamePattern();
@@ -22,6 +25,20 @@ public sealed partial record AnalyticsRequest(int? Days = null, DateTimeOffset? 
         if (InterviewType is not null && !NamePattern().IsMatch(InterviewType)) return "'interview_type' must be 1 to 64 letters, digits, '.', '_' or '-'.";
         return null;
     }
+
+    /// <summary>The problem with asking for trends at <paramref name="interval"/> over this window, or null.</summary>
+    public string? TrendProblem(TrendInterval interval, DateTimeOffset now) =>
+        interval == TrendInterval.Hour && Window(now) is var window && window.To - window.From > TimeSpan.FromDays(MaxHourlyTrendDays)
+            ? $"Hourly trends cover at most {MaxHourlyTrendDays} days; ask for daily ones over longer windows."
+            : null;
+
+    /// <summary>"day" (the default when empty) or "hour", in any case; null for anything else.</summary>
+    public static TrendInterval? ParseInterval(string? text) => text?.ToLowerInvariant() switch
+    {
+        null or "" or "day" => TrendInterval.Day,
+        "hour" => TrendInterval.Hour,
+        _ => null,
+    };
 
     public AnalyticsWindow Window(DateTimeOffset now) => From is null && To is null
         ? AnalyticsWindow.LastDays(Days ?? DefaultDays, now)

@@ -121,20 +121,9 @@ internal sealed class AnalyzeCommand
 
         var request = AnalyticsEndpoints.ParseRequest(new QueryCollection(query));
         double? threshold = parse.GetValue(_threshold) is { } thresholdText ? TimeWindow.ParsePositive("threshold", thresholdText, LatencyDigest.MaxMs) : null;
-        var interval = parse.GetValue(_interval)?.ToLowerInvariant() switch
-        {
-            "day" => TrendInterval.Day,
-            "hour" => TrendInterval.Hour,
-            var other => throw CliException.Invalid($"'interval' must be 'day' or 'hour', not '{other}'."),
-        };
-        if (sections.HasFlag(ReportSections.Trends) && interval == TrendInterval.Hour)
-        {
-            var window = request.Window(now);
-            if (window.To - window.From > TimeSpan.FromDays(AnalyticsEndpoints.MaxHourlyTrendDays))
-            {
-                throw CliException.Invalid($"Hourly trends cover at most {AnalyticsEndpoints.MaxHourlyTrendDays} days; use --interval day for longer windows.");
-            }
-        }
+        var intervalText = parse.GetValue(_interval);
+        var interval = AnalyticsRequest.ParseInterval(intervalText) ?? throw CliException.Invalid($"'interval' must be 'day' or 'hour', not '{intervalText}'.");
+        if (sections.HasFlag(ReportSections.Trends) && request.TrendProblem(interval, now) is { } problem) throw CliException.Invalid(problem);
 
         var dataFolder = parse.GetValue(_dataFolder);
         Uri? server = null;

@@ -40,7 +40,7 @@ public sealed class AnalyzeArgumentsTests
     [Fact]
     public async Task Analyze_HourlyTrendsOfTheLongestWindow_AreNotRefused()
     {
-        var run = await AnalyzeRun.RunAsync("--data-folder", Missing, "--trends", "--interval", "hour", "--days", $"{AnalyticsEndpoints.MaxHourlyTrendDays - 1}");
+        var run = await AnalyzeRun.RunAsync("--data-folder", Missing, "--trends", "--interval", "hour", "--days", $"{AnalyticsRequest.MaxHourlyTrendDays - 1}");
 
         // Past the arguments: only the missing database stops it.
         run.AssertFailed(ExitCodes.Unavailable, "There is no Promptly database");
