@@ -12,10 +12,10 @@ using Promptly.Invitations;
 using Promptly.Storage;
 using Promptly.Telemetry;
 
-// `promptly analyze …` reads the analytics from the command line; anything else starts the server.
-if (args is ["analyze", ..])
+// `promptly analyze …` and the other commands run and exit; anything else starts the server.
+if (PromptlyCommands.Handles(args))
 {
-    return await AnalyzeCommand.RunAsync(args, CliContext.System());
+    return await PromptlyCommands.RunAsync(args, CliContext.System());
 }
 
 var builder = WebApplication.CreateSlimBuilder(args);

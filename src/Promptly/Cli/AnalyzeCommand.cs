@@ -1,10 +1,7 @@
 using System.CommandLine;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Promptly.Analytics;
 using Promptly.Http;
-using Promptly.Storage;
 using Spectre.Console;
 
 namespace Promptly.Cli;
@@ -35,11 +32,10 @@ internal sealed class AnalyzeCommand
     private readonly Option<string?> _dataFolder = new("--data-folder") { Description = "The local database's folder. Default the server's Storage:DataFolder.", HelpName = "PATH" };
     private readonly Option<bool> _json = new("--json") { Description = "Print the reports as the API's JSON." };
 
-    /// <summary>Runs <c>analyze …</c> (<paramref name="args"/> starts with "analyze"); returns the exit code (<see cref="ExitCodes"/>).</summary>
-    public static Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default) =>
-        new AnalyzeCommand().InvokeAsync(args, context, cancellationToken);
+    /// <summary>The <c>analyze</c> command, writing to <paramref name="context"/>.</summary>
+    public static Command Create(CliContext context) => new AnalyzeCommand().Build(context);
 
-    private async Task<int> InvokeAsync(string[] args, CliContext context, CancellationToken cancellationToken)
+    private Command Build(CliContext context)
     {
         var analyze = new Command("analyze", "Latency analysis of the stored runs: summary, phases, bottlenecks, trends, optimization opportunities.")
         {
@@ -47,14 +43,7 @@ internal sealed class AnalyzeCommand
             _server, _dataFolder, _json,
         };
         analyze.SetAction((parse, token) => ExecuteAsync(parse, context, token));
-        var parse = new RootCommand("Promptly") { analyze }.Parse(args);
-        if (parse.Errors.Count > 0)
-        {
-            var more = parse.Errors.Count > 1 ? $" (and {parse.Errors.Count - 1} more)" : "";
-            return Fail(context, ExitCodes.Invalid, parse.Errors[0].Message + more);
-        }
-
-        return await parse.InvokeAsync(new InvocationConfiguration { Output = context.Out.Profile.Out.Writer, Error = context.Error }, cancellationToken);
+        return analyze;
     }
 
     private async Task<int> ExecuteAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
@@ -86,17 +75,7 @@ internal sealed class AnalyzeCommand
         }
         catch (Exception e)
         {
-            var (code, message) = e switch
-            {
-                CliException cli => (cli.ExitCode, cli.Message),
-                ApiProblemException problem when problem.Status == StatusCodes.Status400BadRequest => (ExitCodes.Invalid, problem.Message),
-                OptionsValidationException invalid => (ExitCodes.Invalid, $"Invalid configuration: {invalid.Message}"),
-                StorageUnavailableException or SqliteException => (ExitCodes.Unavailable, $"The database cannot be read: {e.Message}"),
-                IOException or UnauthorizedAccessException => (ExitCodes.Unavailable, e.Message),
-                OperationCanceledException when cancellationToken.IsCancellationRequested => (ExitCodes.Unavailable, "Cancelled."),
-                _ => (ExitCodes.Unavailable, $"{e.GetType().Name}: {e.Message}"),
-            };
-            return Fail(context, code, message);
+            return PromptlyCommands.Fail(context, e, cancellationToken);
         }
     }
 
@@ -141,11 +120,5 @@ internal sealed class AnalyzeCommand
         }
 
         return new AnalyzeArguments(sections, request, threshold, interval, server, dataFolder, reportPath, json);
-    }
-
-    private static int Fail(CliContext context, int code, string message)
-    {
-        context.Error.WriteLine($"error: {message.ReplaceLineEndings(" ")}");
-        return code;
     }
 }

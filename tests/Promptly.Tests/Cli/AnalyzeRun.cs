@@ -10,7 +10,7 @@ public sealed record AnalyzeRun(int ExitCode, string Output, string Error)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await AnalyzeCommand.RunAsync(["analyze", .. args], CliContext.Over(output, error, server));
+        var code = await PromptlyCommands.RunAsync(["analyze", .. args], CliContext.Over(output, error, server));
         return new AnalyzeRun(code, output.ToString(), error.ToString());
     }
 

@@ -1,0 +1,57 @@
+using System.CommandLine;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Promptly.Http;
+using Promptly.Storage;
+
+namespace Promptly.Cli;
+
+/// <summary>
+/// The commands of the <c>promptly</c> executable besides serving: <c>analyze</c>. Each writes its results to the
+/// context's console and any error as one line on stderr, and exits with one of <see cref="ExitCodes"/>.
+/// </summary>
+internal static class PromptlyCommands
+{
+    private static readonly string[] Names = ["analyze"];
+
+    /// <summary>Whether <paramref name="args"/> name a command rather than options of the server.</summary>
+    public static bool Handles(string[] args) => args.Length > 0 && Names.Contains(args[0]);
+
+    public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
+    {
+        var root = new RootCommand("Promptly: AI-led interviews within a latency budget.")
+        {
+            AnalyzeCommand.Create(context),
+        };
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            var more = parse.Errors.Count > 1 ? $" (and {parse.Errors.Count - 1} more)" : "";
+            return Fail(context, ExitCodes.Invalid, parse.Errors[0].Message + more);
+        }
+
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = context.Out.Profile.Out.Writer, Error = context.Error }, cancellationToken);
+    }
+
+    /// <summary>Writes what went wrong as one line and returns the exit code that says what kind of failure it was.</summary>
+    public static int Fail(CliContext context, Exception e, CancellationToken cancellationToken)
+    {
+        var (code, message) = e switch
+        {
+            CliException cli => (cli.ExitCode, cli.Message),
+            ApiProblemException problem when problem.Status == StatusCodes.Status400BadRequest => (ExitCodes.Invalid, problem.Message),
+            OptionsValidationException invalid => (ExitCodes.Invalid, $"Invalid configuration: {invalid.Message}"),
+            StorageUnavailableException or SqliteException => (ExitCodes.Unavailable, $"The database cannot be read: {e.Message}"),
+            IOException or UnauthorizedAccessException => (ExitCodes.Unavailable, e.Message),
+            OperationCanceledException when cancellationToken.IsCancellationRequested => (ExitCodes.Unavailable, "Cancelled."),
+            _ => (ExitCodes.Unavailable, $"{e.GetType().Name}: {e.Message}"),
+        };
+        return Fail(context, code, message);
+    }
+
+    public static int Fail(CliContext context, int code, string message)
+    {
+        context.Error.WriteLine($"error: {message.ReplaceLineEndings(" ")}");
+        return code;
+    }
+}
