@@ -23,6 +23,7 @@ internal static class BenchmarkEntry
         {
             GenerateCommand.Create(),
             VerifyCommand.Create(),
+            IngestLoadCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync();
     }
