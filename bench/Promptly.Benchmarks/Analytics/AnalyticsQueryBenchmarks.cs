@@ -1,0 +1,63 @@
+using BenchmarkDotNet.Attributes;
+using Promptly.Analytics;
+using Promptly.Storage.Sqlite;
+
+namespace Promptly.Benchmarks.Analytics;
+
+/// <summary>
+/// The analytics queries over the database <c>generate</c> wrote (10 million responses over 30 days by default), in
+/// the folder named by <c>PROMPTLY_ANALYTICS_DATA</c> (default /tmp/promptly-analytics), with the clock fixed at the
+/// moment of generation so the windows hold the same runs whatever day this runs. Target: each under 20 ms.
+/// </summary>
+[MemoryDiagnoser]
+[MedianColumn]
+public class AnalyticsQueryBenchmarks
+{
+    private static readonly AnalyticsRequest Days30 = new(Days: 30);
+    private SqliteStore _store = null!;
+    private LatencyAnalytics _analytics = null!;
+    private AnalyticsRequest _lastHour = null!;
+    private DateTimeOffset _now;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var folder = GeneratedData.Folder(null);
+        var generated = GeneratedData.Read(folder);
+        _store = ProductServices.OpenStore(folder);
+        _analytics = ProductServices.Analytics(_store, generated.Clock);
+        _now = generated.Now;
+        // A whole hour of about 14,000 runs: few enough (ExactRunLimit 20,000) to be read exactly from raw rows.
+        var hour = new DateTimeOffset(generated.Now.Year, generated.Now.Month, generated.Now.Day, generated.Now.Hour, 0, 0, TimeSpan.Zero).AddHours(-3);
+        _lastHour = new AnalyticsRequest(From: hour, To: hour.AddHours(1));
+    }
+
+    [GlobalCleanup]
+    public async Task CleanupAsync() => await _store.DisposeAsync();
+
+    [Benchmark(Description = "Summary, days=30")]
+    public Task<LatencySummary> Summary() => _analytics.SummaryAsync(Days30, CancellationToken.None);
+
+    [Benchmark(Description = "ByPhase, days=30")]
+    public Task<PhaseBreakdown> ByPhase() => _analytics.ByPhaseAsync(Days30, CancellationToken.None);
+
+    [Benchmark(Description = "Bottlenecks, days=30")]
+    public Task<BottleneckReport> Bottlenecks() => _analytics.BottlenecksAsync(Days30, null, CancellationToken.None);
+
+    [Benchmark(Description = "Trends, days=30, interval=day")]
+    public Task<TrendReport> TrendsByDay() => _analytics.TrendsAsync(Days30, TrendInterval.Day, CancellationToken.None);
+
+    [Benchmark(Description = "Trends, days=30, interval=hour")]
+    public Task<TrendReport> TrendsByHour() => _analytics.TrendsAsync(Days30, TrendInterval.Hour, CancellationToken.None);
+
+    [Benchmark(Description = "Recommendations, days=30")]
+    public Task<RecommendationReport> Recommendations() => _analytics.RecommendationsAsync(Days30, CancellationToken.None);
+
+    /// <summary>What <c>GET /api/latency/compliance?hours=720</c> reads.</summary>
+    [Benchmark(Description = "Compliance, hours=720")]
+    public Task<(AnalyticsScope, LatencySlice, IReadOnlyDictionary<string, LatencySlice>)> Compliance() =>
+        _analytics.InterviewSlicesAsync(_now.AddHours(-720), _now.AddTicks(1), null, CancellationToken.None);
+
+    [Benchmark(Description = "Summary, one hour (~14,000 runs, exact path)")]
+    public Task<LatencySummary> SummaryExactHour() => _analytics.SummaryAsync(_lastHour, CancellationToken.None);
+}

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The latency analytics benchmarks of BENCHMARKS.md (issue #3), on this machine:
+#   bench/analytics.sh          times every analytics endpoint of a Release server over the generated database
+#                               (21 requests each after 10 warm-up ones, median and p90 of curl's time_total),
+#                               then the ingest API's throughput against a second server on a fresh, temporary
+#                               data folder
+#   bench/analytics.sh --full   first generates the database (replacing the one in the folder), verifies it against
+#                               the exact figures and runs the BenchmarkDotNet classes (short job), then the above
+# Data folder: $PROMPTLY_ANALYTICS_DATA (default /tmp/promptly-analytics); $PROMPTLY_ANALYTICS_RESPONSES (default
+# 10000000) responses for --full. The generated database is left in place; the ingest folder is deleted. Only the
+# servers this script starts are stopped, by their pid.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+data=${PROMPTLY_ANALYTICS_DATA:-/tmp/promptly-analytics}
+responses=${PROMPTLY_ANALYTICS_RESPONSES:-10000000}
+port=${PROMPTLY_BENCH_PORT:-5081}
+url=http://127.0.0.1:$port
+requests=21
+warmup=10
+work=$(mktemp -d /tmp/promptly-analytics-run.XXXXXX)
+server_pid=
+status=0
+
+bench() { dotnet bench/Promptly.Benchmarks/bin/Release/net10.0/Promptly.Benchmarks.dll "$@"; }
+
+start_server() {
+    # The generated data's budget (INVITED 2500 ms), and raw rows kept long enough that the retention never deletes
+    # any of them while the database is reused.
+    Storage__DataFolder="$1" Analytics__RawRetentionDays=400 Latency__InterviewTypes__INVITED__ThresholdMs=2500 \
+        dotnet src/Promptly/bin/Release/net10.0/Promptly.dll --urls "$url" >>"$work/server.log" 2>&1 &
+    server_pid=$!
+    for _ in $(seq 1 300); do
+        curl -sf "$url/health" >/dev/null && return 0
+        sleep 0.1
+    done
+    echo "server did not start; see $work/server.log" >&2
+    exit 2
+}
+
+stop_server() {
+    if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; fi
+    server_pid=
+}
+trap stop_server EXIT
+
+# $warmup warm-up requests (the first must succeed; the rest let the JIT reach its optimised code), then $requests
+# timed ones: median and p90 (nearest rank) in ms.
+time_endpoint() {
+    curl -sf -o /dev/null "$url$1" || { echo "GET $1 failed" >&2; status=1; return 0; }
+    for _ in $(seq 2 "$warmup"); do curl -s -o /dev/null "$url$1"; done
+    for _ in $(seq 1 "$requests"); do curl -s -o /dev/null -w '%{time_total}\n' "$url$1"; done | sort -n |
+        awk -v path="$1" '{ t[NR] = $1 * 1000 } END { printf "  %-62s median %7.2f ms   p90 %7.2f ms\n", path, t[int((NR + 1) / 2)], t[int(NR * 0.9 + 0.999)] }'
+}
+
+dotnet build -c Release src/Promptly >/dev/null
+dotnet build -c Release bench/Promptly.Benchmarks >/dev/null
+
+if [[ "${1:-}" == "--full" ]]; then
+    echo "== generate $responses responses into $data"
+    bench generate --responses "$responses" --data "$data" --overwrite
+    echo "== verify"
+    bench verify --data "$data" || status=1
+    echo "== BenchmarkDotNet (short job)"
+    PROMPTLY_ANALYTICS_DATA=$data dotnet run -c Release --project bench/Promptly.Benchmarks -- --filter '*DigestBenchmarks*' '*AnalyticsQueryBenchmarks*' --job short |
+        grep -E '^\|' || status=1
+fi
+
+echo "== analytics endpoints over $data ($requests requests each after $warmup warm-up ones, curl time_total)"
+start_server "$data"
+for path in \
+    "/api/latency-analytics/summary?days=30" \
+    "/api/latency-analytics/by-phase?days=30" \
+    "/api/latency-analytics/bottlenecks?days=30" \
+    "/api/latency-analytics/trends?days=30&interval=day" \
+    "/api/latency-analytics/trends?days=30&interval=hour" \
+    "/api/latency-analytics/recommendations?days=30" \
+    "/api/latency/compliance?hours=720" \
+    "/api/latency-analytics/summary?days=7&interview_type=INVITED"; do
+    time_endpoint "$path"
+done
+curl -s "$url/api/latency-analytics/summary?days=30" | head -c 600
+echo
+stop_server
+
+echo "== ingest API on a fresh data folder"
+start_server "$work/ingest-data"
+bench ingest-load --server "$url" --batch 1000 --connections 4 --warmup 2 --seconds 10 || status=1
+stop_server
+rm -rf "$work/ingest-data"
+echo "(server log in $work/server.log)"
+exit $status
