@@ -17,6 +17,7 @@ public class AnalyticsQueryBenchmarks
     private SqliteStore _store = null!;
     private LatencyAnalytics _analytics = null!;
     private AnalyticsRequest _lastHour = null!;
+    private AnalyticsRequest _fiveMinutes = null!;
     private DateTimeOffset _now;
 
     [GlobalSetup]
@@ -27,9 +28,11 @@ public class AnalyticsQueryBenchmarks
         _store = ProductServices.OpenStore(folder);
         _analytics = ProductServices.Analytics(_store, generated.Clock);
         _now = generated.Now;
-        // A whole hour of about 14,000 runs: few enough (ExactRunLimit 20,000) to be read exactly from raw rows.
+        // A whole hour holds about 14,000 runs: more than ExactRunLimit (2,000), so its hourly digests answer. Five
+        // minutes of it hold about 1,200: few enough to be read exactly from raw rows.
         var hour = new DateTimeOffset(generated.Now.Year, generated.Now.Month, generated.Now.Day, generated.Now.Hour, 0, 0, TimeSpan.Zero).AddHours(-3);
         _lastHour = new AnalyticsRequest(From: hour, To: hour.AddHours(1));
+        _fiveMinutes = new AnalyticsRequest(From: hour, To: hour.AddMinutes(5));
     }
 
     [GlobalCleanup]
@@ -58,6 +61,9 @@ public class AnalyticsQueryBenchmarks
     public Task<(AnalyticsScope, LatencySlice, IReadOnlyDictionary<string, LatencySlice>)> Compliance() =>
         _analytics.InterviewSlicesAsync(_now.AddHours(-720), _now.AddTicks(1), null, CancellationToken.None);
 
-    [Benchmark(Description = "Summary, one hour (~14,000 runs, exact path)")]
-    public Task<LatencySummary> SummaryExactHour() => _analytics.SummaryAsync(_lastHour, CancellationToken.None);
+    [Benchmark(Description = "Summary, one hour (~14,000 runs, digest path)")]
+    public Task<LatencySummary> SummaryHour() => _analytics.SummaryAsync(_lastHour, CancellationToken.None);
+
+    [Benchmark(Description = "Summary, five minutes (~1,200 runs, exact path)")]
+    public Task<LatencySummary> SummaryExactFiveMinutes() => _analytics.SummaryAsync(_fiveMinutes, CancellationToken.None);
 }

@@ -44,6 +44,7 @@ internal static class VerifyCommand
         var hour = new DateTime(now.UtcDateTime.Year, now.UtcDateTime.Month, now.UtcDateTime.Day, now.UtcDateTime.Hour, 0, 0, DateTimeKind.Utc);
         var fromTo = (From: tomorrow.AddDays(-4).AddHours(5), To: tomorrow.AddDays(-2).AddHours(19));
         var small = (From: hour.AddHours(-3), To: hour.AddHours(-2));
+        var tiny = (From: small.From, To: small.From.AddMinutes(5));
         Window[] windows =
         [
             new("days=30", new AnalyticsRequest(Days: 30), tomorrow.AddDays(-30), tomorrow),
@@ -52,6 +53,7 @@ internal static class VerifyCommand
             new($"{fromTo.From:MM-ddTHH}..{fromTo.To:MM-ddTHH}", new AnalyticsRequest(From: fromTo.From, To: fromTo.To), fromTo.From, fromTo.To),
             new("days=7 INVITED", new AnalyticsRequest(Days: 7, InterviewType: "INVITED"), tomorrow.AddDays(-7), tomorrow),
             new($"{small.From:MM-ddTHH}..{small.To:MM-ddTHH}", new AnalyticsRequest(From: small.From, To: small.To), small.From, small.To),
+            new($"{tiny.From:MM-ddTHH:mm}..{tiny.To:HH:mm}", new AnalyticsRequest(From: tiny.From, To: tiny.To), tiny.From, tiny.To),
         ];
 
         Console.WriteLine($"verify: {database}, generated {generated.Responses:N0} responses over {generated.Days} days, clock fixed at {now:yyyy-MM-ddTHH:mm:ss}Z");

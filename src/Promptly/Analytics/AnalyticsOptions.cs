@@ -23,9 +23,9 @@ public sealed class AnalyticsOptions
     [Range(1, 1_000_000)]
     public int RollupBatch { get; set; } = 20_000;
 
-    /// <summary>Windows holding at most this many runs (and still within raw retention) are answered exactly from raw rows. Default 20000.</summary>
+    /// <summary>Windows holding at most this many runs (and still within raw retention) are answered exactly from raw rows. Default 2000: reading a run back costs about 4 µs, so such a window still answers in under 10 ms.</summary>
     [Range(0, 1_000_000)]
-    public int ExactRunLimit { get; set; } = 20_000;
+    public int ExactRunLimit { get; set; } = 2_000;
 
     /// <summary>Most events one <c>POST /api/latency/events</c> takes. Default 10000.</summary>
     [Range(1, 100_000)]

@@ -38,19 +38,38 @@ internal static class DigestCodec
             throw new InvalidDataException($"A stored latency histogram has an unknown format (version byte {(encoded.Length == 0 ? "missing" : encoded[0])}).");
         }
 
+        // Everything is checked before anything is added, so a corrupt row leaves the query's histogram untouched,
+        // and the histogram grows once, to the range the row covers.
+        var (low, high) = Check(encoded, into.HighestValue);
+        if (high < 0) return;
+        into.ReserveValues(low, high);
         var position = 1;
         long value = 0;
         while (position < encoded.Length)
         {
             value += ReadVarint(encoded, ref position);
+            into.Record(value, ReadVarint(encoded, ref position));
+        }
+    }
+
+    private static (long Low, long High) Check(ReadOnlySpan<byte> encoded, long highestValue)
+    {
+        var position = 1;
+        long value = 0;
+        long low = -1;
+        while (position < encoded.Length)
+        {
+            value += ReadVarint(encoded, ref position);
             var count = ReadVarint(encoded, ref position);
-            if (value < 0 || value > into.HighestValue || count <= 0)
+            if (value < 0 || value > highestValue || count <= 0)
             {
                 throw new InvalidDataException($"A stored latency histogram holds {count} values of {value} ns, outside what a digest tracks.");
             }
 
-            into.Record(value, count);
+            if (low < 0) low = value;
         }
+
+        return (low, low < 0 ? -1 : value);
     }
 
     private static void WriteVarint(ArrayBufferWriter<byte> buffer, long value)

@@ -18,7 +18,13 @@ internal sealed class LogLinearHistogram
     private const int SubBuckets = 128;
     private const int SubBucketBits = 7;
 
-    private readonly long[] _counts;
+    private readonly int _lastIndex;
+
+    // Counts of the buckets _offset .. _offset + _counts.Length - 1 only: a phase's values span a few powers of
+    // two, so a query that builds hundreds of histograms (one per hour of a month) allocates a few KB for each
+    // rather than the 45 KB of the full range.
+    private long[] _counts = [];
+    private int _offset;
     private int _lowest = int.MaxValue;
     private int _highest = -1;
 
@@ -26,27 +32,31 @@ internal sealed class LogLinearHistogram
     {
         ArgumentOutOfRangeException.ThrowIfNegative(highestValue);
         HighestValue = highestValue;
-        _counts = new long[IndexOf(highestValue) + 1];
+        _lastIndex = IndexOf(highestValue);
     }
 
     public long HighestValue { get; }
 
     public long TotalCount { get; private set; }
 
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative or over <see cref="HighestValue"/>.</exception>
     public void Record(long value, long count = 1)
     {
+        if ((ulong)value > (ulong)HighestValue) throw new ArgumentOutOfRangeException(nameof(value), value, $"Values from 0 to {HighestValue} are tracked.");
         var index = IndexOf(value);
-        _counts[index] += count;
+        Reserve(index, index);
+        _counts[index - _offset] += count;
         TotalCount += count;
-        if (index < _lowest) _lowest = index;
-        if (index > _highest) _highest = index;
+        _lowest = Math.Min(_lowest, index);
+        _highest = Math.Max(_highest, index);
     }
 
     public void Add(LogLinearHistogram other)
     {
-        if (other._counts.Length > _counts.Length) throw new ArgumentException("The other histogram tracks larger values than this one.", nameof(other));
+        if (other._lastIndex > _lastIndex) throw new ArgumentException("The other histogram tracks larger values than this one.", nameof(other));
         if (other.TotalCount == 0) return;
-        for (var i = other._lowest; i <= other._highest; i++) _counts[i] += other._counts[i];
+        Reserve(other._lowest, other._highest);
+        for (var i = other._lowest; i <= other._highest; i++) _counts[i - _offset] += other._counts[i - other._offset];
         TotalCount += other.TotalCount;
         _lowest = Math.Min(_lowest, other._lowest);
         _highest = Math.Max(_highest, other._highest);
@@ -57,10 +67,33 @@ internal sealed class LogLinearHistogram
     {
         for (var i = _lowest; i <= _highest; i++)
         {
-            if (_counts[i] == 0) continue;
+            var count = _counts[i - _offset];
+            if (count == 0) continue;
             var (lowest, width) = BucketOf(i);
-            yield return (lowest, lowest + (width - 1) / 2.0, _counts[i]);
+            yield return (lowest, lowest + (width - 1) / 2.0, count);
         }
+    }
+
+    /// <summary>Makes room for values from <paramref name="low"/> to <paramref name="high"/> in one allocation at most.</summary>
+    public void ReserveValues(long low, long high) => Reserve(IndexOf(low), IndexOf(high));
+
+    private void Reserve(int low, int high)
+    {
+        var end = _offset + _counts.Length;
+        if (_counts.Length > 0 && low >= _offset && high < end) return;
+
+        // Spare room on the side that ran out (at least doubling), so filling up bucket by bucket reallocates a few times only.
+        var from = _counts.Length == 0 ? low : Math.Min(low, _offset);
+        var to = _counts.Length == 0 ? high : Math.Max(high, end - 1);
+        var spare = Math.Max(SubBuckets / 2, 2 * _counts.Length - (to - from + 1));
+        if (low < _offset || _counts.Length == 0) from -= spare;
+        if (high >= end || _counts.Length == 0) to += spare;
+
+        from = Math.Max(0, from);
+        to = Math.Min(_lastIndex, to);
+        var counts = new long[to - from + 1];
+        if (_highest >= _lowest) Array.Copy(_counts, _lowest - _offset, counts, _lowest - from, _highest - _lowest + 1);
+        (_counts, _offset) = (counts, from);
     }
 
     private static int IndexOf(long value)

@@ -108,6 +108,19 @@ public sealed class DigestMergeTests
         Assert.True(e is InvalidDataException, $"{what}: expected InvalidDataException, got {e?.GetType().Name ?? "no exception"}");
     }
 
+    [Fact]
+    public void MergeHistogram_ValidBucketsThenCorruptOne_LeavesDigestUnchanged()
+    {
+        var digest = Digest([5, 10, 20], 0, 3);
+        var before = digest.EncodeHistogram();
+
+        // Two good buckets (1 ms and 2 ms), then one beyond 7 days: nothing of the row may be added.
+        var e = Record.Exception(() => digest.MergeHistogram([1, .. Varint(1_000_000), 3, .. Varint(1_000_000), 2, .. Varint(1UL << 60), 1]));
+
+        Assert.IsType<InvalidDataException>(e);
+        Assert.Equal(before, digest.EncodeHistogram());
+    }
+
     // Log-normal runs with zeros, sub-microsecond and multi-second ones, so that every part spans many magnitudes.
     private static double[] MixedValues()
     {
