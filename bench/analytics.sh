@@ -80,6 +80,33 @@ for path in \
 done
 curl -s "$url/api/latency-analytics/summary?days=30" | head -c 600
 echo
+
+# A command's wall time includes starting the .NET process; `analyze --help` starts it and answers nothing, so the
+# difference between the two medians is what the command itself took.
+time_command() {
+    local label=$1
+    shift
+    "$@" >/dev/null || { echo "$label failed" >&2; status=1; return 0; }
+    for _ in $(seq 1 7); do
+        local start end
+        start=$(date +%s%N)
+        "$@" >/dev/null
+        end=$(date +%s%N)
+        echo $(((end - start) / 1000))
+    done | sort -n | awk -v label="$label" '{ t[NR] = $1 / 1000 } END { printf "  %-62s median %7.1f ms\n", label, t[4] }'
+}
+
+echo "== promptly analyze (wall time of the whole process, median of 7 after one warm-up)"
+promptly=(dotnet src/Promptly/bin/Release/net10.0/Promptly.dll)
+time_command "analyze --help (process start only)" "${promptly[@]}" analyze --help
+time_command "analyze --server --days 30 --summary" "${promptly[@]}" analyze --server "$url" --days 30 --summary
+time_command "analyze --server --days 30 (all four default sections)" "${promptly[@]}" analyze --server "$url" --days 30
+time_command "analyze --server --days 30 --trends" "${promptly[@]}" analyze --server "$url" --days 30 --trends
+time_command "analyze --data-folder --days 30 --summary (local database)" \
+    env Analytics__RawRetentionDays=400 Latency__InterviewTypes__INVITED__ThresholdMs=2500 "${promptly[@]}" analyze --data-folder "$data" --days 30 --summary
+time_command "analyze --data-folder --days 30 --report" \
+    env Analytics__RawRetentionDays=400 Latency__InterviewTypes__INVITED__ThresholdMs=2500 "${promptly[@]}" analyze --data-folder "$data" --days 30 --report --output "$work/report/latency_report.md"
+echo "  (report: $work/report/latency_report.md)"
 stop_server
 
 echo "== ingest API on a fresh data folder"
