@@ -31,10 +31,11 @@ public interface IAnalyticsStore
     Task<int> DeleteExpiredAsync(DateTimeOffset rawBefore, DateTimeOffset digestsBefore, int limit, CancellationToken cancellationToken);
 
     /// <summary>
-    /// How many runs a read of the ranges may meet: those the stored digests hold, plus every run not folded in yet
-    /// (cheap: no histograms and no time filter are read).
+    /// How many raw runs fall in [<paramref name="from"/>, <paramref name="to"/>), counting no further than just past
+    /// <paramref name="cap"/>: enough to tell whether a window is small enough to read row by row, at the cost of
+    /// at most that many index entries.
     /// </summary>
-    Task<long> CountAsync(IReadOnlyList<DigestRange> ranges, RunFilter filter, CancellationToken cancellationToken);
+    Task<long> CountRunsAsync(DateTimeOffset from, DateTimeOffset to, RunFilter filter, long cap, CancellationToken cancellationToken);
 
     /// <summary>Everything one query needs, read in one snapshot so the rollup cannot move between its parts.</summary>
     Task<AnalyticsSnapshot> ReadAsync(AnalyticsRead read, CancellationToken cancellationToken);

@@ -121,6 +121,29 @@ public sealed class DigestPathTests
     }
 
     [Fact]
+    public async Task Summary_FewMinutesOfABusyHour_ExactForTheMinutesAskedNotTheWholeHour()
+    {
+        // 240 runs over an hour, one every 15 s, with an exact-read limit of 50: the hour is answered from digests,
+        // five minutes of it (20 runs) from raw rows, for those five minutes only.
+        var hour = AnalyticsApi.HourFloor(DateTimeOffset.UtcNow).AddHours(-2);
+        await using var server = new AnalyticsServer(AnalyticsApi.Settings(("ExactRunLimit", 50)));
+        var client = server.CreateClient();
+        await client.IngestAsync(Enumerable.Range(0, 240).Select(i => AnalyticsApi.Event("busy", hour.AddSeconds(15 * i), totalMs: 100 + i)));
+        await server.Rollup.CatchUpAsync(CancellationToken.None);
+
+        var whole = await client.AnalyticsAsync($"summary?from={AnalyticsApi.Query(hour)}&to={AnalyticsApi.Query(hour.AddHours(1))}");
+        var minutes = await client.AnalyticsAsync($"summary?from={AnalyticsApi.Query(hour.AddMinutes(10))}&to={AnalyticsApi.Query(hour.AddMinutes(15))}");
+
+        Assert.False(whole.Exact());
+        Assert.Equal(240, whole["total_count"].Long());
+        Assert.True(minutes.Exact());
+        Assert.Equal(20, minutes["total_count"].Long());
+        Assert.Equal(140, minutes["min_ms"].Number());
+        Assert.Equal(159, minutes["max_ms"].Number());
+        Assert.Equal(hour.AddMinutes(10), minutes["scope"]!["from"].Time());
+    }
+
+    [Fact]
     public async Task Summary_EventsNamedInterviewRefused_DigestAndExactPathsAgree()
     {
         // "interview" is the source of the server's own responses: the exact path reads it from the responses table

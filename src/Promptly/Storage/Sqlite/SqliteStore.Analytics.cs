@@ -79,25 +79,20 @@ internal sealed partial class SqliteStore : IAnalyticsStore
                 + context.Execute("DELETE FROM latency_digests WHERE size IN (3600, 86400) AND bucket_start < @p0", ToUnixMs(digestsBefore));
         });
 
-    public async Task<long> CountAsync(IReadOnlyList<DigestRange> ranges, RunFilter filter, CancellationToken cancellationToken)
+    public async Task<long> CountRunsAsync(DateTimeOffset from, DateTimeOffset to, RunFilter filter, long cap, CancellationToken cancellationToken)
     {
         long count = 0;
-        foreach (var range in ranges)
-        {
-            var rows = await QueryAsync(
-                "SELECT coalesce(sum(count), 0) FROM latency_digests WHERE size = @p0 AND bucket_start >= @p1 AND bucket_start < @p2 AND phase = '' AND (@p3 IS NULL OR source = @p3) AND (@p4 IS NULL OR interview_type = @p4)",
-                r => r.GetInt64(0), cancellationToken, (int)range.Size, ToUnixMs(range.From), ToUnixMs(range.To), filter.Source, filter.InterviewType);
-            count += rows[0];
-        }
-
-        // Runs not folded yet count too (all of them, whatever their time: a cheap upper bound), so a backlog after a
-        // bulk load or a long stop never sends a query down the row-by-row path.
         foreach (var feed in Enum.GetValues<RunFeed>())
         {
-            if (!filter.Includes(feed)) continue;
+            if (!filter.Includes(feed) || count > cap) continue;
+
+            // The time index finds the window's rows and LIMIT stops at the cap: the cost is that of the rows a
+            // small window would read anyway, however many a large one holds.
             var rows = await QueryAsync(
-                $"SELECT count(*) FROM {TableOf(feed)} WHERE id > (SELECT coalesce(max(last_id), 0) FROM analytics_watermarks WHERE feed = @p0)",
-                r => r.GetInt64(0), cancellationToken, FeedName(feed));
+                feed == RunFeed.Responses
+                    ? "SELECT count(*) FROM (SELECT 1 FROM latency_records WHERE timestamp >= @p0 AND timestamp < @p1 AND (@p2 IS NULL OR interview_type = @p2) LIMIT @p4)"
+                    : "SELECT count(*) FROM (SELECT 1 FROM latency_events WHERE timestamp >= @p0 AND timestamp < @p1 AND (@p2 IS NULL OR interview_type = @p2) AND (@p3 IS NULL OR source = @p3) LIMIT @p4)",
+                r => r.GetInt64(0), cancellationToken, ToUnixMs(from), ToUnixMsCeiling(to), filter.InterviewType, filter.Source, cap + 1 - count);
             count += rows[0];
         }
 
@@ -204,6 +199,4 @@ internal sealed partial class SqliteStore : IAnalyticsStore
         context.Scalar("SELECT last_id FROM analytics_watermarks WHERE feed = @p0", FeedName(feed)) is long id ? id : 0;
 
     private static string FeedName(RunFeed feed) => feed == RunFeed.Responses ? "responses" : "events";
-
-    private static string TableOf(RunFeed feed) => feed == RunFeed.Responses ? "latency_records" : "latency_events";
 }
