@@ -9,12 +9,13 @@ internal static class Figures
     public static string Ms(double ms) => Number(ms) + " ms";
 
     /// <summary>
-    /// Milliseconds in a table whose header gives the unit; a dash for none. Tenths only under 100 ms, where they
-    /// still say something, so the tables fit a terminal.
+    /// Milliseconds in a table whose header gives the unit; a dash for none. Thousandths under 1 ms (the load and
+    /// persist phases live there) and tenths under 100 ms, where they still say something, so the tables fit a terminal.
     /// </summary>
     public static string Number(double? ms) => ms switch
     {
         null => "–",
+        < 1 and > -1 => ms.Value.ToString("0.###", CultureInfo.InvariantCulture),
         < 100 and > -100 => ms.Value.ToString("0.0", CultureInfo.InvariantCulture),
         _ => ms.Value.ToString("#,0", CultureInfo.InvariantCulture),
     };
@@ -38,7 +39,7 @@ internal static class Figures
         var filters = string.Concat(
             scope.Source is { } source ? $", source {source}" : "",
             scope.InterviewType is { } type ? $", interview type {type}" : "");
-        var how = scope.Exact ? "exact, from every run" : "from digests, percentiles within 0.4%";
+        var how = scope.Exact ? "exact, from every run" : "from digests, percentiles within 0.39%";
         return $"{Time(scope.From)} to {Time(scope.To)} UTC{filters} ({how})";
     }
 

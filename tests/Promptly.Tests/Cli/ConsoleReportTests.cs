@@ -41,7 +41,7 @@ public sealed class ConsoleReportTests
 
         var text = Render(new AnalysisResults(summary, null, null, null, null));
 
-        Assert.Contains("2026-11-01 00:00 to 2026-11-04 00:00 UTC, source ci (from digests, percentiles within 0.4%)", text);
+        Assert.Contains("2026-11-01 00:00 to 2026-11-04 00:00 UTC, source ci (from digests, percentiles within 0.39%)", text);
         Assert.Contains("80.0% within budget, target 90.0%: MISSED", text);
     }
 
