@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Promptly.Analytics;
+using Promptly.Bench;
 using Promptly.Budget;
 using Promptly.Errors;
 using Promptly.Export;
@@ -46,4 +47,5 @@ namespace Promptly.Http;
 [JsonSerializable(typeof(BottleneckReport))]
 [JsonSerializable(typeof(TrendReport))]
 [JsonSerializable(typeof(RecommendationReport))]
+[JsonSerializable(typeof(BenchResult))]
 internal sealed partial class PromptlyJson : JsonSerializerContext;
