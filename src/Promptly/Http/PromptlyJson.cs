@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Promptly.Analytics;
 using Promptly.Bench;
 using Promptly.Budget;
+using Promptly.Diagnostics;
 using Promptly.Errors;
 using Promptly.Export;
 using Promptly.Graph;
@@ -48,4 +49,5 @@ namespace Promptly.Http;
 [JsonSerializable(typeof(TrendReport))]
 [JsonSerializable(typeof(RecommendationReport))]
 [JsonSerializable(typeof(BenchResult))]
+[JsonSerializable(typeof(MemoryReport))]
 internal sealed partial class PromptlyJson : JsonSerializerContext;
