@@ -38,4 +38,36 @@ public sealed class MemoryEndpointTests
         Assert.True(report["gen2_collections"]!.GetValue<int>() > before["gen2_collections"]!.GetValue<int>());
         if (OperatingSystem.IsLinux()) Assert.True(report["open_file_descriptors"]!.GetValue<int>() > 0);
     }
+
+    [Fact]
+    public async Task Memory_InterviewsFinishedOrEnded_AreNoLongerHeldInMemory()
+    {
+        await using var factory = new PromptlyFactory(new() { ["Diagnostics:MemoryEndpoint"] = "true" });
+        using var client = factory.CreateClient();
+        var finished = (await client.PostJsonAsync("/sessions", new { concept_id = "software_engineer_practice" }))["id"]!.GetValue<string>();
+        var ended = (await client.PostJsonAsync("/sessions", new { concept_id = "software_engineer_practice" }))["id"]!.GetValue<string>();
+        var open = (await client.PostJsonAsync("/sessions", new { concept_id = "software_engineer_practice" }))["id"]!.GetValue<string>();
+        Assert.Equal(3, await CachedAsync(client));
+
+        // Short answers without a reason: each question is probed once, and the 20th turn closes the interview.
+        var done = false;
+        for (var turn = 0; turn < 30 && !done; turn++)
+        {
+            done = (await client.PostJsonAsync($"/sessions/{finished}/turns", new { user_input = "Queues." }))["done"]!.GetValue<bool>();
+        }
+
+        Assert.True(done);
+        await client.PostJsonAsync($"/sessions/{ended}/end", new { });
+
+        Assert.Equal(1, await CachedAsync(client));
+
+        // Still there to read and still closed, and reading them does not put them back.
+        Assert.Equal("completed", (await client.GetJsonAsync($"/sessions/{finished}"))["status"]!.GetValue<string>(), ignoreCase: true);
+        await client.PostJsonAsync($"/sessions/{ended}/turns", new { user_input = "One more." }, HttpStatusCode.Conflict);
+        await client.PostJsonAsync($"/sessions/{open}/turns", new { user_input = "Queues." });
+        Assert.Equal(1, await CachedAsync(client));
+    }
+
+    private static async Task<int> CachedAsync(HttpClient client) =>
+        (await client.GetJsonAsync("/api/diagnostics/memory"))["cached_sessions"]!.GetValue<int>();
 }
