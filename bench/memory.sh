@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 turns=${1:-10000}
 clients=${2:-4}
-port=${PROMPTLY_MEMORY_PORT:-5081}
+port=${PROMPTLY_MEMORY_PORT:-5087}
 url=http://127.0.0.1:$port
 work=$(mktemp -d /tmp/promptly-memory.XXXXXX)
 server_pid=
@@ -22,10 +22,13 @@ trap stop_server EXIT
 
 dotnet build -c Release bench/Promptly.MemoryCheck >/dev/null
 dotnet build -c Release src/Promptly >/dev/null
+# Another server on the port would answer the health check and be measured instead of ours.
+if curl -s -o /dev/null "$url/health"; then echo "port $port is in use; set PROMPTLY_MEMORY_PORT" >&2; exit 2; fi
 Storage__DataFolder="$work/data" Diagnostics__MemoryEndpoint=true \
     dotnet src/Promptly/bin/Release/net10.0/Promptly.dll --urls "$url" >>"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do
+    kill -0 "$server_pid" 2>/dev/null || { echo "server exited; see $work/server.log" >&2; exit 2; }
     curl -sf "$url/health" >/dev/null && break
     sleep 0.1
 done

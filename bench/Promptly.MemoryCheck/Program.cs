@@ -5,7 +5,7 @@ using Promptly.MemoryCheck;
 // every so many turns, and fails when the managed heap or a count keeps growing after the warm-up.
 //   bench/memory.sh                      (builds, starts a Release server on a fresh data folder, runs this)
 //   dotnet bench/Promptly.MemoryCheck/bin/Release/net10.0/Promptly.MemoryCheck.dll --server URL --pid PID
-var server = new Option<string>("--server") { Description = "Base URL of the server.", DefaultValueFactory = _ => "http://127.0.0.1:5081" };
+var server = new Option<string>("--server") { Description = "Base URL of the server.", DefaultValueFactory = _ => "http://127.0.0.1:5087" };
 var pid = new Option<int?>("--pid") { Description = "The server's process id, to read VmRSS from /proc (else its reported working set)." };
 var turns = new Option<int>("--turns") { Description = "Turns in all (bounded: at most 1,000,000).", DefaultValueFactory = _ => 10_000 };
 var every = new Option<int>("--sample-every") { Description = "Turns between samples.", DefaultValueFactory = _ => 1_000 };
