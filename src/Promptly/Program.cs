@@ -1,6 +1,7 @@
 using Promptly.Analytics;
 using Promptly.Budget;
 using Promptly.Cli;
+using Promptly.Diagnostics;
 using Promptly.Errors;
 using Promptly.Export;
 using Promptly.Graph;
@@ -47,6 +48,7 @@ app.MapBudget();
 app.MapLatencyAnalytics();
 app.MapErrors();
 app.MapRequestMetrics();
+app.MapDiagnostics();
 
 app.Run();
 return 0;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using Promptly.Bench;
 using Promptly.Http;
 using Promptly.Storage;
 
@@ -12,7 +13,7 @@ namespace Promptly.Cli;
 /// </summary>
 internal static class PromptlyCommands
 {
-    private static readonly string[] Names = ["analyze"];
+    private static readonly string[] Names = ["analyze", BenchCommand.Name];
 
     /// <summary>Whether <paramref name="args"/> name a command rather than options of the server.</summary>
     public static bool Handles(string[] args) => args.Length > 0 && Names.Contains(args[0]);
@@ -22,16 +23,21 @@ internal static class PromptlyCommands
         var root = new RootCommand("Promptly: AI-led interviews within a latency budget.")
         {
             AnalyzeCommand.Create(context),
+            BenchCommand.Create(context),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
             var more = parse.Errors.Count > 1 ? $" (and {parse.Errors.Count - 1} more)" : "";
-            return Fail(context, ExitCodes.Invalid, parse.Errors[0].Message + more);
+            return Fail(context, UsageExitCode(parse), parse.Errors[0].Message + more);
         }
 
         return await parse.InvokeAsync(new InvocationConfiguration { Output = context.Out.Profile.Out.Writer, Error = context.Error }, cancellationToken);
     }
+
+    // bench exits 1 for "over budget", so its bad arguments need a code of their own.
+    private static int UsageExitCode(ParseResult parse) =>
+        parse.CommandResult.Command.Name == BenchCommand.Name ? BenchExitCodes.Usage : ExitCodes.Invalid;
 
     /// <summary>Writes what went wrong as one line and returns the exit code that says what kind of failure it was.</summary>
     public static int Fail(CliContext context, Exception e, CancellationToken cancellationToken)

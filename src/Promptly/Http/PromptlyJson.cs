@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using Promptly.Analytics;
+using Promptly.Bench;
 using Promptly.Budget;
+using Promptly.Diagnostics;
 using Promptly.Errors;
 using Promptly.Export;
 using Promptly.Graph;
@@ -46,4 +48,6 @@ namespace Promptly.Http;
 [JsonSerializable(typeof(BottleneckReport))]
 [JsonSerializable(typeof(TrendReport))]
 [JsonSerializable(typeof(RecommendationReport))]
+[JsonSerializable(typeof(BenchResult))]
+[JsonSerializable(typeof(MemoryReport))]
 internal sealed partial class PromptlyJson : JsonSerializerContext;

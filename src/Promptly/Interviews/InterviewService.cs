@@ -132,6 +132,7 @@ public sealed class InterviewService(
                 state.Transcript.Add(reply);
                 state.Script = script;
                 state.Session = state.Session with { QuestionNumber = questionNumber, Status = status, EndedAt = step.Done ? now : null };
+                if (step.Done) cache.Remove(sessionId);
                 return new InterviewResponse(state, reply, step, await Recorded(tracker));
             }
         }
@@ -185,6 +186,7 @@ public sealed class InterviewService(
             var now = time.GetStoredNow();
             await store.EndSessionAsync(sessionId, now, cancellationToken);
             state.Session = state.Session with { Status = SessionStatus.Ended, EndedAt = now };
+            cache.Remove(sessionId);
             return state;
         }
         finally
@@ -193,7 +195,7 @@ public sealed class InterviewService(
         }
     }
 
-    /// <summary>The session's state, from memory or rebuilt from storage.</summary>
+    /// <summary>The session's state, from memory or rebuilt from storage (and then kept in memory while it is open).</summary>
     /// <exception cref="ApiProblemException">404 when there is no such session.</exception>
     public async Task<InterviewState> GetStateAsync(string sessionId, CancellationToken cancellationToken)
     {
@@ -202,7 +204,10 @@ public sealed class InterviewService(
         var guide = guides.Find(stored.Session.ConceptId)
             ?? throw new ApiProblemException(StatusCodes.Status409Conflict, "Concept no longer available",
                 $"Session '{sessionId}' uses concept '{stored.Session.ConceptId}', which this server no longer has.");
-        return cache.Add(InterviewState.FromStored(stored, guide));
+        var state = InterviewState.FromStored(stored, guide);
+
+        // Only open sessions are held: a closed one takes no more turns, and reading it again costs a read.
+        return state.IsOpen ? cache.Add(state) : state;
     }
 }
 

@@ -4,9 +4,10 @@ using Microsoft.Extensions.Options;
 namespace Promptly.Interviews;
 
 /// <summary>
-/// Sessions held in memory between turns, bounded by <see cref="InterviewOptions.SessionCacheSize"/>. When full,
-/// closed sessions go first, then the least recently used; a dropped session is read back from storage when next
-/// needed, so eviction costs a read, never data.
+/// Sessions held in memory between turns, bounded by <see cref="InterviewOptions.SessionCacheSize"/>. A session
+/// leaves when it closes (<see cref="InterviewService"/> removes it), so the cache holds the interviews in progress,
+/// not every one since the start. When full, the least recently used go; a dropped session is read back from
+/// storage when next needed, so eviction costs a read, never data.
 /// </summary>
 /// <remarks>Thread-safe. Eviction runs on the adding thread, at most one at a time.</remarks>
 public sealed class SessionCache(IOptions<InterviewOptions> options, TimeProvider time)

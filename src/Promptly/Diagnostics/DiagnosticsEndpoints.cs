@@ -1,0 +1,33 @@
+using Promptly.Interviews;
+
+namespace Promptly.Diagnostics;
+
+public static class DiagnosticsEndpoints
+{
+    // Callers that arrive together share the wait instead of stacking one full collection after another.
+    private static readonly SemaphoreSlim OneAtATime = new(1, 1);
+
+    /// <summary>Maps <c>GET /api/diagnostics/memory</c> when <see cref="DiagnosticsOptions.MemoryEndpoint"/> is set; otherwise nothing.</summary>
+    public static WebApplication MapDiagnostics(this WebApplication app)
+    {
+        var options = app.Configuration.GetSection(DiagnosticsOptions.Section).Get<DiagnosticsOptions>() ?? new DiagnosticsOptions();
+        if (!options.MemoryEndpoint) return app;
+
+        app.MapGet("/api/diagnostics/memory", MemoryAsync).WithTags("Diagnostics").WithName("Memory")
+            .WithSummary("Forces a full garbage collection, then reports managed heap, RSS, threads, timers, open files and cached sessions.");
+        return app;
+    }
+
+    private static async Task<Ok<MemoryReport>> MemoryAsync(SessionCache sessions, CancellationToken cancellationToken)
+    {
+        await OneAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            return TypedResults.Ok(MemoryReport.Take(sessions));
+        }
+        finally
+        {
+            OneAtATime.Release();
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using Promptly.Cli;
+
+namespace Promptly.Tests.Bench;
+
+/// <summary>What one <c>promptly bench</c> run printed and exited with.</summary>
+public sealed record BenchRun(int ExitCode, string Output, string Error)
+{
+    /// <summary>Runs <c>bench</c> with <paramref name="args"/>, writing to strings; <paramref name="server"/> sends the requests (a socket when null).</summary>
+    public static async Task<BenchRun> RunAsync(HttpMessageHandler? server, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await PromptlyCommands.RunAsync(["bench", .. args], CliContext.Over(output, error, server));
+        return new BenchRun(code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>The cells of the table row whose first cell is <paramref name="figure"/>.</summary>
+    public string[] Row(string figure) =>
+        Output.Split('\n').Select(l => l.Split('│', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            .FirstOrDefault(cells => cells.Length == 3 && cells[0] == figure)
+        ?? throw new Xunit.Sdk.XunitException($"No table row '{figure}' in:\n{Output}");
+
+    public void AssertExit(int code) => Assert.True(ExitCode == code, $"exit {ExitCode}, expected {code}; stderr: {Error}; stdout: {Output}");
+
+    /// <summary>Asserts the run failed with <paramref name="code"/>, printed nothing, and explained it in one line on stderr.</summary>
+    public void AssertFailed(int code, string containing)
+    {
+        AssertExit(code);
+        Assert.Equal("", Output);
+        var lines = Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.StartsWith("error: ", lines[0]);
+        Assert.Contains(containing, lines[0]);
+        Assert.DoesNotContain("   at ", Error);
+    }
+}
