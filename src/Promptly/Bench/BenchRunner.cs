@@ -101,7 +101,7 @@ internal sealed class BenchRunner(HttpClient http, TimeProvider time) : IDisposa
 
         if ((int)status is < 200 or > 299)
         {
-            var detail = ProblemDetail(answer) ?? reason;
+            var detail = ProblemAnswer.DetailOf(answer) ?? reason;
             throw Unavailable($"The server answered {(int)status} to {what}: {detail}");
         }
 
@@ -117,23 +117,6 @@ internal sealed class BenchRunner(HttpClient http, TimeProvider time) : IDisposa
 
     private CliException NotPromptly(string what, string why, Exception? inner = null) =>
         Unavailable($"The answer of {http.BaseAddress} to {what} is not Promptly's ({why}).", inner);
-
-    private static string? ProblemDetail(byte[] body)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("detail", out var detail)
-                && detail.ValueKind == JsonValueKind.String
-                ? detail.GetString()
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
 
     private static CliException Unavailable(string message, Exception? inner = null) => new(BenchExitCodes.Unavailable, message, inner);
 

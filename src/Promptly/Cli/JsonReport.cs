@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Promptly.Http;
 
 namespace Promptly.Cli;
@@ -17,39 +18,22 @@ internal static class JsonReport
         {
             var context = PromptlyJson.Default;
             json.WriteStartObject();
-            if (results.Summary is { } summary)
-            {
-                json.WritePropertyName("summary");
-                JsonSerializer.Serialize(json, summary, context.LatencySummary);
-            }
-
-            if (results.Phases is { } phases)
-            {
-                json.WritePropertyName("by_phase");
-                JsonSerializer.Serialize(json, phases, context.PhaseBreakdown);
-            }
-
-            if (results.Bottlenecks is { } bottlenecks)
-            {
-                json.WritePropertyName("bottlenecks");
-                JsonSerializer.Serialize(json, bottlenecks, context.BottleneckReport);
-            }
-
-            if (results.Trends is { } trends)
-            {
-                json.WritePropertyName("trends");
-                JsonSerializer.Serialize(json, trends, context.TrendReport);
-            }
-
-            if (results.Recommendations is { } recommendations)
-            {
-                json.WritePropertyName("recommendations");
-                JsonSerializer.Serialize(json, recommendations, context.RecommendationReport);
-            }
-
+            Write(json, "summary", results.Summary, context.LatencySummary);
+            Write(json, "by_phase", results.Phases, context.PhaseBreakdown);
+            Write(json, "bottlenecks", results.Bottlenecks, context.BottleneckReport);
+            Write(json, "trends", results.Trends, context.TrendReport);
+            Write(json, "recommendations", results.Recommendations, context.RecommendationReport);
             json.WriteEndObject();
         }
 
         output.WriteLine(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+    }
+
+    // An analysis that was not asked for is left out rather than written as null.
+    private static void Write<T>(Utf8JsonWriter json, string name, T? report, JsonTypeInfo<T> type) where T : class
+    {
+        if (report is null) return;
+        json.WritePropertyName(name);
+        JsonSerializer.Serialize(json, report, type);
     }
 }

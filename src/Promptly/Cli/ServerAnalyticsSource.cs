@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Promptly.Analytics;
@@ -74,7 +75,7 @@ internal sealed class ServerAnalyticsSource(HttpClient http) : IAnalyticsSource
         {
             if (!response.IsSuccessStatusCode)
             {
-                var detail = ProblemDetail(body) ?? $"{(int)response.StatusCode} {response.ReasonPhrase}";
+                var detail = ProblemAnswer.DetailOf(Encoding.UTF8.GetBytes(body)) ?? $"{(int)response.StatusCode} {response.ReasonPhrase}";
                 throw response.StatusCode == HttpStatusCode.BadRequest
                     ? CliException.Invalid(detail)
                     : CliException.Unavailable($"The server answered {(int)response.StatusCode} for {analysis}: {detail}");
@@ -88,23 +89,6 @@ internal sealed class ServerAnalyticsSource(HttpClient http) : IAnalyticsSource
             {
                 throw CliException.Unavailable($"The answer of {http.BaseAddress}{path} is not a Promptly {analysis} report ({e.Message}).", e);
             }
-        }
-    }
-
-    private static string? ProblemDetail(string body)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("detail", out var detail)
-                && detail.ValueKind == JsonValueKind.String
-                ? detail.GetString()
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
         }
     }
 

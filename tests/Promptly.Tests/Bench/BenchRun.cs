@@ -1,4 +1,4 @@
-using Promptly.Cli;
+using Promptly.Tests.Support;
 
 namespace Promptly.Tests.Bench;
 
@@ -8,10 +8,8 @@ public sealed record BenchRun(int ExitCode, string Output, string Error)
     /// <summary>Runs <c>bench</c> with <paramref name="args"/>, writing to strings; <paramref name="server"/> sends the requests (a socket when null).</summary>
     public static async Task<BenchRun> RunAsync(HttpMessageHandler? server, params string[] args)
     {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await PromptlyCommands.RunAsync(["bench", .. args], CliContext.Over(output, error, server));
-        return new BenchRun(code, output.ToString(), error.ToString());
+        var (code, output, error) = await CommandOutput.RunAsync("bench", server, args);
+        return new BenchRun(code, output, error);
     }
 
     /// <summary>The cells of the table row whose first cell is <paramref name="figure"/>.</summary>

@@ -1,4 +1,4 @@
-using Promptly.Cli;
+using Promptly.Tests.Support;
 
 namespace Promptly.Tests.Cli;
 
@@ -8,10 +8,8 @@ public sealed record AnalyzeRun(int ExitCode, string Output, string Error)
     /// <summary>Runs <c>analyze</c> with <paramref name="args"/>, writing to strings; <paramref name="server"/> sends any --server requests.</summary>
     public static async Task<AnalyzeRun> RunAsync(HttpMessageHandler? server, params string[] args)
     {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await PromptlyCommands.RunAsync(["analyze", .. args], CliContext.Over(output, error, server));
-        return new AnalyzeRun(code, output.ToString(), error.ToString());
+        var (code, output, error) = await CommandOutput.RunAsync("analyze", server, args);
+        return new AnalyzeRun(code, output, error);
     }
 
     public static Task<AnalyzeRun> RunAsync(params string[] args) => RunAsync(null, args);
