@@ -55,7 +55,7 @@ internal sealed partial class LoadCommand
             if (selfTest && url is not null) throw CliException.Invalid("Give either a URL or --self-test, not both.");
             await using var fake = selfTest ? await FakeServer.StartAsync(cancellationToken) : null;
             var settings = Read(parse, fake?.Address);
-            var command = "promptly load " + string.Join(' ', parse.Tokens.Select(t => t.Value.Contains(' ') || t.Value.Contains(',') ? $"\"{t.Value}\"" : t.Value));
+            var command = "promptly " + string.Join(' ', parse.Tokens.Select(t => t.Value.Contains(' ') || t.Value.Contains(',') ? $"\"{t.Value}\"" : t.Value));
             var result = await LoadRun.RunAsync(settings, context, command, cancellationToken);
             LoadReport.Write(context.Out, result);
             if (settings.OutputPath is { } path)

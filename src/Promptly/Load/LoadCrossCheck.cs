@@ -44,7 +44,8 @@ internal static class LoadCrossCheck
         using var response = await http.GetAsync(uri, timeout.Token);
         var body = await response.Content.ReadAsStringAsync(timeout.Token);
         if (!response.IsSuccessStatusCode) throw new InvalidDataException($"the server answered {(int)response.StatusCode}");
-        var summary = JsonSerializer.Deserialize(body, PromptlyJson.Default.LatencySummary) ?? throw new InvalidDataException("an empty summary");
+        var summary = JsonSerializer.Deserialize(body, PromptlyJson.Default.LatencySummary);
+        if (summary?.Scope is null) throw new InvalidDataException($"{uri.AbsolutePath} did not answer with a latency summary");
         return new AnalyticsCheck(summary.Scope.From, summary.Scope.To, summary.Scope.Exact, summary.TotalCount, clientCount,
             summary.P50Ms, summary.P95Ms, summary.P99Ms);
     }

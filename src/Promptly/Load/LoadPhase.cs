@@ -35,8 +35,9 @@ internal sealed partial record LoadPhase(string Name, TimeSpan Duration, double 
                 throw CliException.Invalid($"Phase '{part}' is not name:duration@rate (e.g. 'sustained:30s@50').");
             }
 
-            var rate = ParseRate(match.Groups["rate"].Value, $"phase '{match.Groups["name"].Value}'");
-            phases.Add(Checked(match.Groups["name"].Value, ParseDuration(match.Groups["duration"].Value, $"phase '{match.Groups["name"].Value}'"), rate));
+            var name = match.Groups["name"].Value.Trim();
+            var rate = ParseRate(match.Groups["rate"].Value, $"phase '{name}'");
+            phases.Add(Checked(name, ParseDuration(match.Groups["duration"].Value, $"phase '{name}'"), rate));
         }
 
         return CheckedList(phases);
