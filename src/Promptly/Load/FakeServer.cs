@@ -5,9 +5,10 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 namespace Promptly.Load;
 
 /// <summary>
-/// <c>--self-test</c>: a Kestrel server on 127.0.0.1 inside this process that answers every load request at once
-/// with a fixed body shaped like Promptly's. Loading it measures the generator's own capacity: any limit found is
-/// the generator's (and the shared CPU's), not a real server's.
+/// <c>--self-test</c> and <c>--fake-server</c>: a Kestrel server on 127.0.0.1 that answers every load request at
+/// once with a fixed body shaped like Promptly's. Loading it measures the generator's own capacity: any limit found
+/// is the generator's (and the shared CPU's), not a real server's. In this process (<c>--self-test</c>) the two share
+/// one runtime; in another (<c>--fake-server PORT</c>) they are measured apart.
 /// </summary>
 internal sealed class FakeServer : IAsyncDisposable
 {
@@ -26,10 +27,11 @@ internal sealed class FakeServer : IAsyncDisposable
     /// <summary>The base URL, ending in '/'.</summary>
     public Uri Address { get; }
 
-    public static async Task<FakeServer> StartAsync(CancellationToken cancellationToken)
+    /// <summary>Starts on 127.0.0.1:<paramref name="port"/> (0: any free port).</summary>
+    public static async Task<FakeServer> StartAsync(int port, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
         var app = builder.Build();
         app.Run(AnswerAsync);
         await app.StartAsync(cancellationToken);

@@ -31,6 +31,7 @@ internal sealed partial class LoadCommand
     private readonly Option<string?> _output = new("--output") { Description = "Write the results as JSON here, and a Markdown summary beside it (.md).", HelpName = "PATH" };
     private readonly Option<bool> _noCrossCheck = new("--no-cross-check") { Description = "Do not compare with the server's own latency records." };
     private readonly Option<bool> _selfTest = new("--self-test") { Description = "Load an in-process fake server instead of URL: the generator's own capacity." };
+    private readonly Option<int?> _fakeServer = new("--fake-server") { Description = "Only serve fixed answers on 127.0.0.1:PORT for --duration (default 10m), to load from another process.", HelpName = "PORT" };
 
     /// <summary>The <c>load</c> command, writing to <paramref name="context"/>.</summary>
     public static Command Create(CliContext context) => new LoadCommand().Build(context);
@@ -40,7 +41,7 @@ internal sealed partial class LoadCommand
         var load = new Command("load", "Load a server with weighted scenarios and report latency per scenario and phase.")
         {
             _url, _phases, _scenarios, _connections, _duration, _stress, _startRate, _stepRate, _stepDuration, _maxRate, _budget, _concept, _sessions,
-            _maxInFlight, _timeout, _seed, _output, _noCrossCheck, _selfTest,
+            _maxInFlight, _timeout, _seed, _output, _noCrossCheck, _selfTest, _fakeServer,
         };
         load.SetAction((parse, token) => ExecuteAsync(parse, context, token));
         return load;
@@ -50,10 +51,11 @@ internal sealed partial class LoadCommand
     {
         try
         {
+            if (parse.GetValue(_fakeServer) is { } port) return await ServeFakeAsync(parse, port, context, cancellationToken);
             var selfTest = parse.GetValue(_selfTest);
             var url = parse.GetValue(_url);
             if (selfTest && url is not null) throw CliException.Invalid("Give either a URL or --self-test, not both.");
-            await using var fake = selfTest ? await FakeServer.StartAsync(cancellationToken) : null;
+            await using var fake = selfTest ? await FakeServer.StartAsync(0, cancellationToken) : null;
             var settings = Read(parse, fake?.Address);
             var command = "promptly " + string.Join(' ', parse.Tokens.Select(t => t.Value.Contains(' ') || t.Value.Contains(',') ? $"\"{t.Value}\"" : t.Value));
             var result = await LoadRun.RunAsync(settings, context, command, cancellationToken);
@@ -73,6 +75,26 @@ internal sealed partial class LoadCommand
         {
             return PromptlyCommands.Fail(context, e, cancellationToken);
         }
+    }
+
+    /// <summary><c>--fake-server PORT</c>: serves fixed answers until <c>--duration</c> has passed (bounded, like every run).</summary>
+    private async Task<int> ServeFakeAsync(ParseResult parse, int port, CliContext context, CancellationToken cancellationToken)
+    {
+        if (port is < 1 or > 65535) throw CliException.Invalid($"--fake-server must be a port from 1 to 65535, not {port}.");
+        if (parse.GetValue(_url) is not null || parse.GetValue(_selfTest)) throw CliException.Invalid("--fake-server only serves; give no URL and no --self-test.");
+        var duration = LoadPhase.ParseDuration(parse.GetValue(_duration) ?? "10m", "--duration");
+        if (duration <= TimeSpan.Zero || duration > LoadPhase.MaxTotalDuration) throw CliException.Invalid("--duration must be more than 0 and at most 1h.");
+        await using var fake = await FakeServer.StartAsync(port, cancellationToken);
+        context.Out.MarkupLine(Markup.Escape($"Fake server on {fake.Address} for {LoadFigures.Seconds(duration.TotalSeconds)}."));
+        try
+        {
+            await Task.Delay(duration, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        return ExitCodes.Ok;
     }
 
     /// <summary>Where the Markdown summary of <c>--output PATH</c> goes: PATH with the extension .md.</summary>
