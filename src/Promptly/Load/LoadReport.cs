@@ -36,9 +36,9 @@ internal static class LoadReport
         + $", at most {r.PeakInFlight} in flight (limit {r.MaxInFlight}), CPU {r.CpuSeconds:0.0} s = {r.CpuMicrosPerRequest:0} µs per request.";
 
     public static string StressLine(StressOutcome stress, double budgetMs) => stress.BreakingRate is { } rate
-        ? $"Stress: broke at {LoadFigures.Rate(rate)}/s ({stress.BreakingPhase}: {stress.Reason}); last step within p95 ≤ {LoadFigures.Ms(budgetMs)} ms and without errors: "
+        ? $"Stress: broke at {LoadFigures.Rate(rate)}/s ({stress.BreakingPhase}: {stress.Reason}); last step that held (p95 ≤ {LoadFigures.Ms(budgetMs)} ms, no errors, rate reached): "
           + (stress.LastGoodRate is { } good ? $"{LoadFigures.Rate(good)}/s ({stress.LastGoodPhase})." : "none.")
-        : $"Stress: every step up to {LoadFigures.Rate(stress.LastGoodRate ?? 0)}/s kept p95 ≤ {LoadFigures.Ms(budgetMs)} ms without errors; raise --max-rate to find the limit.";
+        : $"Stress: every step up to {LoadFigures.Rate(stress.LastGoodRate ?? 0)}/s held (p95 ≤ {LoadFigures.Ms(budgetMs)} ms, no errors, rate reached); raise --max-rate to find the limit.";
 
     public static string AnalyticsLine(CrossCheck check) => check.Analytics is { } a
         ? $"Server analytics (source interview, {a.From:HH:mm:ss}–{a.To:HH:mm:ss} UTC, {(a.Exact ? "exact" : "from digests")}): {LoadFigures.Count(a.ServerCount)} responses "

@@ -17,6 +17,9 @@ internal sealed class LoadRunner
     private static readonly TimeSpan SpinBelow = TimeSpan.FromMilliseconds(0.05);
     private static readonly TimeSpan DrainSlack = TimeSpan.FromSeconds(2);
 
+    // A stress step that starts fewer than this share of its requests on schedule has not held its rate.
+    private const double MinimumRateShare = 0.9;
+
     private readonly LoadSettings _settings;
     private readonly LoadTarget _target;
     private readonly TimeProvider _time;
@@ -209,7 +212,10 @@ internal sealed class LoadRunner
         }
     }
 
-    /// <summary>Waits for the step's requests to finish, then judges it; false ends the stress run.</summary>
+    /// <summary>
+    /// Waits for the step's requests to finish, then judges it: any error, a scenario's p95 over the budget, or a rate
+    /// not held ends the stress run (false).
+    /// </summary>
     private async Task<bool> StepKeptBudgetAsync(int p)
     {
         await DrainAsync();
@@ -229,6 +235,14 @@ internal sealed class LoadRunner
             {
                 reason = $"{name}: p95 {cell.Client.GetValueAtPercentile(95) / 1000.0:0.#} ms > {_settings.P95BudgetMs:0.#} ms";
             }
+        }
+
+        // A step whose requests could not all be started on time (every slot busy) did not really run at its rate,
+        // however good the latency of the requests it managed to send.
+        var started = Recorder.Scheduled(p) / Math.Max(1e-3, PhaseElapsed(p).TotalSeconds);
+        if (reason is null && started < phase.Rate * MinimumRateShare)
+        {
+            reason = $"only {started:0} of the {phase.Rate:0} requests/s could be started on time ({_settings.MaxInFlight} in flight)";
         }
 
         if (reason is null) return true;

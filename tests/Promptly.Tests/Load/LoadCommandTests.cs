@@ -91,6 +91,30 @@ public sealed class LoadCommandTests
     }
 
     [Fact]
+    public async Task Load_StressWithTooFewSlots_StopsWhenTheRateIsNotHeld()
+    {
+        // One request at a time, 100 ms each: at most 10/s can start, so the first step (20/s) does not hold its rate,
+        // although every request is fast enough for the budget.
+        using var server = new ScriptedServer(async (_, _, cancellation) =>
+        {
+            await Task.Delay(100, cancellation);
+            return HttpStatusCode.OK;
+        });
+        var output = OutputPath();
+
+        var run = await LoadCommandRun.RunAsync(server, "http://localhost", "--stress", "--start-rate", "20", "--step-rate", "20", "--step-duration", "1s",
+            "--max-rate", "40", "--max-in-flight", "1", "--p95-budget-ms", "600000", "--scenarios", LoadCommandRun.TempFile(HealthOnly, ".yaml"),
+            "--no-cross-check", "--output", output);
+
+        run.AssertOk();
+        var stress = JsonNode.Parse(await File.ReadAllTextAsync(output))!["stress"]!;
+        Assert.Equal(20, stress["breaking_rate"]!.GetValue<double>());
+        Assert.Null(stress["last_good_rate"]);
+        Assert.Contains("could be started on time", stress["reason"]!.GetValue<string>());
+        Assert.Contains("last step that held (p95 ≤ 600,000 ms, no errors, rate reached): none.", run.Output);
+    }
+
+    [Fact]
     public async Task Load_SelfTest_RunsAgainstAnInProcessKestrel()
     {
         var output = OutputPath();
