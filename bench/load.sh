@@ -20,7 +20,8 @@ runs=("$@")
 server_pid=
 fake_pid=
 
-promptly() { dotnet src/Promptly/bin/Release/net10.0/Promptly.dll "$@"; }
+dll=src/Promptly/bin/Release/net10.0/Promptly.dll
+promptly() { dotnet "$dll" "$@"; }
 
 stop() {
     local pid=$1
@@ -28,6 +29,11 @@ stop() {
 }
 cleanup() { stop "$server_pid"; stop "$fake_pid"; }
 trap cleanup EXIT
+
+# A server left on the port would be measured instead of the one this script starts.
+must_be_free() {
+    if curl -sf "$1/health" >/dev/null; then echo "something already answers at $1; choose another PROMPTLY_LOAD_PORT" >&2; exit 2; fi
+}
 
 wait_for() {
     for _ in $(seq 1 100); do
@@ -39,7 +45,9 @@ wait_for() {
 }
 
 start_server() {
-    Storage__DataFolder="$work/data" promptly --urls "$url" >>"$work/server.log" 2>&1 &
+    must_be_free "$url"
+    # dotnet itself in the background (not a shell function), so $! is the process to stop.
+    Storage__DataFolder="$work/data" dotnet "$dll" --urls "$url" >>"$work/server.log" 2>&1 &
     server_pid=$!
     wait_for "$url"
 }
@@ -65,7 +73,8 @@ for r in "${runs[@]}"; do
             run stress "$url" --stress --start-rate 1000 --step-rate 1000 --step-duration 5s --max-rate 20000 --p95-budget-ms 2000 ;;
         capacity)
             stop "$server_pid"; server_pid=
-            promptly load --fake-server "$fake_port" --duration 5m >"$work/fake.log" 2>&1 &
+            must_be_free "http://127.0.0.1:$fake_port"
+            dotnet "$dll" load --fake-server "$fake_port" --duration 5m >"$work/fake.log" 2>&1 &
             fake_pid=$!
             wait_for "http://127.0.0.1:$fake_port"
             run capacity-open "http://127.0.0.1:$fake_port" --phases "capacity:20s@20000" --no-cross-check
