@@ -3,17 +3,18 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Promptly.Bench;
 using Promptly.Http;
+using Promptly.Load;
 using Promptly.Storage;
 
 namespace Promptly.Cli;
 
 /// <summary>
-/// The commands of the <c>promptly</c> executable besides serving: <c>analyze</c>. Each writes its results to the
+/// The commands of the <c>promptly</c> executable besides serving: <c>analyze</c>, <c>load</c>. Each writes its results to the
 /// context's console and any error as one line on stderr, and exits with one of <see cref="ExitCodes"/>.
 /// </summary>
 internal static class PromptlyCommands
 {
-    private static readonly string[] Names = ["analyze", BenchCommand.Name];
+    private static readonly string[] Names = ["analyze", BenchCommand.Name, "load"];
 
     /// <summary>Whether <paramref name="args"/> name a command rather than options of the server.</summary>
     public static bool Handles(string[] args) => args.Length > 0 && Names.Contains(args[0]);
@@ -24,6 +25,7 @@ internal static class PromptlyCommands
         {
             AnalyzeCommand.Create(context),
             BenchCommand.Create(context),
+            LoadCommand.Create(context),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

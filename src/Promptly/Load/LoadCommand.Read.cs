@@ -1,0 +1,98 @@
+using System.CommandLine;
+using Promptly.Cli;
+
+namespace Promptly.Load;
+
+/// <summary>The checks of <c>promptly load</c>'s options: every problem is one <see cref="CliException"/> (exit 1).</summary>
+internal sealed partial class LoadCommand
+{
+    private const int MaxSessions = LoadSettings.PoolCapacity;
+    private const int MaxInFlightCeiling = 100_000;
+    private static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(5);
+
+    private LoadSettings Read(ParseResult parse, Uri? selfTestServer)
+    {
+        var server = selfTestServer ?? ServerUri(parse.GetValue(_url));
+        var stress = parse.GetValue(_stress);
+        var connections = parse.GetValue(_connections);
+        var phasesText = parse.GetValue(_phases);
+        if (connections is not null && stress) throw CliException.Invalid("Give either --connections (closed mode) or --stress, not both.");
+        if (connections is not null && phasesText is not null) throw CliException.Invalid("--phases is for the open model; closed mode (--connections) runs for --duration.");
+        if (stress && phasesText is not null) throw CliException.Invalid("--stress makes its own steps; give --start-rate, --step-rate, --step-duration and --max-rate instead of --phases.");
+        if (connections is null && parse.GetValue(_duration) is not null) throw CliException.Invalid("--duration is for closed mode; give --connections too, or --phases for the open model.");
+        if (!stress && (parse.GetValue(_startRate) ?? parse.GetValue(_stepRate) ?? parse.GetValue(_maxRate)) is not null || !stress && parse.GetValue(_stepDuration) is not null)
+        {
+            throw CliException.Invalid("--start-rate, --step-rate, --step-duration and --max-rate are for --stress.");
+        }
+
+        var file = parse.GetValue(_scenarios) is { } path ? ScenarioFile.Read(path) : null;
+        var scenarios = file?.Scenarios ?? LoadScenario.Defaults;
+        var budget = parse.GetValue(_budget) ?? LoadSettings.DefaultP95BudgetMs;
+        if (!(budget > 0) || budget > LoadPhase.MaxTotalDuration.TotalMilliseconds) throw CliException.Invalid($"--p95-budget-ms must be more than 0 and at most 3600000, not {budget}.");
+        var timeout = Duration(parse.GetValue(_timeout) ?? LoadSettings.DefaultTimeout, "--timeout");
+        if (timeout < TimeSpan.FromMilliseconds(1) || timeout > MaxTimeout) throw CliException.Invalid($"--timeout must be from 1ms to {MaxTimeout.TotalMinutes:0}m.");
+        var maxInFlight = parse.GetValue(_maxInFlight) ?? LoadSettings.DefaultMaxInFlight;
+        if (maxInFlight is < 1 or > MaxInFlightCeiling) throw CliException.Invalid($"--max-in-flight must be from 1 to {MaxInFlightCeiling}, not {maxInFlight}.");
+        var sessions = parse.GetValue(_sessions) ?? LoadSettings.DefaultSessions;
+        if (sessions is < 0 or > MaxSessions) throw CliException.Invalid($"--sessions must be from 0 to {MaxSessions}, not {sessions}.");
+        var concept = parse.GetValue(_concept) ?? LoadSettings.DefaultConcept;
+        if (string.IsNullOrWhiteSpace(concept) || concept.Length > 200) throw CliException.Invalid("--concept must name a guide, e.g. software_engineer_practice.");
+
+        var output = parse.GetValue(_output);
+        if (output is not null && (string.IsNullOrWhiteSpace(output) || string.Equals(Path.GetExtension(output), ".md", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw CliException.Invalid("--output names the JSON file (results.json); the Markdown summary is written beside it.");
+        }
+
+        LoadMode mode;
+        IReadOnlyList<LoadPhase> phases;
+        StressSettings? stressSettings = null;
+        if (connections is { } n)
+        {
+            if (n is < 1 or > LoadSettings.MaxConnections) throw CliException.Invalid($"--connections must be from 1 to {LoadSettings.MaxConnections}, not {n}.");
+            var duration = Duration(parse.GetValue(_duration) ?? "30s", "--duration");
+            if (duration <= TimeSpan.Zero || duration > LoadPhase.MaxTotalDuration) throw CliException.Invalid("--duration must be more than 0 and at most 1h.");
+            mode = LoadMode.Closed;
+            phases = [new LoadPhase("closed", duration, 0)];
+        }
+        else if (stress)
+        {
+            stressSettings = new StressSettings(
+                Rate(parse.GetValue(_startRate) ?? StressSettings.DefaultStartRate, "--start-rate"),
+                Rate(parse.GetValue(_stepRate) ?? StressSettings.DefaultStepRate, "--step-rate"),
+                Duration(parse.GetValue(_stepDuration) ?? StressSettings.DefaultStepDuration, "--step-duration"),
+                Rate(parse.GetValue(_maxRate) ?? StressSettings.DefaultMaxRate, "--max-rate"));
+            if (stressSettings.MaxRate < stressSettings.StartRate) throw CliException.Invalid("--max-rate must not be below --start-rate.");
+            var steps = (stressSettings.MaxRate - stressSettings.StartRate) / stressSettings.StepRate + 1;
+            if (steps > LoadPhase.MaxPhases) throw CliException.Invalid($"That makes {Math.Floor(steps):0} steps; at most {LoadPhase.MaxPhases}: raise --step-rate or lower --max-rate.");
+            mode = LoadMode.Stress;
+            phases = LoadPhase.CheckedList([.. stressSettings.Steps().Select(p => LoadPhase.Checked(p.Name, p.Duration, p.Rate))]);
+        }
+        else
+        {
+            mode = LoadMode.Open;
+            phases = phasesText is not null ? LoadPhase.ParseList(phasesText) : file?.Phases ?? LoadPhase.ParseList(LoadPhase.DefaultPhases);
+        }
+
+        return new LoadSettings(server, mode, phases, scenarios, connections ?? 0, stressSettings, concept.Trim(), sessions, maxInFlight, timeout, budget,
+            parse.GetValue(_seed) ?? 1, output, !parse.GetValue(_noCrossCheck) && selfTestServer is null);
+    }
+
+    private static Uri ServerUri(string? url)
+    {
+        if (url is null) throw CliException.Invalid("Name the server to load, e.g. promptly load http://127.0.0.1:5080 (or --self-test).");
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var server) || server.Scheme is not ("http" or "https"))
+        {
+            throw CliException.Invalid($"The server must be an http(s) URL such as http://127.0.0.1:5080, not '{url}'.");
+        }
+
+        // A base ending in '/' keeps a path prefix (http://host/promptly/) when the API paths are appended.
+        return server.AbsolutePath.EndsWith('/') ? server : new Uri(server + "/");
+    }
+
+    private static TimeSpan Duration(string text, string option) => LoadPhase.ParseDuration(text, option);
+
+    private static double Rate(double rate, string option) => rate > 0 && rate <= LoadPhase.MaxRate
+        ? rate
+        : throw CliException.Invalid($"{option} must be more than 0 and at most {LoadPhase.MaxRate:0}/s, not {rate}.");
+}

@@ -1,0 +1,114 @@
+using System.Text;
+using Spectre.Console;
+
+namespace Promptly.Load;
+
+/// <summary>The results of a run as tables: in the terminal (Spectre) and as a Markdown summary.</summary>
+internal static class LoadReport
+{
+    private static readonly string[] ScenarioHeaders = ["Scenario", "Phase", "Count", "RPS", "p50", "p90", "p95", "p99", "Max", "Errors"];
+    private static readonly string[] PhaseHeaders = ["Phase", "Target/s", "Sent", "RPS", "p50", "p95", "p99", "Errors", "Lag p99", "Lag max", "Budget"];
+    private static readonly string[] CheckHeaders = ["Scenario", "Client n", "Server n", "p50", "p50 sent", "Server p50", "p95", "p95 sent", "Server p95", "Overhead p50"];
+
+    public static void Write(IAnsiConsole console, LoadResult result)
+    {
+        console.WriteLine();
+        console.Write(new Rule($"[bold]LOAD {Markup.Escape(result.Mode.ToUpperInvariant())}: {Markup.Escape(result.Server)}[/]").LeftJustified());
+        console.MarkupLine("[grey]Latency in ms from each request's intended send time to the last byte of its answer; errors are not in the percentiles.[/]");
+        console.Write(Table(ScenarioHeaders, ScenarioRows(result)));
+        console.WriteLine();
+        console.MarkupLine($"[bold]Phases[/] [grey](all scenarios; lag: how late the generator sent requests after their intended time; budget: every scenario's p95 ≤ {LoadFigures.Ms(result.P95BudgetMs)} ms and no errors)[/]");
+        console.Write(Table(PhaseHeaders, PhaseRows(result)));
+        console.MarkupLine(Markup.Escape(GeneratorLine(result)));
+        if (result.Stress is { } stress) console.MarkupLine(Markup.Escape(StressLine(stress, result.P95BudgetMs)));
+        if (result.CrossCheck is { } check)
+        {
+            console.WriteLine();
+            console.MarkupLine("[bold]Cross-check[/] [grey](the same requests: client latency from the intended and from the actual send, and the server's latency.response_time_ms from each answer; overhead = p50 sent − server p50)[/]");
+            console.Write(Table(CheckHeaders, CheckRows(check)));
+            console.MarkupLine(Markup.Escape(AnalyticsLine(check)));
+        }
+    }
+
+    public static string GeneratorLine(LoadResult r) =>
+        $"Generator: {LoadFigures.Count(r.Sent)} requests sent of {LoadFigures.Count(r.Scheduled)} scheduled"
+        + (r.Skipped > 0 ? $" ({LoadFigures.Count(r.Skipped)} not sent: no session free)" : "")
+        + $", at most {r.PeakInFlight} in flight (limit {r.MaxInFlight}), CPU {r.CpuSeconds:0.0} s = {r.CpuMicrosPerRequest:0} µs per request.";
+
+    public static string StressLine(StressOutcome stress, double budgetMs) => stress.BreakingRate is { } rate
+        ? $"Stress: broke at {LoadFigures.Rate(rate)}/s ({stress.BreakingPhase}: {stress.Reason}); last step that held (p95 ≤ {LoadFigures.Ms(budgetMs)} ms, no errors, rate reached): "
+          + (stress.LastGoodRate is { } good ? $"{LoadFigures.Rate(good)}/s ({stress.LastGoodPhase})." : "none.")
+        : $"Stress: every step up to {LoadFigures.Rate(stress.LastGoodRate ?? 0)}/s held (p95 ≤ {LoadFigures.Ms(budgetMs)} ms, no errors, rate reached); raise --max-rate to find the limit.";
+
+    public static string AnalyticsLine(CrossCheck check) => check.Analytics is { } a
+        ? $"Server analytics (source interview, {a.From:HH:mm:ss}–{a.To:HH:mm:ss} UTC, {(a.Exact ? "exact" : "from digests")}): {LoadFigures.Count(a.ServerCount)} responses "
+          + $"(the run received {LoadFigures.Count(a.ClientCount)}), p50 {LoadFigures.Ms(a.ServerP50Ms)} ms, p95 {LoadFigures.Ms(a.ServerP95Ms)} ms, p99 {LoadFigures.Ms(a.ServerP99Ms)} ms."
+        : $"Server analytics: {check.AnalyticsProblem ?? "not asked"}.";
+
+    /// <summary>Writes the Markdown summary of <paramref name="result"/> to <paramref name="path"/>.</summary>
+    public static async Task WriteMarkdownAsync(string path, LoadResult result, CancellationToken cancellationToken)
+    {
+        var md = new StringBuilder();
+        md.AppendLine($"# Load run: {result.Mode}, {result.Server}").AppendLine();
+        md.AppendLine($"`{result.Command}`").AppendLine();
+        md.AppendLine($"{result.StartedAt:yyyy-MM-dd HH:mm:ss} to {result.EndedAt:HH:mm:ss} UTC. Latency in ms from each request's intended send time to the last byte of its answer.").AppendLine();
+        MarkdownTable(md, ScenarioHeaders, ScenarioRows(result));
+        md.AppendLine().AppendLine($"Phases (lag: how late requests were sent after their intended time; budget: every scenario's p95 ≤ {LoadFigures.Ms(result.P95BudgetMs)} ms and no errors):").AppendLine();
+        MarkdownTable(md, PhaseHeaders, PhaseRows(result));
+        md.AppendLine().AppendLine(GeneratorLine(result));
+        if (result.Stress is { } stress) md.AppendLine().AppendLine(StressLine(stress, result.P95BudgetMs));
+        if (result.CrossCheck is { } check)
+        {
+            md.AppendLine().AppendLine("Cross-check (the same requests: client latency from the intended and from the actual send, and the server's `latency.response_time_ms` from each answer; overhead = p50 sent − server p50):").AppendLine();
+            MarkdownTable(md, CheckHeaders, CheckRows(check));
+            md.AppendLine().AppendLine(AnalyticsLine(check));
+        }
+
+        await File.WriteAllTextAsync(path, md.ToString(), cancellationToken);
+    }
+
+    private static IEnumerable<string[]> ScenarioRows(LoadResult result) => result.Scenarios.Select(r => new[]
+    {
+        r.Scenario, r.Phase, LoadFigures.Count(r.Count), LoadFigures.Rate(r.Rps), LoadFigures.Ms(r.Latency.P50Ms), LoadFigures.Ms(r.Latency.P90Ms),
+        LoadFigures.Ms(r.Latency.P95Ms), LoadFigures.Ms(r.Latency.P99Ms), LoadFigures.Ms(r.Latency.MaxMs), LoadFigures.Errors(r.ErrorCount, r.Errors),
+    });
+
+    private static IEnumerable<string[]> PhaseRows(LoadResult result) => result.Phases.Select(p => new[]
+    {
+        p.Name, p.TargetRate > 0 ? LoadFigures.Rate(p.TargetRate) : "closed", LoadFigures.Count(p.Count), LoadFigures.Rate(p.Rps), LoadFigures.Ms(p.Latency.P50Ms),
+        LoadFigures.Ms(p.Latency.P95Ms), LoadFigures.Ms(p.Latency.P99Ms), LoadFigures.Count(p.ErrorCount), LoadFigures.Ms(p.LagP99Ms), LoadFigures.Ms(p.LagMaxMs),
+        p.WithinBudget ? "kept" : "MISSED",
+    });
+
+    private static IEnumerable<string[]> CheckRows(CrossCheck check) => check.Rows.Select(r => new[]
+    {
+        r.Scenario, LoadFigures.Count(r.ClientCount), LoadFigures.Count(r.ServerCount), LoadFigures.Ms(r.ClientP50Ms), LoadFigures.Ms(r.SentP50Ms),
+        LoadFigures.Ms(r.ServerP50Ms), LoadFigures.Ms(r.ClientP95Ms), LoadFigures.Ms(r.SentP95Ms), LoadFigures.Ms(r.ServerP95Ms), LoadFigures.Ms(r.OverheadP50Ms),
+    });
+
+    private static Table Table(string[] headers, IEnumerable<string[]> rows)
+    {
+        var table = new Table().Border(TableBorder.Simple);
+        for (var i = 0; i < headers.Length; i++)
+        {
+            // Figures never split over lines; the error kinds wrap instead.
+            var column = new TableColumn(headers[i]);
+            table.AddColumn(headers[i] switch
+            {
+                "Errors" => column.RightAligned(),
+                "Scenario" or "Phase" => column.NoWrap(),
+                _ => column.RightAligned().NoWrap(),
+            });
+        }
+
+        foreach (var row in rows) table.AddRow([.. row.Select(cell => new Text(cell))]);
+        return table;
+    }
+
+    private static void MarkdownTable(StringBuilder md, string[] headers, IEnumerable<string[]> rows)
+    {
+        md.AppendLine("| " + string.Join(" | ", headers) + " |");
+        md.AppendLine("|" + string.Join("|", headers.Select(h => h is "Scenario" or "Phase" ? "---" : "---:")) + "|");
+        foreach (var row in rows) md.AppendLine("| " + string.Join(" | ", row.Select(c => c.Replace("|", "\\|", StringComparison.Ordinal))) + " |");
+    }
+}

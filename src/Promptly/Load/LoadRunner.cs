@@ -1,0 +1,317 @@
+namespace Promptly.Load;
+
+/// <summary>What the run is doing now, for the once-a-second progress line.</summary>
+internal sealed record ProgressLine(string Phase, TimeSpan Elapsed, TimeSpan Duration, double Rate, double P50Ms, double P95Ms, double P99Ms, long Errors, int InFlight);
+
+/// <summary>How a stress run ended: the first step over the budget (or with errors), and the last one within it.</summary>
+internal sealed record StressOutcome(double? BreakingRate, string? BreakingPhase, string? Reason, double? LastGoodRate, string? LastGoodPhase);
+
+/// <summary>
+/// Drives a run. Open and stress runs have one scheduler that starts each request at its intended time without
+/// waiting for earlier ones; closed runs keep <see cref="LoadSettings.Connections"/> requests in flight. Every loop
+/// is bounded: by the phases' request counts and durations, and by the per-request timeout when draining.
+/// </summary>
+internal sealed class LoadRunner
+{
+    // Below this the scheduler spins instead of sleeping: timers on Linux wake about a millisecond late.
+    private static readonly TimeSpan SpinBelow = TimeSpan.FromMilliseconds(0.05);
+    private static readonly TimeSpan DrainSlack = TimeSpan.FromSeconds(2);
+
+    // A stress step that starts fewer than this share of its requests on schedule has not held its rate.
+    private const double MinimumRateShare = 0.9;
+
+    private readonly LoadSettings _settings;
+    private readonly LoadTarget _target;
+    private readonly TimeProvider _time;
+    private readonly WeightedChoice _choice;
+    private readonly SemaphoreSlim _slots;
+    private readonly TimeoutSlots _timeouts;
+    private readonly long[] _phaseStart;
+    private readonly long[] _phaseEnd;
+    private int _inFlight;
+    private int _peakInFlight;
+    private volatile int _phase;
+
+    public LoadRunner(LoadSettings settings, LoadTarget target, TimeProvider time)
+    {
+        _settings = settings;
+        _target = target;
+        _time = time;
+        _choice = new WeightedChoice([.. settings.Scenarios.Select(s => s.Weight)]);
+        _slots = new SemaphoreSlim(settings.MaxInFlight, settings.MaxInFlight);
+        _timeouts = new TimeoutSlots(settings.Timeout, time);
+        Recorder = new LoadRecorder(settings.Scenarios.Count, settings.Phases.Count);
+        _phaseStart = new long[settings.Phases.Count];
+        _phaseEnd = new long[settings.Phases.Count];
+    }
+
+    public LoadRecorder Recorder { get; }
+
+    public StressOutcome? Stress { get; private set; }
+
+    /// <summary>Phases that ran (a stress run stops early).</summary>
+    public int PhasesRun { get; private set; }
+
+    public int PeakInFlight => Volatile.Read(ref _peakInFlight);
+
+    /// <summary>How long phase <paramref name="phase"/> lasted (zero if it did not run).</summary>
+    public TimeSpan PhaseElapsed(int phase) =>
+        _phaseStart[phase] == 0 ? TimeSpan.Zero : _time.GetElapsedTime(_phaseStart[phase], _phaseEnd[phase] == 0 ? _time.GetTimestamp() : _phaseEnd[phase]);
+
+    public async Task RunAsync(Action<ProgressLine>? progress, CancellationToken cancellationToken)
+    {
+        using var stopProgress = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var ticker = progress is null ? Task.CompletedTask : ReportProgressAsync(progress, stopProgress.Token);
+        try
+        {
+            if (_settings.Mode == LoadMode.Closed) await RunClosedAsync(cancellationToken);
+            else await RunOpenAsync(cancellationToken);
+        }
+        finally
+        {
+            await DrainAsync();
+            await stopProgress.CancelAsync();
+            await ticker;
+            Recorder.Harvest();
+        }
+    }
+
+    private async Task RunOpenAsync(CancellationToken cancellationToken)
+    {
+        var random = new Random(_settings.Seed);
+        for (var p = 0; p < _settings.Phases.Count; p++)
+        {
+            var phase = _settings.Phases[p];
+            _phase = p;
+            PhasesRun = p + 1;
+            var start = _time.GetTimestamp();
+            _phaseStart[p] = start;
+            var count = phase.RequestCount;
+            for (long i = 0; i < count; i++)
+            {
+                var intended = OpenSchedule.IntendedTimestamp(start, i, phase.Rate, _time.TimestampFrequency);
+                if (_time.GetTimestamp() < intended) await WaitUntilAsync(intended, cancellationToken);
+                await _slots.WaitAsync(cancellationToken);
+                Recorder.CountScheduled(p);
+                Dispatch(random, p, intended);
+            }
+
+            await WaitUntilAsync(start + (long)(phase.Duration.TotalSeconds * _time.TimestampFrequency), cancellationToken);
+            _phaseEnd[p] = _time.GetTimestamp();
+            if (_settings.Mode == LoadMode.Stress && !await StepKeptBudgetAsync(p)) return;
+        }
+
+        if (_settings.Mode == LoadMode.Stress)
+        {
+            var last = _settings.Phases[^1];
+            Stress = new StressOutcome(null, null, null, last.Rate, last.Name);
+        }
+    }
+
+    /// <summary>Starts one request without waiting for it; it holds a slot until it completes.</summary>
+    private void Dispatch(Random random, int phase, long intended)
+    {
+        var s = _choice.Pick(random);
+        var kind = _settings.Scenarios[s].Kind;
+        var session = kind switch
+        {
+            ScenarioKind.GetInterview => _target.Pool.Any(random),
+            ScenarioKind.TakeTurn => _target.Pool.TakeFree(),
+            _ => null,
+        };
+        if (session is null && kind is ScenarioKind.GetInterview or ScenarioKind.TakeTurn)
+        {
+            Recorder[s, phase].Skip();
+            _slots.Release();
+            return;
+        }
+
+        var inFlight = Interlocked.Increment(ref _inFlight);
+        if (inFlight > _peakInFlight) Volatile.Write(ref _peakInFlight, inFlight);
+        _ = RunOneAsync(s, phase, kind, session, intended);
+    }
+
+    private async Task RunOneAsync(int scenario, int phase, ScenarioKind kind, LoadSession? session, long intended)
+    {
+        try
+        {
+            await MeasureAsync(scenario, phase, kind, session, intended);
+        }
+        catch (Exception e)
+        {
+            Recorder[scenario, phase].Failed(e.GetType().Name);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+            _slots.Release();
+        }
+    }
+
+    /// <summary>Sends one request and records its latency from <paramref name="intended"/>, whatever delayed the send.</summary>
+    private async Task MeasureAsync(int scenario, int phase, ScenarioKind kind, LoadSession? session, long intended)
+    {
+        var cell = Recorder[scenario, phase];
+        var sent = _time.GetTimestamp();
+        Recorder.RecordLag(phase, Micros(sent - intended));
+        var left = _settings.Timeout - _time.GetElapsedTime(intended, sent);
+        if (left <= TimeSpan.Zero)
+        {
+            cell.Failed("timeout");
+            return;
+        }
+
+        var outcome = await _target.SendAsync(kind, session, _timeouts.For(intended));
+        var done = _time.GetTimestamp();
+        if (outcome.Ok) cell.Succeeded(Micros(done - intended), Micros(done - sent), outcome.ServerMs);
+        else cell.Failed(outcome.Error!);
+    }
+
+    private async Task RunClosedAsync(CancellationToken cancellationToken)
+    {
+        var start = _time.GetTimestamp();
+        _phaseStart[0] = start;
+        PhasesRun = 1;
+        var end = start + (long)(_settings.Phases[0].Duration.TotalSeconds * _time.TimestampFrequency);
+        var workers = Enumerable.Range(0, _settings.Connections).Select(w => Task.Run(() => WorkAsync(new Random(_settings.Seed + 1 + w), end, cancellationToken)));
+        await Task.WhenAll(workers);
+        _phaseEnd[0] = _time.GetTimestamp();
+    }
+
+    private async Task WorkAsync(Random random, long end, CancellationToken cancellationToken)
+    {
+        var inFlight = Interlocked.Increment(ref _inFlight);
+        if (inFlight > _peakInFlight) Volatile.Write(ref _peakInFlight, inFlight);
+        try
+        {
+            while (_time.GetTimestamp() < end && !cancellationToken.IsCancellationRequested)
+            {
+                var s = _choice.Pick(random);
+                var kind = _settings.Scenarios[s].Kind;
+                var session = kind switch
+                {
+                    ScenarioKind.GetInterview => _target.Pool.Any(random),
+                    ScenarioKind.TakeTurn => _target.Pool.TakeFree(),
+                    _ => null,
+                };
+                Recorder.CountScheduled(0);
+                if (session is null && kind is ScenarioKind.GetInterview or ScenarioKind.TakeTurn)
+                {
+                    // No session to use: count it and let the other scenarios (create_interview) catch up.
+                    Recorder[s, 0].Skip();
+                    await Task.Delay(TimeSpan.FromMilliseconds(1), _time, cancellationToken);
+                    continue;
+                }
+
+                await MeasureAsync(s, 0, kind, session, _time.GetTimestamp());
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    /// <summary>
+    /// Waits for the step's requests to finish, then judges it: any error, a scenario's p95 over the budget, or a rate
+    /// not held ends the stress run (false).
+    /// </summary>
+    private async Task<bool> StepKeptBudgetAsync(int p)
+    {
+        await DrainAsync();
+        Recorder.Harvest();
+        var phase = _settings.Phases[p];
+        string? reason = null;
+        for (var s = 0; s < _settings.Scenarios.Count && reason is null; s++)
+        {
+            var cell = Recorder[s, p];
+            var name = _settings.Scenarios[s].Name;
+            if (cell.ErrorCount > 0)
+            {
+                var errors = cell.Errors().OrderByDescending(e => e.Value).Select(e => $"{e.Key} ×{e.Value}");
+                reason = $"{name}: {cell.ErrorCount} errors ({string.Join(", ", errors)})";
+            }
+            else if (cell.Client.TotalCount > 0 && cell.Client.GetValueAtPercentile(95) / 1000.0 > _settings.P95BudgetMs)
+            {
+                reason = $"{name}: p95 {cell.Client.GetValueAtPercentile(95) / 1000.0:0.#} ms > {_settings.P95BudgetMs:0.#} ms";
+            }
+        }
+
+        // A step whose requests could not all be started on time (every slot busy) did not really run at its rate,
+        // however good the latency of the requests it managed to send.
+        var started = Recorder.Scheduled(p) / Math.Max(1e-3, PhaseElapsed(p).TotalSeconds);
+        if (reason is null && started < phase.Rate * MinimumRateShare)
+        {
+            reason = $"only {started:0} of the {phase.Rate:0} requests/s could be started on time ({_settings.MaxInFlight} in flight)";
+        }
+
+        if (reason is null) return true;
+        var previous = p > 0 ? _settings.Phases[p - 1] : null;
+        Stress = new StressOutcome(phase.Rate, phase.Name, reason, previous?.Rate, previous?.Name);
+        return false;
+    }
+
+    /// <summary>Waits until no request is in flight, at most the request timeout and a little more.</summary>
+    private async Task DrainAsync()
+    {
+        var deadline = _time.GetTimestamp() + (long)((_settings.Timeout + DrainSlack).TotalSeconds * _time.TimestampFrequency);
+        while (Volatile.Read(ref _inFlight) > 0 && _time.GetTimestamp() < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(5), _time, CancellationToken.None);
+        }
+    }
+
+    private async Task WaitUntilAsync(long timestamp, CancellationToken cancellationToken)
+    {
+        var spin = new SpinWait();
+        while (true)
+        {
+            var left = _time.GetElapsedTime(_time.GetTimestamp(), timestamp);
+            if (left <= TimeSpan.Zero) return;
+            if (left > SpinBelow)
+            {
+                // Timers fire late, never early; whole milliseconds, since a sub-millisecond delay rounds to none.
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, Math.Floor(left.TotalMilliseconds))), _time, cancellationToken);
+            }
+            else
+            {
+                spin.SpinOnce(sleep1Threshold: -1);
+            }
+        }
+    }
+
+    private async Task ReportProgressAsync(Action<ProgressLine> progress, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), _time);
+        var lastCompleted = 0L;
+        var lastPhase = -1;
+        var last = _time.GetTimestamp();
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                Recorder.Harvest();
+                var p = _phase;
+                var completed = Recorder.Completed(p);
+                var now = _time.GetTimestamp();
+
+                // A new phase's rate counts from its own start, not from the previous tick.
+                if (p != lastPhase) (lastCompleted, last) = (0, _phaseStart[p]);
+                var rate = (completed - lastCompleted) / Math.Max(1e-3, _time.GetElapsedTime(last, now).TotalSeconds);
+                (lastCompleted, lastPhase, last) = (completed, p, now);
+                var latency = Recorder.PhaseLatency(p);
+                var phase = _settings.Phases[p];
+                progress(new ProgressLine(phase.Name, PhaseElapsed(p), phase.Duration, rate,
+                    Ms(latency, 50), Ms(latency, 95), Ms(latency, 99), Recorder.Errors(p), Volatile.Read(ref _inFlight)));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static double Ms(HdrHistogram.HistogramBase histogram, double percentile) =>
+        histogram.TotalCount == 0 ? 0 : histogram.GetValueAtPercentile(percentile) / 1000.0;
+
+    private long Micros(long ticks) => ticks <= 0 ? 0 : (long)(ticks * 1_000_000.0 / _time.TimestampFrequency);
+}

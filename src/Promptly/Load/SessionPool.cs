@@ -1,0 +1,72 @@
+namespace Promptly.Load;
+
+/// <summary>A session the run created; its request addresses are built once.</summary>
+internal sealed class LoadSession(string id, Uri server)
+{
+    public string Id { get; } = id;
+
+    public Uri StateUri { get; } = new(server, "sessions/" + Uri.EscapeDataString(id));
+
+    public Uri TurnUri { get; } = new(server, "sessions/" + Uri.EscapeDataString(id) + "/turns");
+
+    /// <summary>Turns taken so far; only the request holding the session touches it.</summary>
+    public int Turns { get; set; }
+}
+
+/// <summary>
+/// The sessions that <c>get_interview</c> and <c>take_turn</c> use. Every known session can be read; a session is
+/// lent to one <c>take_turn</c> at a time (the server answers 409 to a second concurrent turn) and comes back only
+/// if its interview goes on.
+/// </summary>
+/// <remarks>
+/// Thread-safe: sessions are added and returned from many request completions at once. The ring of known sessions is
+/// written with an interlocked index, so a reader may see an older session in a slot, never a torn one.
+/// </remarks>
+internal sealed class SessionPool(int capacity)
+{
+    private readonly LoadSession?[] _known = new LoadSession?[capacity];
+    private readonly System.Collections.Concurrent.ConcurrentQueue<LoadSession> _free = new();
+    private long _added;
+    private int _freeCount;
+
+    public int Capacity => capacity;
+
+    public long Added => Interlocked.Read(ref _added);
+
+    public int FreeCount => Volatile.Read(ref _freeCount);
+
+    /// <summary>Adds a new session: readable at once, and free for a turn unless enough are free already.</summary>
+    public void Add(LoadSession session)
+    {
+        var slot = (Interlocked.Increment(ref _added) - 1) % capacity;
+        Volatile.Write(ref _known[slot], session);
+        Return(session);
+    }
+
+    /// <summary>Any known session, for a read; null before the first one.</summary>
+    public LoadSession? Any(Random random)
+    {
+        var count = Math.Min(Interlocked.Read(ref _added), capacity);
+        return count == 0 ? null : Volatile.Read(ref _known[random.NextInt64(count)]);
+    }
+
+    /// <summary>A session no other turn is using, or null when none is free.</summary>
+    public LoadSession? TakeFree()
+    {
+        if (!_free.TryDequeue(out var session)) return null;
+        Interlocked.Decrement(ref _freeCount);
+        return session;
+    }
+
+    /// <summary>Gives a lent session back after its turn, when the interview goes on.</summary>
+    public void Return(LoadSession session)
+    {
+        if (Interlocked.Increment(ref _freeCount) > capacity)
+        {
+            Interlocked.Decrement(ref _freeCount);
+            return;
+        }
+
+        _free.Enqueue(session);
+    }
+}

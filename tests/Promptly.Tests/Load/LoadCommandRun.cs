@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Promptly.Cli;
+
+namespace Promptly.Tests.Load;
+
+/// <summary>What one <c>promptly load</c> run printed and exited with.</summary>
+public sealed record LoadCommandRun(int ExitCode, string Output, string Error)
+{
+    /// <summary>Runs <c>load</c> with <paramref name="args"/>, writing to strings; <paramref name="server"/> receives its requests.</summary>
+    public static async Task<LoadCommandRun> RunAsync(HttpMessageHandler? server, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await PromptlyCommands.RunAsync(["load", .. args], CliContext.Over(output, error, server, width: 240));
+        return new LoadCommandRun(code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>Asserts the run failed with <paramref name="code"/> and explained it in one line on stderr.</summary>
+    public void AssertFailed(int code, string containing)
+    {
+        Assert.True(ExitCode == code, $"exit {ExitCode}, expected {code}; stderr: {Error}; stdout: {Output}");
+        var lines = Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.StartsWith("error: ", lines[0]);
+        Assert.Contains(containing, lines[0]);
+        Assert.DoesNotContain("   at ", Error);
+    }
+
+    public void AssertOk() => Assert.True(ExitCode == 0, $"exit {ExitCode}; stderr: {Error}; stdout: {Output}");
+
+    /// <summary>A loopback port that was just free and is closed again: connecting to it is refused.</summary>
+    public static int ClosedPort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    /// <summary>A temporary file with <paramref name="text"/>, named with <paramref name="extension"/>.</summary>
+    public static string TempFile(string text, string extension)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "promptly-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, "file" + extension);
+        File.WriteAllText(path, text, Encoding.UTF8);
+        return path;
+    }
+}
+
+/// <summary>
+/// A server in a handler: answers every request with <paramref name="answer"/>, given the request, its number
+/// (1 for the first) and the request's cancellation. Its answers are Promptly-shaped enough for every scenario kind.
+/// </summary>
+public sealed class ScriptedServer(Func<HttpRequestMessage, int, CancellationToken, Task<HttpStatusCode>> answer) : HttpMessageHandler
+{
+    private int _requests;
+
+    public int Requests => Volatile.Read(ref _requests);
+
+    public static ScriptedServer Fast() => new((_, _, _) => Task.FromResult(HttpStatusCode.OK));
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var n = Interlocked.Increment(ref _requests);
+        var status = await answer(request, n, cancellationToken);
+        var body = request.Method == HttpMethod.Post
+            ? """{"id":"s1","done":false,"latency":{"response_time_ms":1.5}}"""
+            : """{"status":"ok"}""";
+        return new HttpResponseMessage(status) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+    }
+}
