@@ -18,29 +18,14 @@ url=http://127.0.0.1:$port
 requests=21
 warmup=10
 work=$(mktemp -d /tmp/promptly-analytics-run.XXXXXX)
-server_pid=
 status=0
 
 bench() { dotnet bench/Promptly.Benchmarks/bin/Release/net10.0/Promptly.Benchmarks.dll "$@"; }
 
-start_server() {
-    # The generated data's budget (INVITED 2500 ms), and raw rows kept long enough that the retention never deletes
-    # any of them while the database is reused.
-    Storage__DataFolder="$1" Analytics__RawRetentionDays=400 Latency__InterviewTypes__INVITED__ThresholdMs=2500 \
-        dotnet src/Promptly/bin/Release/net10.0/Promptly.dll --urls "$url" >>"$work/server.log" 2>&1 &
-    server_pid=$!
-    for _ in $(seq 1 300); do
-        curl -sf "$url/health" >/dev/null && return 0
-        sleep 0.1
-    done
-    echo "server did not start; see $work/server.log" >&2
-    exit 2
-}
-
-stop_server() {
-    if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; fi
-    server_pid=
-}
+source bench/server.sh
+# The generated data's budget (INVITED 2500 ms), and raw rows kept long enough that the retention never deletes any
+# of them while the database is reused.
+settings=(Analytics__RawRetentionDays=400 Latency__InterviewTypes__INVITED__ThresholdMs=2500)
 trap stop_server EXIT
 
 # $warmup warm-up requests (the first must succeed; the rest let the JIT reach its optimised code), then $requests
@@ -66,7 +51,7 @@ if [[ "${1:-}" == "--full" ]]; then
 fi
 
 echo "== analytics endpoints over $data ($requests requests each after $warmup warm-up ones, curl time_total)"
-start_server "$data"
+start_server "$data" "$url" "$work/server.log" "${settings[@]}"
 for path in \
     "/api/latency-analytics/summary?days=30" \
     "/api/latency-analytics/by-phase?days=30" \
@@ -103,14 +88,14 @@ time_command "analyze --server --days 30 --summary" "${promptly[@]}" analyze --s
 time_command "analyze --server --days 30 (all four default sections)" "${promptly[@]}" analyze --server "$url" --days 30
 time_command "analyze --server --days 30 --trends" "${promptly[@]}" analyze --server "$url" --days 30 --trends
 time_command "analyze --data-folder --days 30 --summary (local database)" \
-    env Analytics__RawRetentionDays=400 Latency__InterviewTypes__INVITED__ThresholdMs=2500 "${promptly[@]}" analyze --data-folder "$data" --days 30 --summary
+    env "${settings[@]}" "${promptly[@]}" analyze --data-folder "$data" --days 30 --summary
 time_command "analyze --data-folder --days 30 --report" \
-    env Analytics__RawRetentionDays=400 Latency__InterviewTypes__INVITED__ThresholdMs=2500 "${promptly[@]}" analyze --data-folder "$data" --days 30 --report --output "$work/report/latency_report.md"
+    env "${settings[@]}" "${promptly[@]}" analyze --data-folder "$data" --days 30 --report --output "$work/report/latency_report.md"
 echo "  (report: $work/report/latency_report.md)"
 stop_server
 
 echo "== ingest API on a fresh data folder"
-start_server "$work/ingest-data"
+start_server "$work/ingest-data" "$url" "$work/server.log" "${settings[@]}"
 bench ingest-load --server "$url" --batch 1000 --connections 4 --warmup 2 --seconds 10 || status=1
 stop_server
 rm -rf "$work/ingest-data"

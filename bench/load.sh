@@ -17,40 +17,13 @@ url=http://127.0.0.1:$port
 work=$(mktemp -d /tmp/promptly-load.XXXXXX)
 runs=("$@")
 [[ ${#runs[@]} -gt 0 ]] || runs=(normal peak stress capacity)
-server_pid=
 fake_pid=
 
-dll=src/Promptly/bin/Release/net10.0/Promptly.dll
-promptly() { dotnet "$dll" "$@"; }
+promptly() { dotnet "$server_dll" "$@"; }
 
-stop() {
-    local pid=$1
-    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then kill "$pid"; wait "$pid" 2>/dev/null || true; fi
-}
-cleanup() { stop "$server_pid"; stop "$fake_pid"; }
+source bench/server.sh
+cleanup() { stop_server; stop "$fake_pid"; }
 trap cleanup EXIT
-
-# A server left on the port would be measured instead of the one this script starts.
-must_be_free() {
-    if curl -sf "$1/health" >/dev/null; then echo "something already answers at $1; choose another PROMPTLY_LOAD_PORT" >&2; exit 2; fi
-}
-
-wait_for() {
-    for _ in $(seq 1 100); do
-        curl -sf "$1/health" >/dev/null && return 0
-        sleep 0.1
-    done
-    echo "nothing answers at $1; see $work" >&2
-    exit 2
-}
-
-start_server() {
-    must_be_free "$url"
-    # dotnet itself in the background (not a shell function), so $! is the process to stop.
-    Storage__DataFolder="$work/data" dotnet "$dll" --urls "$url" >>"$work/server.log" 2>&1 &
-    server_pid=$!
-    wait_for "$url"
-}
 
 run() {
     local name=$1
@@ -63,18 +36,18 @@ dotnet build -c Release src/Promptly >/dev/null
 for r in "${runs[@]}"; do
     case $r in
         normal)
-            [[ -n "$server_pid" ]] || start_server
+            [[ -n "$server_pid" ]] || start_server "$work/data" "$url" "$work/server.log"
             run normal "$url" ;;
         peak)
-            [[ -n "$server_pid" ]] || start_server
+            [[ -n "$server_pid" ]] || start_server "$work/data" "$url" "$work/server.log"
             run peak "$url" --phases "warm-up:5s@100,peak:30s@1000" ;;
         stress)
-            [[ -n "$server_pid" ]] || start_server
+            [[ -n "$server_pid" ]] || start_server "$work/data" "$url" "$work/server.log"
             run stress "$url" --stress --start-rate 1000 --step-rate 1000 --step-duration 5s --max-rate 20000 --p95-budget-ms 2000 ;;
         capacity)
-            stop "$server_pid"; server_pid=
+            stop_server
             must_be_free "http://127.0.0.1:$fake_port"
-            dotnet "$dll" load --fake-server "$fake_port" --duration 5m >"$work/fake.log" 2>&1 &
+            promptly load --fake-server "$fake_port" --duration 5m >"$work/fake.log" 2>&1 &
             fake_pid=$!
             wait_for "http://127.0.0.1:$fake_port"
             run capacity-open "http://127.0.0.1:$fake_port" --phases "capacity:20s@20000" --no-cross-check

@@ -12,27 +12,13 @@ clients=${2:-4}
 port=${PROMPTLY_MEMORY_PORT:-5087}
 url=http://127.0.0.1:$port
 work=$(mktemp -d /tmp/promptly-memory.XXXXXX)
-server_pid=
+source bench/server.sh
 
-stop_server() {
-    if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; fi
-    server_pid=
-}
 trap stop_server EXIT
 
 dotnet build -c Release bench/Promptly.MemoryCheck >/dev/null
 dotnet build -c Release src/Promptly >/dev/null
-# Another server on the port would answer the health check and be measured instead of ours.
-if curl -s -o /dev/null "$url/health"; then echo "port $port is in use; set PROMPTLY_MEMORY_PORT" >&2; exit 2; fi
-Storage__DataFolder="$work/data" Diagnostics__MemoryEndpoint=true \
-    dotnet src/Promptly/bin/Release/net10.0/Promptly.dll --urls "$url" >>"$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 100); do
-    kill -0 "$server_pid" 2>/dev/null || { echo "server exited; see $work/server.log" >&2; exit 2; }
-    curl -sf "$url/health" >/dev/null && break
-    sleep 0.1
-done
-curl -sf "$url/health" >/dev/null || { echo "server did not start; see $work/server.log" >&2; exit 2; }
+start_server "$work/data" "$url" "$work/server.log" Diagnostics__MemoryEndpoint=true
 
 status=0
 dotnet bench/Promptly.MemoryCheck/bin/Release/net10.0/Promptly.MemoryCheck.dll \

@@ -12,30 +12,15 @@ connections=${3:-64}
 port=${PROMPTLY_BENCH_PORT:-5080}
 url=http://127.0.0.1:$port
 work=$(mktemp -d /tmp/promptly-turn-load.XXXXXX)
-server_pid=
+source bench/server.sh
 
-start_server() {
-    Storage__DataFolder="$work/data" dotnet src/Promptly/bin/Release/net10.0/Promptly.dll --urls "$url" >>"$work/server.log" 2>&1 &
-    server_pid=$!
-    for _ in $(seq 1 100); do
-        curl -sf "$url/health" >/dev/null && return 0
-        sleep 0.1
-    done
-    echo "server did not start; see $work/server.log" >&2
-    exit 2
-}
-
-stop_server() {
-    if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; fi
-    server_pid=
-}
 trap stop_server EXIT
 
 load() { dotnet bench/Promptly.TurnLoad/bin/Release/net10.0/Promptly.TurnLoad.dll --server "$url" "$@"; }
 
 dotnet build -c Release bench/Promptly.TurnLoad >/dev/null
 dotnet build -c Release src/Promptly >/dev/null
-start_server
+start_server "$work/data" "$url" "$work/server.log"
 for run in $(seq 1 "$runs"); do
     echo "== run $run of $runs: $connections connections, ${seconds}s"
     load --connections "$connections" --duration "$seconds" --warmup 5
@@ -50,6 +35,6 @@ wait "$server_pid" 2>/dev/null || true
 server_pid=
 wait "$load_pid" || true
 grep -E '^(turns|errors|acknowledged)' "$work/crash-run.txt"
-start_server
+start_server "$work/data" "$url" "$work/server.log"
 load --verify "$work/acks.json"
 echo "(data and logs in $work)"

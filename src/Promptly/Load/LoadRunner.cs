@@ -111,15 +111,8 @@ internal sealed class LoadRunner
     /// <summary>Starts one request without waiting for it; it holds a slot until it completes.</summary>
     private void Dispatch(Random random, int phase, long intended)
     {
-        var s = _choice.Pick(random);
-        var kind = _settings.Scenarios[s].Kind;
-        var session = kind switch
-        {
-            ScenarioKind.GetInterview => _target.Pool.Any(random),
-            ScenarioKind.TakeTurn => _target.Pool.TakeFree(),
-            _ => null,
-        };
-        if (session is null && kind is ScenarioKind.GetInterview or ScenarioKind.TakeTurn)
+        var (s, kind, session, ready) = Choose(random);
+        if (!ready)
         {
             Recorder[s, phase].Skip();
             _slots.Release();
@@ -129,6 +122,23 @@ internal sealed class LoadRunner
         var inFlight = Interlocked.Increment(ref _inFlight);
         if (inFlight > _peakInFlight) Volatile.Write(ref _peakInFlight, inFlight);
         _ = RunOneAsync(s, phase, kind, session, intended);
+    }
+
+    /// <summary>
+    /// The next scenario by weight, with the session it needs (any known one to read, a free one to take a turn);
+    /// not ready when there is no such session yet.
+    /// </summary>
+    private (int Scenario, ScenarioKind Kind, LoadSession? Session, bool Ready) Choose(Random random)
+    {
+        var s = _choice.Pick(random);
+        var kind = _settings.Scenarios[s].Kind;
+        var session = kind switch
+        {
+            ScenarioKind.GetInterview => _target.Pool.Any(random),
+            ScenarioKind.TakeTurn => _target.Pool.TakeFree(),
+            _ => null,
+        };
+        return (s, kind, session, session is not null || kind is not (ScenarioKind.GetInterview or ScenarioKind.TakeTurn));
     }
 
     private async Task RunOneAsync(int scenario, int phase, ScenarioKind kind, LoadSession? session, long intended)
@@ -186,16 +196,9 @@ internal sealed class LoadRunner
         {
             while (_time.GetTimestamp() < end && !cancellationToken.IsCancellationRequested)
             {
-                var s = _choice.Pick(random);
-                var kind = _settings.Scenarios[s].Kind;
-                var session = kind switch
-                {
-                    ScenarioKind.GetInterview => _target.Pool.Any(random),
-                    ScenarioKind.TakeTurn => _target.Pool.TakeFree(),
-                    _ => null,
-                };
+                var (s, kind, session, ready) = Choose(random);
                 Recorder.CountScheduled(0);
-                if (session is null && kind is ScenarioKind.GetInterview or ScenarioKind.TakeTurn)
+                if (!ready)
                 {
                     // No session to use: count it and let the other scenarios (create_interview) catch up.
                     Recorder[s, 0].Skip();

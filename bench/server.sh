@@ -1,0 +1,41 @@
+# Sourced by the bench scripts (from the repository root): starts the Release server and stops it again, by the pid
+# it started and nothing else.
+#   start_server DATA_FOLDER URL LOG [NAME=value ...]   the settings are passed to the server as environment
+#   wait_for URL                                         until URL/health answers (30 s at most)
+#   must_be_free URL                                     exits when something already answers there
+#   stop PID; stop_server
+server_dll=src/Promptly/bin/Release/net10.0/Promptly.dll
+server_pid=
+
+# A server left on the port would be measured instead of the one the script starts.
+must_be_free() {
+    if curl -s -o /dev/null "$1/health"; then echo "something already answers at $1; choose another port" >&2; exit 2; fi
+}
+
+wait_for() {
+    for _ in $(seq 1 300); do
+        curl -sf "$1/health" >/dev/null && return 0
+        sleep 0.1
+    done
+    echo "nothing answers at $1" >&2
+    exit 2
+}
+
+start_server() {
+    local folder=$1 url=$2 log=$3
+    shift 3
+    must_be_free "$url"
+    # env execs dotnet, so $! is the server's own pid.
+    env Storage__DataFolder="$folder" "$@" dotnet "$server_dll" --urls "$url" >>"$log" 2>&1 &
+    server_pid=$!
+    wait_for "$url" || { echo "see $log" >&2; exit 2; }
+}
+
+stop() {
+    if [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null; then kill "$1"; wait "$1" 2>/dev/null || true; fi
+}
+
+stop_server() {
+    stop "$server_pid"
+    server_pid=
+}
