@@ -5,8 +5,17 @@ public static class LatencyPhases
 {
     public const string Load = "load";
 
-    /// <summary>The interviewer call; its time is the record's <c>ai_processing_time_ms</c>.</summary>
+    /// <summary>
+    /// The interviewer call; with <see cref="AiFirstToken"/> its time is the record's <c>ai_processing_time_ms</c>.
+    /// A streamed call splits in two: <see cref="AiFirstToken"/> up to the first token, then <see cref="Ai"/> for the rest.
+    /// </summary>
     public const string Ai = "ai";
+
+    /// <summary>
+    /// A streamed call's time to its first token (<c>ai_time_to_first_token_ms</c>), retries included. It does not
+    /// overlap <see cref="Ai"/>, so phases still add up to the response's time.
+    /// </summary>
+    public const string AiFirstToken = "ai_first_token";
     public const string Extract = "extract";
     public const string Persist = "persist";
 }

@@ -26,6 +26,18 @@ public sealed record LatencyRecord
     /// <summary>The interviewer call (or anything else in the response) failed; never counted as within budget.</summary>
     public bool Failed { get; init; }
     public string? Error { get; init; }
+
+    /// <summary>Prompt tokens of the model call, when the provider reported usage.</summary>
+    public int? PromptTokens { get; init; }
+
+    /// <summary>Completion tokens of the model call, when the provider reported usage.</summary>
+    public int? CompletionTokens { get; init; }
+
+    /// <summary>Why the interviewer's words came from the script instead of the model; null when they did not.</summary>
+    public string? FallbackCause { get; init; }
+
+    /// <summary>The response was answered from the scripted fallback (see <see cref="FallbackCause"/>); it still counts as answered.</summary>
+    public bool Fallback => FallbackCause is not null;
     public required DateTimeOffset Timestamp { get; init; }
 
     public bool WithinBudget => !Failed && !ExceededThreshold;

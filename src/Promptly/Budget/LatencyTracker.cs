@@ -30,6 +30,9 @@ public sealed class LatencyTracker : IAsyncDisposable
     private string? _error;
     private LatencyRecord? _sealed;
     private bool _storedWithResponse;
+    private int? _promptTokens;
+    private int? _completionTokens;
+    private string? _fallbackCause;
 
     internal LatencyTracker(LatencyBudget budget, LatencySubject subject, int questionNumber, long start, BudgetThresholds thresholds)
     {
@@ -41,6 +44,12 @@ public sealed class LatencyTracker : IAsyncDisposable
     }
 
     public int QuestionNumber { get; }
+
+    /// <summary>The thresholds this response is held to.</summary>
+    public BudgetThresholds Thresholds => _thresholds;
+
+    /// <summary>When the request arrived (<see cref="TimeProvider.GetTimestamp"/>); deadlines count from here.</summary>
+    public long StartTimestamp => _start;
 
     /// <summary>The finished record; null until the tracker is disposed.</summary>
     public LatencyRecord? Record { get; private set; }
@@ -54,10 +63,27 @@ public sealed class LatencyTracker : IAsyncDisposable
     /// <summary>Marks the response as failed with a cause; a later <see cref="Succeeded"/> does not undo it.</summary>
     public void Failed(string error) => _error = error;
 
+    /// <summary>Records the model's token usage with the response.</summary>
+    public void Tokens(int? prompt, int? completion)
+    {
+        _promptTokens = prompt;
+        _completionTokens = completion;
+    }
+
+    /// <summary>Marks the response as answered from the scripted fallback, with why.</summary>
+    public void FellBack(string cause) => _fallbackCause = cause;
+
+    /// <summary>Adds <paramref name="duration"/> to a named phase, for time measured elsewhere.</summary>
+    public void AddPhase(string name, TimeSpan duration) => Add(name, duration.TotalMilliseconds);
+
     /// <summary>Adds a phase that started at <paramref name="startTimestamp"/> and ends now, for work done before the tracker existed.</summary>
     public void AddPhase(string name, long startTimestamp)
     {
-        var ms = _budget.Time.GetElapsedTime(startTimestamp).TotalMilliseconds;
+        Add(name, _budget.Time.GetElapsedTime(startTimestamp).TotalMilliseconds);
+    }
+
+    private void Add(string name, double ms)
+    {
         for (var i = 0; i < _phases.Count; i++)
         {
             if (_phases[i].Name == name)
@@ -116,12 +142,15 @@ public sealed class LatencyTracker : IAsyncDisposable
             ConceptId = _subject.ConceptId,
             QuestionNumber = QuestionNumber,
             ResponseTimeMs = _budget.Time.GetElapsedTime(_start).TotalMilliseconds,
-            AiProcessingTimeMs = SumOf(LatencyPhases.Ai),
+            AiProcessingTimeMs = SumOf(LatencyPhases.AiFirstToken) + SumOf(LatencyPhases.Ai),
             Phases = [.. _phases],
             ThresholdMs = _thresholds.ThresholdMs,
             SevereMs = _thresholds.SevereMs,
             Failed = failed,
             Error = failed ? _error ?? "the response did not complete" : null,
+            PromptTokens = _promptTokens,
+            CompletionTokens = _completionTokens,
+            FallbackCause = _fallbackCause,
             Timestamp = _budget.Time.GetStoredNow(),
         };
 

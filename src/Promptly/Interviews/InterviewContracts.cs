@@ -19,13 +19,19 @@ public sealed record LatencyView(
     bool ExceededThreshold,
     bool Failed,
     string? Error,
-    DateTimeOffset Timestamp)
+    DateTimeOffset Timestamp,
+    double? AiTimeToFirstTokenMs,
+    int? PromptTokens,
+    int? CompletionTokens,
+    bool Fallback,
+    string? FallbackCause)
 {
     public static LatencyView From(LatencyRecord r)
     {
         var phases = new Dictionary<string, double>(r.Phases.Count);
         foreach (var phase in r.Phases) phases[phase.Name] = Ms(phase.Ms);
-        return new LatencyView(r.QuestionNumber, Ms(r.ResponseTimeMs), Ms(r.AiProcessingTimeMs), phases, r.ThresholdMs, r.ExceededThreshold, r.Failed, r.Error, r.Timestamp);
+        return new LatencyView(r.QuestionNumber, Ms(r.ResponseTimeMs), Ms(r.AiProcessingTimeMs), phases, r.ThresholdMs, r.ExceededThreshold, r.Failed, r.Error, r.Timestamp,
+            r.Phase(LatencyPhases.AiFirstToken) is { } firstToken ? Ms(firstToken) : null, r.PromptTokens, r.CompletionTokens, r.Fallback, r.FallbackCause);
     }
 
     /// <summary>Milliseconds to the microsecond: finer digits are noise.</summary>
@@ -33,11 +39,15 @@ public sealed record LatencyView(
 }
 
 /// <summary>The answer to <c>POST /sessions</c> and <c>POST /invitations/{token}/start</c>.</summary>
+/// <remarks><c>fallback</c> says the words are the guide's own because the model did not answer in time.</remarks>
 public sealed record SessionStartedResponse(
-    string Id, string ConceptId, string InterviewType, string? Candidate, int QuestionNumber, string Message, bool Done, LatencyView Latency);
+    string Id, string ConceptId, string InterviewType, string? Candidate, int QuestionNumber, string Message, bool Done, LatencyView Latency,
+    bool Fallback, string? FallbackCause);
 
 /// <summary>The answer to <c>POST /sessions/{id}/turns</c>.</summary>
-public sealed record TurnResponse(string SessionId, string Message, int QuestionNumber, bool Done, string Kind, string? ElementId, LatencyView Latency);
+/// <remarks><c>fallback</c> says the words are the script's planned step because the model did not answer in time.</remarks>
+public sealed record TurnResponse(
+    string SessionId, string Message, int QuestionNumber, bool Done, string Kind, string? ElementId, LatencyView Latency, bool Fallback, string? FallbackCause);
 
 /// <summary><c>GET /sessions/{id}</c>: the session's state and transcript.</summary>
 public sealed record SessionView(

@@ -27,7 +27,7 @@ public static class InterviewEndpoints
 
     internal static SessionStartedResponse Started(InterviewResponse r) =>
         new(r.State.Id, r.State.Session.ConceptId, r.State.Session.InterviewType, r.State.Session.Candidate, r.Message.QuestionNumber,
-            r.Message.Content, r.Step.Done, LatencyView.From(r.Latency));
+            r.Message.Content, r.Step.Done, LatencyView.From(r.Latency), r.Latency.Fallback, r.Latency.FallbackCause);
 
     private static async Task<Ok<TurnResponse>> TakeTurnAsync(
         string id, HttpContext context, InterviewService interviews, IOptions<InterviewOptions> options, TimeProvider time)
@@ -35,7 +35,8 @@ public static class InterviewEndpoints
         var body = await JsonBody.ReadAsync(context.Request, PromptlyJson.Default.TurnRequest);
         var answer = ValidateAnswer(body.UserInput, options.Value);
         var turn = await interviews.TakeTurnAsync(id, answer, context.ArrivalTimestamp(time), context.RequestAborted);
-        return TypedResults.Ok(new TurnResponse(id, turn.Message.Content, turn.Message.QuestionNumber, turn.Step.Done, turn.Step.Kind, turn.Step.ElementId, LatencyView.From(turn.Latency)));
+        return TypedResults.Ok(new TurnResponse(id, turn.Message.Content, turn.Message.QuestionNumber, turn.Step.Done, turn.Step.Kind, turn.Step.ElementId,
+            LatencyView.From(turn.Latency), turn.Latency.Fallback, turn.Latency.FallbackCause));
     }
 
     private static async Task<Ok<SessionView>> GetAsync(string id, InterviewService interviews, CancellationToken cancellationToken) =>

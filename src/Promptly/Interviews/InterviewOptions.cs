@@ -43,5 +43,36 @@ public sealed class InterviewerOptions
     [Range(0, 100)]
     public int HistoryWindow { get; set; } = 8;
 
+    /// <summary>
+    /// A model's first token must arrive within this many ms of the request's arrival, retries included; past it the
+    /// turn answers with the script's planned step instead (<c>fallback: true</c>). Default 1500, under the 2000 ms budget.
+    /// </summary>
+    [Range(1, 600_000)]
+    public double FallbackAfterMs { get; set; } = 1500;
+
+    /// <summary>Retries of a failed model call (the greeting's too), made only while the deadline leaves room. Default 2.</summary>
+    [Range(0, 10)]
+    public int MaxRetries { get; set; } = 2;
+
+    /// <summary>Wait before the first retry, doubling after; a provider's Retry-After replaces it. Default 100 ms.</summary>
+    [Range(0, 60_000)]
+    public double RetryDelayMs { get; set; } = 100;
+
+    /// <summary>Share of failed calls within <see cref="BreakerSamplingSeconds"/> that opens the circuit. Default 0.5.</summary>
+    [Range(0.01, 1.0)]
+    public double BreakerFailureRatio { get; set; } = 0.5;
+
+    /// <summary>Calls the breaker needs to see in its window before it may open. Default 10.</summary>
+    [Range(2, 100_000)]
+    public int BreakerMinimumThroughput { get; set; } = 10;
+
+    /// <summary>The breaker's window. Default 30 s.</summary>
+    [Range(0.5, 86_400)]
+    public double BreakerSamplingSeconds { get; set; } = 30;
+
+    /// <summary>How long an open circuit answers from the fallback before one call probes the provider again. Default 15 s.</summary>
+    [Range(0.5, 86_400)]
+    public double BreakerBreakSeconds { get; set; } = 15;
+
     public bool IsScripted => string.Equals(Provider, "scripted", StringComparison.OrdinalIgnoreCase);
 }

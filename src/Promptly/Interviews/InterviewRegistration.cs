@@ -1,4 +1,5 @@
 using System.ClientModel;
+using System.ClientModel.Primitives;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using OpenAI;
@@ -14,6 +15,7 @@ public static class InterviewRegistration
         builder.Services.AddSingleton<SessionCache>();
         builder.Services.AddSingleton<InterviewService>();
         builder.Services.AddSingleton<Interviewer>();
+        builder.Services.AddSingleton<ModelCall>();
         builder.Services.AddChatClient(sp => CreateChatClient(sp.GetRequiredService<IOptions<InterviewerOptions>>().Value));
         return builder;
     }
@@ -23,7 +25,12 @@ public static class InterviewRegistration
         if (options.IsScripted) return new ScriptedChatClient();
         var client = new OpenAIClient(
             new ApiKeyCredential(string.IsNullOrEmpty(options.ApiKey) ? "unused" : options.ApiKey),
-            new OpenAIClientOptions { Endpoint = string.IsNullOrWhiteSpace(options.Endpoint) ? null : new Uri(options.Endpoint) });
+            new OpenAIClientOptions
+            {
+                Endpoint = string.IsNullOrWhiteSpace(options.Endpoint) ? null : new Uri(options.Endpoint),
+                // ModelCall retries within the response's deadline; the SDK's own retries (with their own waits) would not know it.
+                RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+            });
         return client.GetChatClient(options.Model).AsIChatClient();
     }
 }

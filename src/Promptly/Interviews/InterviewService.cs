@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Promptly.Budget;
 using Promptly.Graph;
 using Promptly.Guides;
@@ -20,6 +21,7 @@ public sealed class InterviewService(
     SessionCache cache,
     Interviewer interviewer,
     LatencyBudget budget,
+    IOptions<InterviewerOptions> interviewerOptions,
     TimeProvider time)
 {
     public async Task<InterviewResponse> StartAsync(StartInterview request, long arrival, CancellationToken cancellationToken)
@@ -42,11 +44,7 @@ public sealed class InterviewService(
         await using (var tracker = budget.Start(state.Subject, arrival, questionNumber: 0))
         {
             var step = InterviewScript.Start(guide, script);
-            string text;
-            using (tracker.Phase(LatencyPhases.Ai))
-            {
-                text = await GreetAsync(state, step, tracker, cancellationToken);
-            }
+            var text = await GreetAsync(state, step, tracker, cancellationToken);
 
             var greeting = new TranscriptMessage(0, MessageRoles.Interviewer, text, 0, step.ElementId, step.Kind, time.GetStoredNow());
             await CreateAsync(session, greeting, tracker.SealWhenWritten(), cancellationToken);
@@ -60,19 +58,52 @@ public sealed class InterviewService(
 
     /// <summary>
     /// A greeting is never left unsaid: when the interviewer fails, the guide's fallback greeting opens the
-    /// interview and the record says the interviewer failed.
+    /// interview and the record says the interviewer failed (the built-in one) or fell back (a model, after its retries).
     /// </summary>
     private async Task<string> GreetAsync(InterviewState state, InterviewerStep step, LatencyTracker tracker, CancellationToken cancellationToken)
     {
+        var fallback = $"{(state.Guide.FallbackGreeting ?? state.Guide.Greeting).Trim()} {state.Guide.FindElement(step.ElementId!)!.Questions[0]}";
         try
         {
-            return await interviewer.SayAsync(state, step, answer: null, cancellationToken);
+            return (await AskAsync(state, step, answer: null, fallback, tracker, cancellationToken)).Text;
         }
         catch (InterviewerFailedException e)
         {
             tracker.Failed(e.Message);
-            var fallback = state.Guide.FallbackGreeting ?? state.Guide.Greeting;
-            return $"{fallback.Trim()} {state.Guide.FindElement(step.ElementId!)!.Questions[0]}";
+            return fallback;
+        }
+    }
+
+    /// <summary>
+    /// Asks the interviewer and records the call on the tracker: its phases (time to first token and the rest when
+    /// streamed), token counts and fallback cause.
+    /// </summary>
+    private async Task<InterviewerReply> AskAsync(
+        InterviewState state, InterviewerStep step, string? answer, string fallbackText, LatencyTracker tracker, CancellationToken cancellationToken)
+    {
+        var start = time.GetTimestamp();
+        InterviewerReply? reply = null;
+        try
+        {
+            var deadline = TurnDeadline.Of(tracker.StartTimestamp, interviewerOptions.Value.FallbackAfterMs, tracker.Thresholds.ThresholdMs);
+            reply = await interviewer.SayAsync(state, step, answer, deadline, fallbackText, cancellationToken);
+            return reply;
+        }
+        finally
+        {
+            var elapsed = time.GetElapsedTime(start);
+            if (reply?.FirstToken is { } first && first <= elapsed)
+            {
+                tracker.AddPhase(LatencyPhases.AiFirstToken, first);
+                tracker.AddPhase(LatencyPhases.Ai, elapsed - first);
+            }
+            else
+            {
+                tracker.AddPhase(LatencyPhases.Ai, elapsed);
+            }
+
+            if (reply is { PromptTokens: not null } or { CompletionTokens: not null }) tracker.Tokens(reply.PromptTokens, reply.CompletionTokens);
+            if (reply?.FallbackCause is { } cause) tracker.FellBack(cause);
         }
     }
 
@@ -111,11 +142,7 @@ public sealed class InterviewService(
                     step = InterviewScript.Next(state.Guide, script, AnswerAnalyzer.Analyze(state.Guide, answer), questionNumber);
                 }
 
-                string text;
-                using (tracker.Phase(LatencyPhases.Ai))
-                {
-                    text = await SayOrFailAsync(state, step, answer, tracker, cancellationToken);
-                }
+                var text = (await SayOrFailAsync(state, step, answer, tracker, cancellationToken)).Text;
 
                 var now = time.GetStoredNow();
                 var asked = state.Transcript[^1].ElementId;
@@ -149,11 +176,12 @@ public sealed class InterviewService(
         return tracker.Record!;
     }
 
-    private async Task<string> SayOrFailAsync(InterviewState state, InterviewerStep step, string answer, LatencyTracker tracker, CancellationToken cancellationToken)
+    /// <summary>A model that does not answer in time says the planned step itself, so the interview goes on as the script planned.</summary>
+    private async Task<InterviewerReply> SayOrFailAsync(InterviewState state, InterviewerStep step, string answer, LatencyTracker tracker, CancellationToken cancellationToken)
     {
         try
         {
-            return await interviewer.SayAsync(state, step, answer, cancellationToken);
+            return await AskAsync(state, step, answer, step.Text, tracker, cancellationToken);
         }
         catch (InterviewerFailedException e)
         {

@@ -10,29 +10,35 @@ namespace Promptly.Interviews;
 /// <see cref="IChatClient"/>. A model sees the guide's role, the step to take and a bounded window of the transcript,
 /// so the prompt, and with it the model's latency, does not grow with the interview.
 /// </summary>
-public sealed class Interviewer(IChatClient chat, IOptions<InterviewerOptions> options)
+/// <remarks>
+/// The built-in interviewer is asked once and its failure fails the response. A model is streamed through
+/// <see cref="ModelCall"/>, under the response's deadlines, and falls back to the given text instead of failing.
+/// </remarks>
+public sealed class Interviewer(IChatClient chat, ModelCall model, IOptions<InterviewerOptions> options)
 {
     private readonly InterviewerOptions _options = options.Value;
 
-    /// <exception cref="InterviewerFailedException">The model failed or answered nothing.</exception>
-    public async Task<string> SayAsync(InterviewState state, InterviewerStep step, string? answer, CancellationToken cancellationToken)
+    /// <param name="state">The session.</param>
+    /// <param name="step">What the script planned to say.</param>
+    /// <param name="answer">The candidate's answer; null for the greeting.</param>
+    /// <param name="deadline">When a model's first token, and its whole reply, must have come.</param>
+    /// <param name="fallbackText">What a model's response says when the model does not answer in time.</param>
+    /// <param name="cancellationToken">The request's.</param>
+    /// <exception cref="InterviewerFailedException">The built-in interviewer failed or answered nothing.</exception>
+    public async Task<InterviewerReply> SayAsync(
+        InterviewState state, InterviewerStep step, string? answer, TurnDeadline deadline, string fallbackText, CancellationToken cancellationToken)
     {
         var chatOptions = new ChatOptions { AdditionalProperties = new() { [ScriptedChatClient.StepProperty] = step } };
-        IEnumerable<ChatMessage> messages;
-        if (_options.IsScripted)
-        {
-            messages = [];
-        }
-        else
+        if (!_options.IsScripted)
         {
             chatOptions.ModelId = _options.Model;
-            messages = Prompt(state, step, answer);
+            return await model.ReplyAsync(Prompt(state, step, answer), chatOptions, deadline, fallbackText, cancellationToken);
         }
 
         ChatResponse response;
         try
         {
-            response = await chat.GetResponseAsync(messages, chatOptions, cancellationToken);
+            response = await chat.GetResponseAsync([], chatOptions, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -40,7 +46,7 @@ public sealed class Interviewer(IChatClient chat, IOptions<InterviewerOptions> o
         }
 
         var text = response.Text.Trim();
-        return text.Length > 0 ? text : throw new InterviewerFailedException("The interviewer answered with no text.", null);
+        return text.Length > 0 ? new InterviewerReply(text) : throw new InterviewerFailedException("The interviewer answered with no text.", null);
     }
 
     private List<ChatMessage> Prompt(InterviewState state, InterviewerStep step, string? answer)

@@ -118,6 +118,11 @@ internal static class SqliteSchema
             last_id INTEGER NOT NULL
         ) WITHOUT ROWID;
         """,
+        """
+        ALTER TABLE latency_records ADD COLUMN prompt_tokens INTEGER;
+        ALTER TABLE latency_records ADD COLUMN completion_tokens INTEGER;
+        ALTER TABLE latency_records ADD COLUMN fallback_cause TEXT;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

@@ -9,7 +9,7 @@ namespace Promptly.Storage.Sqlite;
 internal sealed partial class SqliteStore
 {
     private const string LatencyColumns =
-        "id, session_id, candidate, interview_type, concept_id, question_number, response_time_ms, ai_processing_time_ms, phases, threshold_ms, severe_ms, failed, error, timestamp";
+        "id, session_id, candidate, interview_type, concept_id, question_number, response_time_ms, ai_processing_time_ms, phases, threshold_ms, severe_ms, failed, error, timestamp, prompt_tokens, completion_tokens, fallback_cause";
 
     public Task SaveLatencyAsync(LatencyRecord record, CancellationToken cancellationToken) =>
         _writer.WriteAsync(context =>
@@ -21,10 +21,10 @@ internal sealed partial class SqliteStore
     private static void WriteLatency(WriteContext context, LatencyRecord record)
     {
         context.Execute(
-            "INSERT INTO latency_records (session_id, candidate, interview_type, concept_id, question_number, response_time_ms, ai_processing_time_ms, phases, threshold_ms, severe_ms, failed, error, timestamp) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12)",
+            "INSERT INTO latency_records (session_id, candidate, interview_type, concept_id, question_number, response_time_ms, ai_processing_time_ms, phases, threshold_ms, severe_ms, failed, error, timestamp, prompt_tokens, completion_tokens, fallback_cause) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14, @p15)",
             record.SessionId, record.Candidate, record.InterviewType, record.ConceptId, record.QuestionNumber, record.ResponseTimeMs,
             record.AiProcessingTimeMs, PhaseText.Write(record.Phases), record.ThresholdMs, record.SevereMs, record.Failed ? 1 : 0, record.Error,
-            ToUnixMs(record.Timestamp));
+            ToUnixMs(record.Timestamp), record.PromptTokens, record.CompletionTokens, record.FallbackCause);
         if (ErrorLogEntry.ViolationOf(record) is { } violation)
         {
             context.Execute(
@@ -74,6 +74,9 @@ internal sealed partial class SqliteStore
         Failed = r.GetBoolean(11),
         Error = NullableString(r, 12),
         Timestamp = FromUnixMs(r.GetInt64(13)),
+        PromptTokens = r.IsDBNull(14) ? null : r.GetInt32(14),
+        CompletionTokens = r.IsDBNull(15) ? null : r.GetInt32(15),
+        FallbackCause = NullableString(r, 16),
     };
 
     public Task SaveRequestMetricsAsync(IReadOnlyList<RequestMetricBucket> buckets, CancellationToken cancellationToken) =>
