@@ -106,13 +106,13 @@ public sealed record SlowResponses(DateTimeOffset From, DateTimeOffset To, IRead
 
 public sealed record SlowResponse(string SessionId, string? Candidate, string InterviewType, string ConceptId, int QuestionNumber,
     double ResponseTimeMs, double AiProcessingTimeMs, Dictionary<string, double> Phases, double ThresholdMs, bool ExceededThreshold, bool Failed,
-    string? Error, DateTimeOffset Timestamp)
+    string? Error, DateTimeOffset Timestamp, bool Fallback, string? FallbackCause)
 {
     public static SlowResponse From(LatencyRecord r)
     {
         var view = Interviews.LatencyView.From(r);
         return new SlowResponse(r.SessionId, r.Candidate, r.InterviewType, r.ConceptId, r.QuestionNumber, view.ResponseTimeMs, view.AiProcessingTimeMs,
-            view.Phases, r.ThresholdMs, r.ExceededThreshold, r.Failed, r.Error, r.Timestamp);
+            view.Phases, r.ThresholdMs, r.ExceededThreshold, r.Failed, r.Error, r.Timestamp, r.Fallback, r.FallbackCause);
     }
 }
 

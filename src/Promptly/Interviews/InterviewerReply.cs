@@ -34,9 +34,16 @@ public static class FallbackCauses
 /// </summary>
 public readonly record struct TurnDeadline(long Start, TimeSpan FirstToken, TimeSpan Complete)
 {
+    /// <summary>Share of the budget a model's reply may take; the rest is left for storing the turn.</summary>
+    public const double CompleteShare = 0.9;
+
+    /// <summary>
+    /// The first token by <paramref name="fallbackAfterMs"/>, the whole reply by 90% of <paramref name="thresholdMs"/>,
+    /// so even a reply that falls back late is stored within the budget; the first-token deadline is never the later one.
+    /// </summary>
     public static TurnDeadline Of(long start, double fallbackAfterMs, double thresholdMs)
     {
-        var complete = TimeSpan.FromMilliseconds(thresholdMs);
+        var complete = TimeSpan.FromMilliseconds(thresholdMs * CompleteShare);
         var first = TimeSpan.FromMilliseconds(fallbackAfterMs);
         return new TurnDeadline(start, first < complete ? first : complete, complete);
     }

@@ -70,6 +70,23 @@ public sealed class ModelInterviewerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Turn_StreamTooSlowAfterFirstToken_FallsBackBeforeSevereLimit()
+    {
+        _server.Behaviour = n => n == 0 ? FakeReply.Ok() : new FakeReply { TokenDelay = TimeSpan.FromMilliseconds(700) };
+        await using var factory = Factory();
+        var client = factory.CreateClient();
+        var id = (await client.StartAsync()).Id();
+
+        var turn = await client.TurnAsync(id, Answer);
+
+        Assert.True(turn["fallback"]!.GetValue<bool>());
+        Assert.StartsWith("stream_deadline", turn["fallback_cause"]!.GetValue<string>(), StringComparison.Ordinal);
+        var latency = turn["latency"]!.AsObject();
+        Assert.True(latency["response_time_ms"]!.GetValue<double>() < 5000);
+        Assert.Equal(2, _server.Calls);
+    }
+
+    [Fact]
     public async Task Turn_ServerErrorThenSuccess_RetriedAndAnsweredByModel()
     {
         _server.Behaviour = n => n == 1 ? FakeReply.Error(500) : FakeReply.Ok();
