@@ -117,6 +117,36 @@ public sealed class ModelInterviewerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Turn_RateLimitedWithRetryAfterThatFits_RetriedAndAnsweredByModel()
+    {
+        _server.Behaviour = n => n == 1 ? FakeReply.Error(429, retryAfterSeconds: 0) : FakeReply.Ok();
+        await using var factory = Factory();
+        var client = factory.CreateClient();
+        var id = (await client.StartAsync()).Id();
+
+        var turn = await client.TurnAsync(id, Answer);
+
+        Assert.False(turn["fallback"]!.GetValue<bool>());
+        Assert.Equal(3, _server.Calls);
+    }
+
+    [Fact]
+    public async Task Start_ProviderUnreachable_OpensWithFallbackGreeting()
+    {
+        var closed = await FakeChatServer.StartAsync();
+        var settings = closed.Settings();
+        await closed.DisposeAsync();
+        await using var factory = new PromptlyFactory(settings);
+        var client = factory.CreateClient();
+
+        var session = await client.StartAsync();
+
+        Assert.True(session["fallback"]!.GetValue<bool>());
+        Assert.StartsWith("provider_error", session["fallback_cause"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.StartsWith("Hello, and thank you for joining this short study about a new oat milk.", session["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Turn_StreamDroppedMidway_RetriedAndAnsweredByModel()
     {
         _server.Behaviour = n => n == 1 ? new FakeReply { DropMidStream = true } : FakeReply.Ok();
