@@ -74,5 +74,23 @@ public sealed class InterviewerOptions
     [Range(0.5, 86_400)]
     public double BreakerBreakSeconds { get; set; } = 15;
 
+    /// <summary>
+    /// A second OpenAI-compatible endpoint to hedge with: when the first provider has produced no text after
+    /// <see cref="HedgeAfterMs"/>, the request goes here too and the first to answer wins. Empty: no hedging.
+    /// </summary>
+    public string? HedgeEndpoint { get; set; }
+
+    /// <summary>The second provider's model; default the same as <see cref="Model"/>.</summary>
+    public string? HedgeModel { get; set; }
+
+    /// <summary>The second provider's key; default the same as <see cref="ApiKey"/>.</summary>
+    public string? HedgeApiKey { get; set; }
+
+    /// <summary>How long the first provider may stay silent before the second is asked as well. Default 600 ms.</summary>
+    [Range(0, 600_000)]
+    public double HedgeAfterMs { get; set; } = 600;
+
     public bool IsScripted => string.Equals(Provider, "scripted", StringComparison.OrdinalIgnoreCase);
+
+    public bool Hedges => !IsScripted && !string.IsNullOrWhiteSpace(HedgeEndpoint);
 }

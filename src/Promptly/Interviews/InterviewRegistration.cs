@@ -16,21 +16,29 @@ public static class InterviewRegistration
         builder.Services.AddSingleton<InterviewService>();
         builder.Services.AddSingleton<Interviewer>();
         builder.Services.AddSingleton<ModelCall>();
-        builder.Services.AddChatClient(sp => CreateChatClient(sp.GetRequiredService<IOptions<InterviewerOptions>>().Value));
+        builder.Services.AddChatClient(sp => CreateChatClient(sp.GetRequiredService<IOptions<InterviewerOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         return builder;
     }
 
-    private static IChatClient CreateChatClient(InterviewerOptions options)
+    private static IChatClient CreateChatClient(InterviewerOptions options, TimeProvider time)
     {
         if (options.IsScripted) return new ScriptedChatClient();
+        var primary = OpenAiChatClient(options.Endpoint, options.Model, options.ApiKey);
+        if (!options.Hedges) return primary;
+        var secondary = OpenAiChatClient(options.HedgeEndpoint, options.HedgeModel ?? options.Model, options.HedgeApiKey ?? options.ApiKey);
+        return new HedgingChatClient(primary, secondary, TimeSpan.FromMilliseconds(options.HedgeAfterMs), time);
+    }
+
+    private static IChatClient OpenAiChatClient(string? endpoint, string model, string? apiKey)
+    {
         var client = new OpenAIClient(
-            new ApiKeyCredential(string.IsNullOrEmpty(options.ApiKey) ? "unused" : options.ApiKey),
+            new ApiKeyCredential(string.IsNullOrEmpty(apiKey) ? "unused" : apiKey),
             new OpenAIClientOptions
             {
-                Endpoint = string.IsNullOrWhiteSpace(options.Endpoint) ? null : new Uri(options.Endpoint),
+                Endpoint = string.IsNullOrWhiteSpace(endpoint) ? null : new Uri(endpoint),
                 // ModelCall retries within the response's deadline; the SDK's own retries (with their own waits) would not know it.
                 RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
             });
-        return client.GetChatClient(options.Model).AsIChatClient();
+        return client.GetChatClient(model).AsIChatClient();
     }
 }
