@@ -6,7 +6,7 @@ namespace Promptly.Tests.Interviews;
 /// <summary>Many sessions against a provider that often fails or stalls: every turn is answered, in order, within the severe limit.</summary>
 public sealed class ModelInterviewerLoadTests(ITestOutputHelper output)
 {
-    private const int Sessions = 50;
+    private const int Sessions = 200;
     private const int Turns = 3;
 
     [Fact]
