@@ -63,16 +63,9 @@ static async Task<int> ServeAsync(Dictionary<string, string> options)
     Console.WriteLine($"fake provider on http://127.0.0.1:{port}/v1, {mode}, stopping after {duration}");
     using var stop = new CancellationTokenSource(duration);
     await app.StartAsync(stop.Token);
-    try
-    {
-        await Task.Delay(Timeout.InfiniteTimeSpan, stop.Token);
-    }
-    catch (OperationCanceledException)
-    {
-        // --duration is over: the bound that keeps a forgotten fake from running on.
-    }
-
-    await app.StopAsync(CancellationToken.None);
+    // Until SIGTERM/Ctrl+C, or until --duration is over: the bound that keeps a forgotten fake from running on.
+    await app.WaitForShutdownAsync(stop.Token);
+    await app.StopAsync(TimeSpan.FromSeconds(5));
     Console.WriteLine($"stopped after {provider.Count} calls");
     return 0;
 }
