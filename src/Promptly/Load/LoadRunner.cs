@@ -19,6 +19,7 @@ internal sealed class LoadRunner
 
     // A stress step that starts fewer than this share of its requests on schedule has not held its rate.
     private const double MinimumRateShare = 0.9;
+    private static readonly TimeSpan MinimumLateness = TimeSpan.FromSeconds(0.5);
 
     private readonly LoadSettings _settings;
     private readonly LoadTarget _target;
@@ -241,9 +242,12 @@ internal sealed class LoadRunner
         }
 
         // A step whose requests could not all be started on time (every slot busy) did not really run at its rate,
-        // however good the latency of the requests it managed to send.
-        var started = Recorder.Scheduled(p) / Math.Max(1e-3, PhaseElapsed(p).TotalSeconds);
-        if (reason is null && started < phase.Rate * MinimumRateShare)
+        // however good the latency of the requests it managed to send. Its last request then leaves late: over 10% of
+        // the step's length, and over half a second, so that a short step is not judged on one stall of the machine.
+        var elapsed = PhaseElapsed(p);
+        var started = Recorder.Scheduled(p) / Math.Max(1e-3, elapsed.TotalSeconds);
+        var allowed = TimeSpan.FromTicks(Math.Max((long)(phase.Duration.Ticks * (1 / MinimumRateShare - 1)), MinimumLateness.Ticks));
+        if (reason is null && elapsed - phase.Duration > allowed)
         {
             reason = $"only {started:0} of the {phase.Rate:0} requests/s could be started on time ({_settings.MaxInFlight} in flight)";
         }

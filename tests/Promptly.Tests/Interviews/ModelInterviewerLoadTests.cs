@@ -4,6 +4,7 @@ using Xunit.Abstractions;
 namespace Promptly.Tests.Interviews;
 
 /// <summary>Many sessions against a provider that often fails or stalls: every turn is answered, in order, within the severe limit.</summary>
+[Collection(TimingSensitive.Name)]
 public sealed class ModelInterviewerLoadTests(ITestOutputHelper output)
 {
     private const int Sessions = 200;

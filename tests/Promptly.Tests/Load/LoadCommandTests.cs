@@ -6,6 +6,7 @@ using Promptly.Tests.Support;
 namespace Promptly.Tests.Load;
 
 /// <summary><c>promptly load</c> in-process: against the real server in memory, scripted servers, a fake Kestrel and no server at all.</summary>
+[Collection(TimingSensitive.Name)]
 public sealed class LoadCommandTests
 {
     private const string HealthOnly = "scenarios:\n  - { name: health, kind: health, weight: 1 }\n";
