@@ -152,6 +152,39 @@ public sealed class TurnStreamTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TurnStream_ClientLeavesMidReply_NothingStored()
+    {
+        _server.Behaviour = n => n == 0 ? FakeReply.Ok() : new FakeReply { Text = ModelText, TokenDelay = TimeSpan.FromMilliseconds(300) };
+        await using var factory = Factory(new() { ["Latency:ThresholdMs"] = "10000" });
+        var client = factory.CreateClient();
+        var id = (await client.StartAsync()).Id();
+        using var leave = new CancellationTokenSource();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/sessions/{id}/turns") { Content = JsonContent.Create(new { user_input = Answer }) };
+        request.Headers.Accept.ParseAdd("text/event-stream");
+
+        using (var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, leave.Token))
+        {
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(leave.Token));
+            Assert.Equal("event: token", await reader.ReadLineAsync(leave.Token));
+            await leave.CancelAsync();
+        }
+
+        // The abandoned turn is recorded as a failed response; until then it may still be running.
+        JsonArray records = [];
+        for (var i = 0; i < 100 && records.Count < 2; i++)
+        {
+            await Task.Delay(100);
+            records = (await client.GetJsonAsync($"/sessions/{id}/latency"))["responses"]!.AsArray();
+        }
+
+        Assert.Equal(2, records.Count);
+        Assert.True(records[1]!["failed"]!.GetValue<bool>());
+        var session = await client.GetJsonAsync($"/sessions/{id}");
+        Assert.Equal(0, session["question_number"]!.GetValue<int>());
+        Assert.Single(session["transcript"]!.AsArray());
+    }
+
+    [Fact]
     public async Task TurnStream_UnknownSession_ProblemJson404NotStream()
     {
         await using var factory = Factory();
