@@ -101,7 +101,17 @@ internal sealed class TurnEventStream(HttpContext context, TimeProvider time) : 
 
     private async ValueTask WriteFrameAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
     {
-        await context.Response.Body.WriteAsync(frame, cancellationToken);
-        await context.Response.Body.FlushAsync(cancellationToken);
+        try
+        {
+            await context.Response.Body.WriteAsync(frame, cancellationToken);
+            await context.Response.Body.FlushAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A failed write means the client is gone: end the request as if it had left, so the turn is cancelled
+            // (nothing stored) rather than the failure being taken for the model's.
+            context.Abort();
+            throw new OperationCanceledException("The client stopped reading the stream.", e, context.RequestAborted);
+        }
     }
 }
