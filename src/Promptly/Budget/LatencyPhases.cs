@@ -17,5 +17,12 @@ public static class LatencyPhases
     /// </summary>
     public const string AiFirstToken = "ai_first_token";
     public const string Extract = "extract";
+
+    /// <summary>
+    /// A streamed turn's time handing the reply to its Server-Sent Events client: opening the stream and writing
+    /// each piece. Taken out of <see cref="Ai"/>, so the model's time stays
+    /// the model's and a slow reader shows here.
+    /// </summary>
+    public const string Stream = "stream";
     public const string Persist = "persist";
 }

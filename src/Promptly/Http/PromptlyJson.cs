@@ -26,6 +26,8 @@ namespace Promptly.Http;
 [JsonSerializable(typeof(TurnRequest))]
 [JsonSerializable(typeof(SessionStartedResponse))]
 [JsonSerializable(typeof(TurnResponse))]
+[JsonSerializable(typeof(TokenEvent))]
+[JsonSerializable(typeof(StreamProblem))]
 [JsonSerializable(typeof(SessionView))]
 [JsonSerializable(typeof(SessionCompliance))]
 [JsonSerializable(typeof(WindowCompliance))]

@@ -89,3 +89,9 @@ public static class InterviewTypes
 
     public static readonly string[] All = [Practice, Invited];
 }
+
+/// <summary>A <c>token</c> event of a streamed turn: the next piece of the interviewer's reply.</summary>
+public sealed record TokenEvent(string Text);
+
+/// <summary>An <c>error</c> event: the problem a streamed turn failed with once its stream had started; nothing was stored.</summary>
+public sealed record StreamProblem(int Status, string Title, string Detail, string Instance);

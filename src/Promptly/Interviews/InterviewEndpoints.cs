@@ -29,15 +29,45 @@ public static class InterviewEndpoints
         new(r.State.Id, r.State.Session.ConceptId, r.State.Session.InterviewType, r.State.Session.Candidate, r.Message.QuestionNumber,
             r.Message.Content, r.Step.Done, LatencyView.From(r.Latency), r.Latency.Fallback, r.Latency.FallbackCause);
 
-    private static async Task<Ok<TurnResponse>> TakeTurnAsync(
-        string id, HttpContext context, InterviewService interviews, IOptions<InterviewOptions> options, TimeProvider time)
+    /// <summary>
+    /// The plain answer is the <see cref="TurnResponse"/>; with <c>Accept: text/event-stream</c> the same turn is
+    /// streamed (<see cref="TurnEventStream"/>). Either way the reply is sent only once the turn is stored, and a client
+    /// that leaves before the commit leaves nothing stored.
+    /// </summary>
+    private static async Task<Results<Ok<TurnResponse>, EmptyHttpResult>> TakeTurnAsync(
+        string id, HttpContext context, InterviewService interviews, IOptions<InterviewOptions> options, TimeProvider time, ILoggerFactory loggers)
     {
+        var arrival = context.ArrivalTimestamp(time);
         var body = await JsonBody.ReadAsync(context.Request, PromptlyJson.Default.TurnRequest);
         var answer = ValidateAnswer(body.UserInput, options.Value);
-        var turn = await interviews.TakeTurnAsync(id, answer, context.ArrivalTimestamp(time), context.RequestAborted);
-        return TypedResults.Ok(new TurnResponse(id, turn.Message.Content, turn.Message.QuestionNumber, turn.Step.Done, turn.Step.Kind, turn.Step.ElementId,
-            LatencyView.From(turn.Latency), turn.Latency.Fallback, turn.Latency.FallbackCause));
+        if (!TurnEventStream.IsWanted(context.Request))
+        {
+            return TypedResults.Ok(Turn(id, await interviews.TakeTurnAsync(id, answer, arrival, sink: null, context.RequestAborted)));
+        }
+
+        var stream = new TurnEventStream(context, time);
+        try
+        {
+            var turn = await interviews.TakeTurnAsync(id, answer, arrival, stream, context.RequestAborted);
+            await stream.FinishAsync(Turn(id, turn), context.RequestAborted);
+        }
+        catch (OperationCanceledException) when (stream.Opened && context.RequestAborted.IsCancellationRequested)
+        {
+            // The client left; there is no one to tell.
+        }
+        catch (Exception e) when (stream.Opened && !context.RequestAborted.IsCancellationRequested)
+        {
+            var (status, title, detail, _) = ProblemExceptionHandler.Describe(e);
+            if (status >= 500) ProblemExceptionHandler.LogFailure(loggers.CreateLogger<ProblemExceptionHandler>(), e, context.Request.Method, context.Request.Path, status);
+            await stream.FailAsync(new StreamProblem(status, title, detail, context.Request.Path), context.RequestAborted);
+        }
+
+        return TypedResults.Empty;
     }
+
+    private static TurnResponse Turn(string id, InterviewResponse turn) =>
+        new(id, turn.Message.Content, turn.Message.QuestionNumber, turn.Step.Done, turn.Step.Kind, turn.Step.ElementId,
+            LatencyView.From(turn.Latency), turn.Latency.Fallback, turn.Latency.FallbackCause);
 
     private static async Task<Ok<SessionView>> GetAsync(string id, InterviewService interviews, CancellationToken cancellationToken) =>
         TypedResults.Ok(SessionView.From(await interviews.GetStateAsync(id, cancellationToken)));

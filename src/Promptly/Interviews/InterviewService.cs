@@ -65,7 +65,7 @@ public sealed class InterviewService(
         var fallback = $"{(state.Guide.FallbackGreeting ?? state.Guide.Greeting).Trim()} {state.Guide.FindElement(step.ElementId!)!.Questions[0]}";
         try
         {
-            return (await AskAsync(state, step, answer: null, fallback, tracker, cancellationToken)).Text;
+            return (await AskAsync(state, step, answer: null, fallback, sink: null, tracker, cancellationToken)).Text;
         }
         catch (InterviewerFailedException e)
         {
@@ -76,31 +76,37 @@ public sealed class InterviewService(
 
     /// <summary>
     /// Asks the interviewer and records the call on the tracker: its phases (time to first token and the rest when
-    /// streamed), token counts and fallback cause.
+    /// streamed), token counts and fallback cause. Time spent handing words to a <paramref name="sink"/> is taken out
+    /// of the model's phases into <see cref="LatencyPhases.Stream"/>, so the phases still add up to the call's time.
     /// </summary>
     private async Task<InterviewerReply> AskAsync(
-        InterviewState state, InterviewerStep step, string? answer, string fallbackText, LatencyTracker tracker, CancellationToken cancellationToken)
+        InterviewState state, InterviewerStep step, string? answer, string fallbackText, IReplySink? sink, LatencyTracker tracker, CancellationToken cancellationToken)
     {
         var start = time.GetTimestamp();
+        var written = sink?.WriteTime ?? TimeSpan.Zero;
         InterviewerReply? reply = null;
         try
         {
             var deadline = TurnDeadline.Of(tracker.StartTimestamp, interviewerOptions.Value.FallbackAfterMs, tracker.Thresholds.ThresholdMs);
-            reply = await interviewer.SayAsync(state, step, answer, deadline, fallbackText, cancellationToken);
+            reply = await interviewer.SayAsync(state, step, answer, deadline, fallbackText, sink, cancellationToken);
             return reply;
         }
         finally
         {
             var elapsed = time.GetElapsedTime(start);
-            if (reply?.FirstToken is { } first && first <= elapsed)
+            var streamed = sink is null ? TimeSpan.Zero : TimeSpan.FromTicks(Math.Clamp((sink.WriteTime - written).Ticks, 0, elapsed.Ticks));
+            var model = elapsed - streamed;
+            if (reply?.FirstToken is { } first && first <= model)
             {
                 tracker.AddPhase(LatencyPhases.AiFirstToken, first);
-                tracker.AddPhase(LatencyPhases.Ai, elapsed - first);
+                tracker.AddPhase(LatencyPhases.Ai, model - first);
             }
             else
             {
-                tracker.AddPhase(LatencyPhases.Ai, elapsed);
+                tracker.AddPhase(LatencyPhases.Ai, model);
             }
+
+            if (sink is not null) tracker.AddPhase(LatencyPhases.Stream, streamed);
 
             if (reply is { PromptTokens: not null } or { CompletionTokens: not null }) tracker.Tokens(reply.PromptTokens, reply.CompletionTokens);
             if (reply?.FallbackCause is { } cause) tracker.FellBack(cause);
@@ -123,7 +129,16 @@ public sealed class InterviewService(
         }
     }
 
-    public async Task<InterviewResponse> TakeTurnAsync(string sessionId, string answer, long arrival, CancellationToken cancellationToken)
+    /// <summary>Takes the candidate's answer and stores it with the interviewer's reply and its latency record.</summary>
+    /// <param name="sessionId">The session.</param>
+    /// <param name="answer">The candidate's answer, validated.</param>
+    /// <param name="arrival">When the request arrived (<see cref="TimeProvider.GetTimestamp"/>).</param>
+    /// <param name="sink">
+    /// Gets the reply's words as they come; opened once the session is found open, so a missing or closed session
+    /// still fails before anything is sent. The reply is stored only after the last word, as without a sink.
+    /// </param>
+    /// <param name="cancellationToken">The request's: cancelled before the commit, nothing is stored.</param>
+    public async Task<InterviewResponse> TakeTurnAsync(string sessionId, string answer, long arrival, IReplySink? sink, CancellationToken cancellationToken)
     {
         var loadStart = time.GetTimestamp();
         var state = await GetStateAsync(sessionId, cancellationToken);
@@ -135,6 +150,11 @@ public sealed class InterviewService(
             await using (var tracker = budget.Start(state.Subject, arrival, questionNumber))
             {
                 tracker.AddPhase(LatencyPhases.Load, loadStart);
+                if (sink is not null)
+                {
+                    using (tracker.Phase(LatencyPhases.Stream)) await sink.OpenAsync(cancellationToken);
+                }
+
                 var script = state.Script.Clone();
                 InterviewerStep step;
                 using (tracker.Phase(LatencyPhases.Extract))
@@ -142,7 +162,7 @@ public sealed class InterviewService(
                     step = InterviewScript.Next(state.Guide, script, AnswerAnalyzer.Analyze(state.Guide, answer), questionNumber);
                 }
 
-                var text = (await SayOrFailAsync(state, step, answer, tracker, cancellationToken)).Text;
+                var text = (await SayOrFailAsync(state, step, answer, sink, tracker, cancellationToken)).Text;
 
                 var now = time.GetStoredNow();
                 var asked = state.Transcript[^1].ElementId;
@@ -177,11 +197,12 @@ public sealed class InterviewService(
     }
 
     /// <summary>A model that does not answer in time says the planned step itself, so the interview goes on as the script planned.</summary>
-    private async Task<InterviewerReply> SayOrFailAsync(InterviewState state, InterviewerStep step, string answer, LatencyTracker tracker, CancellationToken cancellationToken)
+    private async Task<InterviewerReply> SayOrFailAsync(
+        InterviewState state, InterviewerStep step, string answer, IReplySink? sink, LatencyTracker tracker, CancellationToken cancellationToken)
     {
         try
         {
-            return await AskAsync(state, step, answer, step.Text, tracker, cancellationToken);
+            return await AskAsync(state, step, answer, step.Text, sink, tracker, cancellationToken);
         }
         catch (InterviewerFailedException e)
         {

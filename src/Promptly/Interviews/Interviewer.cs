@@ -23,16 +23,17 @@ public sealed class Interviewer(IChatClient chat, ModelCall model, IOptions<Inte
     /// <param name="answer">The candidate's answer; null for the greeting.</param>
     /// <param name="deadline">When a model's first token, and its whole reply, must have come.</param>
     /// <param name="fallbackText">What a model's response says when the model does not answer in time.</param>
+    /// <param name="sink">Gets the words as they come (see <see cref="ModelCall.ReplyAsync"/>); the built-in interviewer's come in one piece.</param>
     /// <param name="cancellationToken">The request's.</param>
     /// <exception cref="InterviewerFailedException">The built-in interviewer failed or answered nothing.</exception>
     public async Task<InterviewerReply> SayAsync(
-        InterviewState state, InterviewerStep step, string? answer, TurnDeadline deadline, string fallbackText, CancellationToken cancellationToken)
+        InterviewState state, InterviewerStep step, string? answer, TurnDeadline deadline, string fallbackText, IReplySink? sink, CancellationToken cancellationToken)
     {
         var chatOptions = new ChatOptions { AdditionalProperties = new() { [ScriptedChatClient.StepProperty] = step } };
         if (!_options.IsScripted)
         {
             chatOptions.ModelId = _options.Model;
-            return await model.ReplyAsync(Prompt(state, step, answer), chatOptions, deadline, fallbackText, cancellationToken);
+            return await model.ReplyAsync(Prompt(state, step, answer), chatOptions, deadline, fallbackText, sink, cancellationToken);
         }
 
         ChatResponse response;
@@ -46,7 +47,9 @@ public sealed class Interviewer(IChatClient chat, ModelCall model, IOptions<Inte
         }
 
         var text = response.Text.Trim();
-        return text.Length > 0 ? new InterviewerReply(text) : throw new InterviewerFailedException("The interviewer answered with no text.", null);
+        if (text.Length == 0) throw new InterviewerFailedException("The interviewer answered with no text.", null);
+        await new ReplyPieces(sink).ReplaceAsync(text, cancellationToken);
+        return new InterviewerReply(text);
     }
 
     private List<ChatMessage> Prompt(InterviewState state, InterviewerStep step, string? answer)

@@ -46,10 +46,21 @@ public sealed class ModelCall
     }
 
     /// <summary>The model's reply, or <paramref name="fallbackText"/> with the cause when none came in time.</summary>
+    /// <param name="messages">The prompt.</param>
+    /// <param name="chatOptions">The model and the step.</param>
+    /// <param name="deadline">When the first token, and the whole reply, must have come.</param>
+    /// <param name="fallbackText">What the reply says when the model does not answer in time.</param>
+    /// <param name="sink">
+    /// Gets each piece as it arrives; an attempt that fails after sending pieces is followed by a reset before the
+    /// retry's pieces or the fallback's text (one piece). Writes are not bound by the deadlines, so a frame is never
+    /// cut in half; a client that reads slowly delays its own reply only.
+    /// </param>
+    /// <param name="cancellationToken">The request's.</param>
     public async Task<InterviewerReply> ReplyAsync(
-        IReadOnlyList<ChatMessage> messages, ChatOptions chatOptions, TurnDeadline deadline, string fallbackText, CancellationToken cancellationToken)
+        IReadOnlyList<ChatMessage> messages, ChatOptions chatOptions, TurnDeadline deadline, string fallbackText, IReplySink? sink, CancellationToken cancellationToken)
     {
-        var call = new Call(this, messages, chatOptions, deadline, _time.GetTimestamp());
+        var call = new Call(this, messages, chatOptions, deadline, _time.GetTimestamp(), new ReplyPieces(sink));
+        string cause;
         try
         {
             return await _pipeline.ExecuteAsync(static (call, token) => call.Owner.AttemptAsync(call, token), call, cancellationToken);
@@ -57,12 +68,15 @@ public sealed class ModelCall
         catch (ProviderCallException e)
         {
             var attempts = call.Attempts;
-            return new InterviewerReply(fallbackText, FallbackCause: $"{e.Cause}: {e.Message}{(attempts > 1 ? $" ({attempts} attempts)" : "")}");
+            cause = $"{e.Cause}: {e.Message}{(attempts > 1 ? $" ({attempts} attempts)" : "")}";
         }
         catch (BrokenCircuitException)
         {
-            return new InterviewerReply(fallbackText, FallbackCause: $"{FallbackCauses.CircuitOpen}: the provider kept failing; not called");
+            cause = $"{FallbackCauses.CircuitOpen}: the provider kept failing; not called";
         }
+
+        await call.Pieces.ReplaceAsync(fallbackText, cancellationToken);
+        return new InterviewerReply(fallbackText, FallbackCause: cause);
     }
 
     private async ValueTask<InterviewerReply> AttemptAsync(Call call, CancellationToken cancellationToken)
@@ -71,6 +85,7 @@ public sealed class ModelCall
         var untilFirst = call.Deadline.UntilFirstToken(_time);
         if (untilFirst <= TimeSpan.Zero) throw ProviderCallException.Deadline(sawFirstToken: false, call.Deadline);
 
+        await call.Pieces.RestartAsync(cancellationToken);
         using var deadline = new CancellationTokenSource(untilFirst, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var text = new StringBuilder();
@@ -100,6 +115,7 @@ public sealed class ModelCall
                 }
 
                 text.Append(piece);
+                await call.Pieces.AppendAsync(piece, cancellationToken);
             }
         }
         catch (ProviderCallException)
@@ -129,8 +145,9 @@ public sealed class ModelCall
     private TimeSpan Backoff(int attempt) => TimeSpan.FromMilliseconds(_options.RetryDelayMs * Math.Pow(2, Math.Min(attempt - 1, 10)));
 
     /// <summary>One reply's call across its attempts; <see cref="Started"/> is when the first attempt began.</summary>
-    private sealed class Call(ModelCall owner, IReadOnlyList<ChatMessage> messages, ChatOptions options, TurnDeadline deadline, long started)
+    private sealed class Call(ModelCall owner, IReadOnlyList<ChatMessage> messages, ChatOptions options, TurnDeadline deadline, long started, ReplyPieces pieces)
     {
+        public ReplyPieces Pieces { get; } = pieces;
         public ModelCall Owner { get; } = owner;
         public IReadOnlyList<ChatMessage> Messages { get; } = messages;
         public ChatOptions Options { get; } = options;
