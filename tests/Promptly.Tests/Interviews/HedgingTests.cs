@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Promptly.Tests.Support;
 
 namespace Promptly.Tests.Interviews;
@@ -36,11 +37,7 @@ public sealed class HedgingTests : IAsyncLifetime
     [Fact]
     public async Task Turn_PrimaryAnswersBeforeHedgeDelay_SecondaryNeverAsked()
     {
-        await using var factory = Factory();
-        var client = factory.CreateClient();
-        var id = (await client.StartAsync()).Id();
-
-        var turn = await client.TurnAsync(id, Answer);
+        var turn = await FirstTurnAsync();
 
         Assert.Equal(PrimaryText, turn["message"]!.GetValue<string>());
         Assert.False(turn["fallback"]!.GetValue<bool>());
@@ -51,11 +48,7 @@ public sealed class HedgingTests : IAsyncLifetime
     public async Task Turn_PrimaryStalls_SecondaryAnswersAndNoFallback()
     {
         _primary.Behaviour = n => n == 0 ? FakeReply.Ok(PrimaryText) : new FakeReply { Text = PrimaryText, FirstTokenDelay = TimeSpan.FromSeconds(10) };
-        await using var factory = Factory();
-        var client = factory.CreateClient();
-        var id = (await client.StartAsync()).Id();
-
-        var turn = await client.TurnAsync(id, Answer);
+        var turn = await FirstTurnAsync();
 
         Assert.Equal(SecondaryText, turn["message"]!.GetValue<string>());
         Assert.False(turn["fallback"]!.GetValue<bool>());
@@ -70,11 +63,7 @@ public sealed class HedgingTests : IAsyncLifetime
     public async Task Turn_PrimaryFailsAtOnce_SecondaryAnswersWithoutWaitingForHedgeDelay()
     {
         _primary.Behaviour = n => n == 0 ? FakeReply.Ok(PrimaryText) : FakeReply.Error(500);
-        await using var factory = Factory();
-        var client = factory.CreateClient();
-        var id = (await client.StartAsync()).Id();
-
-        var turn = await client.TurnAsync(id, Answer);
+        var turn = await FirstTurnAsync();
 
         Assert.Equal(SecondaryText, turn["message"]!.GetValue<string>());
         Assert.False(turn["fallback"]!.GetValue<bool>());
@@ -85,14 +74,19 @@ public sealed class HedgingTests : IAsyncLifetime
     {
         _primary.Behaviour = n => n == 0 ? FakeReply.Ok(PrimaryText) : new FakeReply { FirstTokenDelay = TimeSpan.FromSeconds(10) };
         _secondary.Behaviour = _ => new FakeReply { FirstTokenDelay = TimeSpan.FromSeconds(10) };
-        await using var factory = Factory();
-        var client = factory.CreateClient();
-        var id = (await client.StartAsync()).Id();
-
-        var turn = await client.TurnAsync(id, Answer);
+        var turn = await FirstTurnAsync();
 
         Assert.True(turn["fallback"]!.GetValue<bool>(), turn.ToJsonString());
         Assert.StartsWith("first_token_deadline", turn["fallback_cause"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.True(turn["latency"]!["response_time_ms"]!.GetValue<double>() < 5000, turn.ToJsonString());
+    }
+
+    // A session on a fresh server and its first turn's answer.
+    private async Task<JsonObject> FirstTurnAsync()
+    {
+        await using var factory = Factory();
+        var client = factory.CreateClient();
+        var id = (await client.StartAsync()).Id();
+        return await client.TurnAsync(id, Answer);
     }
 }

@@ -73,11 +73,7 @@ public sealed class ModelInterviewerTests : IAsyncLifetime
     public async Task Turn_StreamTooSlowAfterFirstToken_FallsBackBeforeSevereLimit()
     {
         _server.Behaviour = n => n == 0 ? FakeReply.Ok() : new FakeReply { TokenDelay = TimeSpan.FromMilliseconds(700) };
-        await using var factory = Factory();
-        var client = factory.CreateClient();
-        var id = (await client.StartAsync()).Id();
-
-        var turn = await client.TurnAsync(id, Answer);
+        var turn = await FirstTurnAsync();
 
         Assert.True(turn["fallback"]!.GetValue<bool>());
         Assert.StartsWith("stream_deadline", turn["fallback_cause"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -90,11 +86,7 @@ public sealed class ModelInterviewerTests : IAsyncLifetime
     public async Task Turn_ServerErrorThenSuccess_RetriedAndAnsweredByModel()
     {
         _server.Behaviour = n => n == 1 ? FakeReply.Error(500) : FakeReply.Ok();
-        await using var factory = Factory();
-        var client = factory.CreateClient();
-        var id = (await client.StartAsync()).Id();
-
-        var turn = await client.TurnAsync(id, Answer);
+        var turn = await FirstTurnAsync();
 
         Assert.False(turn["fallback"]!.GetValue<bool>());
         Assert.Equal("Thanks, tell me a little more about that?", turn["message"]!.GetValue<string>());
@@ -105,11 +97,7 @@ public sealed class ModelInterviewerTests : IAsyncLifetime
     public async Task Turn_RateLimitedLongerThanBudget_FallsBackWithoutRetry()
     {
         _server.Behaviour = n => n == 0 ? FakeReply.Ok() : FakeReply.Error(429, retryAfterSeconds: 30);
-        await using var factory = Factory();
-        var client = factory.CreateClient();
-        var id = (await client.StartAsync()).Id();
-
-        var turn = await client.TurnAsync(id, Answer);
+        var turn = await FirstTurnAsync();
 
         Assert.True(turn["fallback"]!.GetValue<bool>());
         Assert.StartsWith("rate_limited", turn["fallback_cause"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -120,11 +108,7 @@ public sealed class ModelInterviewerTests : IAsyncLifetime
     public async Task Turn_RateLimitedWithRetryAfterThatFits_RetriedAndAnsweredByModel()
     {
         _server.Behaviour = n => n == 1 ? FakeReply.Error(429, retryAfterSeconds: 0) : FakeReply.Ok();
-        await using var factory = Factory();
-        var client = factory.CreateClient();
-        var id = (await client.StartAsync()).Id();
-
-        var turn = await client.TurnAsync(id, Answer);
+        var turn = await FirstTurnAsync();
 
         Assert.False(turn["fallback"]!.GetValue<bool>());
         Assert.Equal(3, _server.Calls);
@@ -150,11 +134,7 @@ public sealed class ModelInterviewerTests : IAsyncLifetime
     public async Task Turn_StreamDroppedMidway_RetriedAndAnsweredByModel()
     {
         _server.Behaviour = n => n == 1 ? new FakeReply { DropMidStream = true } : FakeReply.Ok();
-        await using var factory = Factory();
-        var client = factory.CreateClient();
-        var id = (await client.StartAsync()).Id();
-
-        var turn = await client.TurnAsync(id, Answer);
+        var turn = await FirstTurnAsync();
 
         Assert.False(turn["fallback"]!.GetValue<bool>());
         Assert.Equal("Thanks, tell me a little more about that?", turn["message"]!.GetValue<string>());
@@ -165,11 +145,7 @@ public sealed class ModelInterviewerTests : IAsyncLifetime
     public async Task Turn_MalformedEveryTime_FallsBackAfterRetries()
     {
         _server.Behaviour = n => n == 0 ? FakeReply.Ok() : new FakeReply { Malformed = true };
-        await using var factory = Factory();
-        var client = factory.CreateClient();
-        var id = (await client.StartAsync()).Id();
-
-        var turn = await client.TurnAsync(id, Answer);
+        var turn = await FirstTurnAsync();
 
         Assert.True(turn["fallback"]!.GetValue<bool>());
         Assert.StartsWith("provider_error", turn["fallback_cause"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -235,5 +211,14 @@ public sealed class ModelInterviewerTests : IAsyncLifetime
         await using var scripted = new PromptlyFactory();
         var client = scripted.CreateClient();
         return await client.TurnAsync((await client.StartAsync()).Id(), Answer);
+    }
+
+    // A session on a fresh server and its first turn's answer.
+    private async Task<JsonObject> FirstTurnAsync(Dictionary<string, string?>? more = null)
+    {
+        await using var factory = Factory(more);
+        var client = factory.CreateClient();
+        var id = (await client.StartAsync()).Id();
+        return await client.TurnAsync(id, Answer);
     }
 }
