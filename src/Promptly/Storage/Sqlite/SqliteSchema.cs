@@ -123,6 +123,14 @@ internal static class SqliteSchema
         ALTER TABLE latency_records ADD COLUMN completion_tokens INTEGER;
         ALTER TABLE latency_records ADD COLUMN fallback_cause TEXT;
         """,
+        // Whole-run digests (phase '') apart from the phases' in a covering index: trends and compliance read only
+        // those, and in the table they are interleaved with every phase's digest, so an hourly trend over a month
+        // read five times the pages it needs (about 30 ms of a 100 ms query over 10 million responses).
+        """
+        CREATE INDEX ix_digest_totals ON latency_digests
+            (size, bucket_start, source, interview_type, phase, count, mean_ms, m2, min_ms, max_ms, within_budget, failed, histogram)
+            WHERE phase = '';
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;
