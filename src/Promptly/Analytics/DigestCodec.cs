@@ -33,11 +33,6 @@ internal static class DigestCodec
     /// <exception cref="InvalidDataException">The bytes are not a digest this version wrote.</exception>
     public static void Decode(ReadOnlySpan<byte> encoded, LogLinearHistogram into)
     {
-        if (encoded.Length == 0 || encoded[0] != Version)
-        {
-            throw new InvalidDataException($"A stored latency histogram has an unknown format (version byte {(encoded.Length == 0 ? "missing" : encoded[0])}).");
-        }
-
         // Everything is checked before anything is added, so a corrupt row leaves the query's histogram untouched,
         // and the histogram grows once, to the range the row covers.
         var (low, high) = Check(encoded, into.HighestValue);
@@ -52,8 +47,11 @@ internal static class DigestCodec
         }
     }
 
-    private static (long Low, long High) Check(ReadOnlySpan<byte> encoded, long highestValue)
+    /// <summary>The lowest and highest values of an encoded histogram (High -1 when it is empty), every pair checked.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a histogram this version wrote.</exception>
+    public static (long Low, long High) Check(ReadOnlySpan<byte> encoded, long highestValue)
     {
+        CheckVersion(encoded);
         var position = 1;
         long value = 0;
         long low = -1;
@@ -70,6 +68,60 @@ internal static class DigestCodec
         }
 
         return (low, low < 0 ? -1 : value);
+    }
+
+    /// <summary>
+    /// The buckets of several encoded histograms together, ascending, as (midpoint, count): a merge of their sorted
+    /// pairs, with no count array. The histograms must have passed <see cref="Check"/>.
+    /// </summary>
+    public static IEnumerable<(double Midpoint, long Count)> Merged(IReadOnlyList<byte[]> encoded)
+    {
+        var positions = new int[encoded.Count];
+        var values = new long[encoded.Count];
+        var counts = new long[encoded.Count];
+        for (var i = 0; i < encoded.Count; i++)
+        {
+            positions[i] = 1;
+            counts[i] = NextPair(encoded[i], ref positions[i], ref values[i]);
+        }
+
+        while (true)
+        {
+            var lowest = long.MaxValue;
+            for (var i = 0; i < counts.Length; i++)
+            {
+                if (counts[i] > 0 && values[i] < lowest) lowest = values[i];
+            }
+
+            if (lowest == long.MaxValue) yield break;
+
+            // Each histogram writes the lowest value of its buckets, so equal values are the same bucket.
+            long total = 0;
+            for (var i = 0; i < counts.Length; i++)
+            {
+                if (counts[i] == 0 || values[i] != lowest) continue;
+                total += counts[i];
+                counts[i] = NextPair(encoded[i], ref positions[i], ref values[i]);
+            }
+
+            yield return (LogLinearHistogram.MidpointOf(lowest), total);
+        }
+    }
+
+    // The next (value, count) pair, or a count of 0 at the end.
+    private static long NextPair(byte[] encoded, ref int position, ref long value)
+    {
+        if (position >= encoded.Length) return 0;
+        value += ReadVarint(encoded, ref position);
+        return ReadVarint(encoded, ref position);
+    }
+
+    private static void CheckVersion(ReadOnlySpan<byte> encoded)
+    {
+        if (encoded.Length == 0 || encoded[0] != Version)
+        {
+            throw new InvalidDataException($"A stored latency histogram has an unknown format (version byte {(encoded.Length == 0 ? "missing" : encoded[0])}).");
+        }
     }
 
     private static void WriteVarint(ArrayBufferWriter<byte> buffer, long value)

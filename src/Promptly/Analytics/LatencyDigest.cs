@@ -19,6 +19,10 @@ public sealed class LatencyDigest : LatencyDistribution
     internal const long HighestNanoseconds = (long)(MaxMs * 1_000_000);
 
     private LogLinearHistogram? _histogram;
+
+    // Stored histograms merged in but not decoded yet: percentiles walk them together as they are, so a query that
+    // builds hundreds of small groups (an hourly trend) allocates no count array for any of them.
+    private List<byte[]>? _encoded;
     private long _count;
     private double _mean;
     private double _m2;
@@ -42,7 +46,20 @@ public sealed class LatencyDigest : LatencyDistribution
     public override long WithinBudget => _within;
     public override long Failed => _failed;
 
-    private LogLinearHistogram Histogram => _histogram ??= new LogLinearHistogram(HighestNanoseconds);
+    private LogLinearHistogram Histogram
+    {
+        get
+        {
+            _histogram ??= new LogLinearHistogram(HighestNanoseconds);
+            if (_encoded is { } pending)
+            {
+                _encoded = null;
+                foreach (var encoded in pending) DigestCodec.Decode(encoded, _histogram);
+            }
+
+            return _histogram;
+        }
+    }
 
     /// <summary>Records a whole run: its duration and its budget outcome.</summary>
     public void RecordRun(double ms, bool withinBudget, bool failed)
@@ -83,22 +100,30 @@ public sealed class LatencyDigest : LatencyDistribution
     {
         AddMoments(other._count, other._mean, other._m2, other._min, other._max, other._within, other._failed);
         if (other._histogram is { TotalCount: > 0 } histogram) Histogram.Add(histogram);
+        if (other._encoded is { } pending) (_encoded ??= []).AddRange(pending);
     }
 
-    /// <summary>Adds the histogram of another digest, as written by <see cref="EncodeHistogram"/>.</summary>
-    public void MergeHistogram(ReadOnlySpan<byte> encoded) => DigestCodec.Decode(encoded, Histogram);
+    /// <summary>
+    /// Adds the histogram of another digest, as written by <see cref="EncodeHistogram"/>: checked now, decoded when
+    /// first needed (the digest keeps the array, which must not change afterwards).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The bytes are not a histogram this version wrote; nothing is added.</exception>
+    public void MergeHistogram(byte[] encoded)
+    {
+        if (DigestCodec.Check(encoded, HighestNanoseconds).High >= 0) (_encoded ??= []).Add(encoded);
+    }
 
-    public byte[] EncodeHistogram() => DigestCodec.Encode(_histogram);
-
-    /// <summary>Whether percentiles can be read: moments merged without a histogram cannot give them.</summary>
-    public bool HasHistogram => _histogram is { TotalCount: > 0 } || _count == 0;
+    public byte[] EncodeHistogram() => DigestCodec.Encode(_histogram is null && _encoded is null ? null : Histogram);
 
     protected override void OrderStatistics(ReadOnlySpan<long> ranks, Span<double> values)
     {
         // One walk over the buckets answers every rank; ranks arrive sorted ascending.
         var next = 0;
         long seen = 0;
-        foreach (var (_, midpoint, count) in Histogram.Buckets())
+        var buckets = _histogram is null && _encoded is { } pending
+            ? DigestCodec.Merged(pending)
+            : Histogram.Buckets().Select(b => (b.Midpoint, b.Count));
+        foreach (var (midpoint, count) in buckets)
         {
             seen += count;
             while (next < ranks.Length && ranks[next] < seen)
@@ -115,8 +140,8 @@ public sealed class LatencyDigest : LatencyDistribution
 
     protected override IEnumerable<(double Value, long Count)> Buckets()
     {
-        if (_histogram is null) yield break;
-        foreach (var (_, midpoint, count) in _histogram.Buckets())
+        if (_histogram is null && _encoded is null) yield break;
+        foreach (var (_, midpoint, count) in Histogram.Buckets())
         {
             yield return (EstimateOf(midpoint), count);
         }

@@ -70,9 +70,19 @@ internal sealed class LogLinearHistogram
             var count = _counts[i - _offset];
             if (count == 0) continue;
             var (lowest, width) = BucketOf(i);
-            yield return (lowest, lowest + (width - 1) / 2.0, count);
+            yield return (lowest, Midpoint(lowest, width), count);
         }
     }
+
+    /// <summary>The midpoint of the bucket that holds <paramref name="value"/>.</summary>
+    public static double MidpointOf(long value)
+    {
+        var (lowest, width) = BucketOf(IndexOf(value));
+        return Midpoint(lowest, width);
+    }
+
+    // The centre of the integers lowest .. lowest + width - 1.
+    private static double Midpoint(long lowest, long width) => lowest + (width - 1) / 2.0;
 
     /// <summary>Makes room for values from <paramref name="low"/> to <paramref name="high"/> in one allocation at most.</summary>
     public void ReserveValues(long low, long high) => Reserve(IndexOf(low), IndexOf(high));
