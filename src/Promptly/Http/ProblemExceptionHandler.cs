@@ -9,7 +9,7 @@ namespace Promptly.Http;
 /// Turns every exception that leaves an endpoint into <c>application/problem+json</c>: the API's own problems with
 /// their status, a failing interviewer as 502, an unusable database as 503. Anything else is a bug and is logged.
 /// </summary>
-public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
@@ -18,29 +18,28 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             return true;
         }
 
-        var (status, title, detail, extensions) = Describe(exception);
-        if (status >= 500)
-        {
-            LogFailure(logger, exception, context.Request.Method, context.Request.Path, status);
-        }
-
+        var (status, title, detail, extensions) = Report(exception, context, logger);
         var details = new ProblemDetails { Status = status, Title = title, Detail = detail, Instance = context.Request.Path };
         if (extensions is not null)
         {
             foreach (var (key, value) in extensions) details.Extensions[key] = value;
         }
 
-        context.Response.StatusCode = status;
-        if (await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = details, Exception = exception })) return true;
-
-        // The writer declines a client whose Accept names no JSON (one asking for text/event-stream): the problem
-        // is still the answer, as application/problem+json.
+        // Problem results go through the problem-details writer and answer application/problem+json even to a client
+        // whose Accept names no JSON (one asking for text/event-stream): the problem is still the answer.
         await TypedResults.Problem(details).ExecuteAsync(context);
         return true;
     }
 
-    /// <summary>The status, title, detail and extra members a failure is answered with; also used once a response has started streaming.</summary>
-    internal static (int Status, string Title, string Detail, IDictionary<string, object?>? Extensions) Describe(Exception exception) =>
+    /// <summary>Describes a failure as the problem it is answered with, logging it when it is the server's fault (5xx).</summary>
+    internal static (int Status, string Title, string Detail, IDictionary<string, object?>? Extensions) Report(Exception exception, HttpContext context, ILogger logger)
+    {
+        var problem = Describe(exception);
+        if (problem.Status >= 500) LogFailure(logger, exception, context.Request.Method, context.Request.Path, problem.Status);
+        return problem;
+    }
+
+    private static (int Status, string Title, string Detail, IDictionary<string, object?>? Extensions) Describe(Exception exception) =>
         exception switch
         {
             ApiProblemException p => (p.Status, p.Title, p.Message, p.Extensions),
@@ -51,5 +50,5 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         };
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Method} {Path} failed with {Status}")]
-    internal static partial void LogFailure(ILogger logger, Exception e, string method, string path, int status);
+    private static partial void LogFailure(ILogger logger, Exception e, string method, string path, int status);
 }

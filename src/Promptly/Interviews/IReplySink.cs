@@ -32,9 +32,6 @@ internal sealed class ReplyPieces(IReplySink? sink)
     private bool _delivered;
     private string _held = "";
 
-    /// <summary>Whether pieces were delivered since the last restart.</summary>
-    public bool Delivered => _delivered;
-
     public async ValueTask AppendAsync(string piece, CancellationToken cancellationToken)
     {
         if (sink is null) return;

@@ -35,7 +35,7 @@ public static class InterviewEndpoints
     /// that leaves before the commit leaves nothing stored.
     /// </summary>
     private static async Task<Results<Ok<TurnResponse>, EmptyHttpResult>> TakeTurnAsync(
-        string id, HttpContext context, InterviewService interviews, IOptions<InterviewOptions> options, TimeProvider time, ILoggerFactory loggers)
+        string id, HttpContext context, InterviewService interviews, IOptions<InterviewOptions> options, TimeProvider time, ILogger<ProblemExceptionHandler> logger)
     {
         var arrival = context.ArrivalTimestamp(time);
         var body = await JsonBody.ReadAsync(context.Request, PromptlyJson.Default.TurnRequest);
@@ -57,8 +57,7 @@ public static class InterviewEndpoints
         }
         catch (Exception e) when (stream.Opened && !context.RequestAborted.IsCancellationRequested)
         {
-            var (status, title, detail, _) = ProblemExceptionHandler.Describe(e);
-            if (status >= 500) ProblemExceptionHandler.LogFailure(loggers.CreateLogger<ProblemExceptionHandler>(), e, context.Request.Method, context.Request.Path, status);
+            var (status, title, detail, _) = ProblemExceptionHandler.Report(e, context, logger);
             await stream.FailAsync(new StreamProblem(status, title, detail, context.Request.Path), context.RequestAborted);
         }
 

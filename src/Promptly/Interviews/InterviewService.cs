@@ -108,7 +108,7 @@ public sealed class InterviewService(
 
             if (sink is not null) tracker.AddPhase(LatencyPhases.Stream, streamed);
 
-            if (reply is { PromptTokens: not null } or { CompletionTokens: not null }) tracker.Tokens(reply.PromptTokens, reply.CompletionTokens);
+            if (reply is not null) tracker.Tokens(reply.PromptTokens, reply.CompletionTokens);
             if (reply?.FallbackCause is { } cause) tracker.FellBack(cause);
         }
     }

@@ -4,10 +4,7 @@ namespace Promptly.Interviews;
 /// What the interviewer said and how: time to the first token and token counts when a model streamed it, or the
 /// cause when the words are the fallback's.
 /// </summary>
-public sealed record InterviewerReply(string Text, TimeSpan? FirstToken = null, int? PromptTokens = null, int? CompletionTokens = null, string? FallbackCause = null)
-{
-    public bool Fallback => FallbackCause is not null;
-}
+public sealed record InterviewerReply(string Text, TimeSpan? FirstToken = null, int? PromptTokens = null, int? CompletionTokens = null, string? FallbackCause = null);
 
 /// <summary>Why a response fell back to the script; the first word of a record's <c>fallback_cause</c>.</summary>
 public static class FallbackCauses

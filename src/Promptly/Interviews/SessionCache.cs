@@ -45,8 +45,7 @@ public sealed class SessionCache(IOptions<InterviewOptions> options, TimeProvide
             var excess = _sessions.Count - (int)(_capacity * 0.9);
             if (excess <= 0) return;
             var victims = _sessions.Values
-                .OrderBy(s => s.IsOpen ? 1 : 0)
-                .ThenBy(s => s.LastUsed)
+                .OrderBy(s => s.LastUsed)
                 .Take(excess)
                 .Select(s => s.Id)
                 .ToList();
