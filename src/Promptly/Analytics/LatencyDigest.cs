@@ -17,6 +17,7 @@ public sealed class LatencyDigest : LatencyDistribution
     public const double MaxMs = 7 * 24 * 3_600_000.0;
 
     internal const long HighestNanoseconds = (long)(MaxMs * 1_000_000);
+    private const int MaxWalkedEncodings = 16;
 
     private LogLinearHistogram? _histogram;
 
@@ -120,7 +121,9 @@ public sealed class LatencyDigest : LatencyDistribution
         // One walk over the buckets answers every rank; ranks arrive sorted ascending.
         var next = 0;
         long seen = 0;
-        var buckets = _histogram is null && _encoded is { } pending
+        // Walking a few encoded histograms together beats decoding them; past a few, each step compares them all
+        // and one decode into a count array is cheaper.
+        var buckets = _histogram is null && _encoded is { Count: <= MaxWalkedEncodings } pending
             ? DigestCodec.Merged(pending)
             : Histogram.Buckets().Select(b => (b.Midpoint, b.Count));
         foreach (var (midpoint, count) in buckets)

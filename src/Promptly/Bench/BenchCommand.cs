@@ -53,13 +53,7 @@ internal sealed class BenchCommand
     private BenchArguments Read(ParseResult parse)
     {
         var url = parse.GetValue(_url);
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var server) || server.Scheme is not ("http" or "https"))
-        {
-            throw Usage($"The URL must be http(s), such as http://localhost:5000, not '{url}'.");
-        }
-
-        // A base ending in '/' keeps a path prefix (http://host/promptly/) when the API paths are appended.
-        if (!server.AbsolutePath.EndsWith('/')) server = new Uri(server + "/");
+        var server = ServerUrl.Parse(url) ?? throw Usage($"The URL must be http(s), such as http://localhost:5000, not '{url}'.");
 
         var turns = parse.GetValue(_turns);
         if (turns is < 1 or > BenchArguments.MaxTurns)

@@ -1,6 +1,7 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using Promptly.Cli;
 using Promptly.Http;
 using Spectre.Console;
 
@@ -13,11 +14,11 @@ internal static class BenchOutput
     {
         var sessions = result.Sessions == 1
             ? "in 1 session"
-            : $"in {Count(result.Sessions)} sessions (a new one whenever an interview ended; starting one is not a turn)";
-        console.WriteLine($"promptly bench {result.Url}: {Count(result.Turns)} turns of {result.Concept}, one at a time, {sessions}");
+            : $"in {Figures.Count(result.Sessions)} sessions (a new one whenever an interview ended; starting one is not a turn)";
+        console.WriteLine($"promptly bench {result.Url}: {Figures.Count(result.Turns)} turns of {result.Concept}, one at a time, {sessions}");
 
         var table = new Table().AddColumn("Figure").AddColumn(new TableColumn("Client ms").RightAligned()).AddColumn(new TableColumn("Server ms").RightAligned());
-        table.AddRow("Turns", Count(result.Turns), Count(result.Turns));
+        table.AddRow("Turns", Figures.Count(result.Turns), Figures.Count(result.Turns));
         Row(table, "Average", result.Client.AverageMs, result.Server.AverageMs);
         Row(table, "Median", result.Client.MedianMs, result.Server.MedianMs);
         Row(table, "p95", result.Client.P95Ms, result.Server.P95Ms);
@@ -60,5 +61,4 @@ internal static class BenchOutput
 
     private static string Budget(double ms) => ms.ToString("#,0.#########", CultureInfo.InvariantCulture);
 
-    private static string Count(int count) => count.ToString("#,0", CultureInfo.InvariantCulture);
 }

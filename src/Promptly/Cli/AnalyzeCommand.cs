@@ -108,15 +108,8 @@ internal sealed class AnalyzeCommand
         Uri? server = null;
         if (parse.GetValue(_server) is { } url)
         {
-            if (!Uri.TryCreate(url, UriKind.Absolute, out server) || server.Scheme is not ("http" or "https"))
-            {
-                throw CliException.Invalid($"--server must be an http(s) URL such as http://localhost:5000, not '{url}'.");
-            }
-
+            server = ServerUrl.Parse(url) ?? throw CliException.Invalid($"--server must be an http(s) URL such as http://localhost:5000, not '{url}'.");
             if (dataFolder is not null) throw CliException.Invalid("Give either --server or --data-folder, not both.");
-
-            // A base ending in '/' keeps a path prefix (http://host/promptly/) when the API paths are appended.
-            if (!server.AbsolutePath.EndsWith('/')) server = new Uri(server + "/");
         }
 
         return new AnalyzeArguments(sections, request, threshold, interval, server, dataFolder, reportPath, json);

@@ -46,7 +46,6 @@ internal sealed partial class LoadCommand
 
         LoadMode mode;
         IReadOnlyList<LoadPhase> phases;
-        StressSettings? stressSettings = null;
         if (connections is { } n)
         {
             if (n is < 1 or > LoadSettings.MaxConnections) throw CliException.Invalid($"--connections must be from 1 to {LoadSettings.MaxConnections}, not {n}.");
@@ -57,7 +56,7 @@ internal sealed partial class LoadCommand
         }
         else if (stress)
         {
-            stressSettings = new StressSettings(
+            var stressSettings = new StressSettings(
                 Rate(parse.GetValue(_startRate) ?? StressSettings.DefaultStartRate, "--start-rate"),
                 Rate(parse.GetValue(_stepRate) ?? StressSettings.DefaultStepRate, "--step-rate"),
                 Duration(parse.GetValue(_stepDuration) ?? StressSettings.DefaultStepDuration, "--step-duration"),
@@ -74,20 +73,14 @@ internal sealed partial class LoadCommand
             phases = phasesText is not null ? LoadPhase.ParseList(phasesText) : file?.Phases ?? LoadPhase.ParseList(LoadPhase.DefaultPhases);
         }
 
-        return new LoadSettings(server, mode, phases, scenarios, connections ?? 0, stressSettings, concept.Trim(), sessions, maxInFlight, timeout, budget,
+        return new LoadSettings(server, mode, phases, scenarios, connections ?? 0, concept.Trim(), sessions, maxInFlight, timeout, budget,
             parse.GetValue(_seed) ?? 1, output, !parse.GetValue(_noCrossCheck) && selfTestServer is null);
     }
 
     private static Uri ServerUri(string? url)
     {
         if (url is null) throw CliException.Invalid("Name the server to load, e.g. promptly load http://127.0.0.1:5080 (or --self-test).");
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var server) || server.Scheme is not ("http" or "https"))
-        {
-            throw CliException.Invalid($"The server must be an http(s) URL such as http://127.0.0.1:5080, not '{url}'.");
-        }
-
-        // A base ending in '/' keeps a path prefix (http://host/promptly/) when the API paths are appended.
-        return server.AbsolutePath.EndsWith('/') ? server : new Uri(server + "/");
+        return ServerUrl.Parse(url) ?? throw CliException.Invalid($"The server must be an http(s) URL such as http://127.0.0.1:5080, not '{url}'.");
     }
 
     private static TimeSpan Duration(string text, string option) => LoadPhase.ParseDuration(text, option);

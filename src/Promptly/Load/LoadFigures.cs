@@ -1,4 +1,5 @@
 using System.Globalization;
+using Promptly.Cli;
 
 namespace Promptly.Load;
 
@@ -13,18 +14,16 @@ internal static class LoadFigures
         _ => ms.ToString("#,0", CultureInfo.InvariantCulture),
     };
 
-    public static string Count(long count) => count.ToString("#,0", CultureInfo.InvariantCulture);
-
     public static string Rate(double rate) => rate.ToString(rate < 100 ? "#,0.0" : "#,0", CultureInfo.InvariantCulture);
 
     /// <summary>"0", or the count and its kinds, most frequent first: "12 (HTTP 500 ×10, timeout ×2)".</summary>
     public static string Errors(long count, IReadOnlyDictionary<string, long> kinds) => count == 0
         ? "0"
-        : $"{Count(count)} ({string.Join(", ", kinds.OrderByDescending(k => k.Value).ThenBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} ×{Count(k.Value)}"))})";
+        : $"{Figures.Count(count)} ({string.Join(", ", kinds.OrderByDescending(k => k.Value).ThenBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} ×{Figures.Count(k.Value)}"))})";
 
     public static string Seconds(double seconds) => seconds.ToString("0.#", CultureInfo.InvariantCulture) + " s";
 
     public static string Progress(ProgressLine p) =>
         $"{p.Phase} {p.Elapsed.TotalSeconds,4:0}/{p.Duration.TotalSeconds:0}s  {Rate(p.Rate),7}/s  p50 {Ms(p.P50Ms)}  p95 {Ms(p.P95Ms)}  p99 {Ms(p.P99Ms)} ms" +
-        $"  errors {Count(p.Errors)}  in flight {p.InFlight}";
+        $"  errors {Figures.Count(p.Errors)}  in flight {p.InFlight}";
 }

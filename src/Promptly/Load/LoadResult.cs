@@ -1,4 +1,5 @@
 using HdrHistogram;
+using Promptly.Histograms;
 
 namespace Promptly.Load;
 
@@ -138,5 +139,5 @@ internal sealed record LoadResult(
             LatencyFigures.From(service), errorCount, errors, skipped, server.TotalCount == 0 ? null : LatencyFigures.From(server));
     }
 
-    private static double LagMs(HistogramBase lag, double percentile) => lag.TotalCount == 0 ? 0 : Math.Round(lag.GetValueAtPercentile(percentile) / 1000.0, 3);
+    private static double LagMs(HistogramBase lag, double percentile) => Math.Round(LatencyHistograms.ValueAtPercentileMs(lag, percentile), 3);
 }

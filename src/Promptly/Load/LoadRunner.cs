@@ -1,3 +1,4 @@
+using Promptly.Histograms;
 namespace Promptly.Load;
 
 /// <summary>What the run is doing now, for the once-a-second progress line.</summary>
@@ -235,9 +236,9 @@ internal sealed class LoadRunner
                 var errors = cell.Errors().OrderByDescending(e => e.Value).Select(e => $"{e.Key} ×{e.Value}");
                 reason = $"{name}: {cell.ErrorCount} errors ({string.Join(", ", errors)})";
             }
-            else if (cell.Client.TotalCount > 0 && cell.Client.GetValueAtPercentile(95) / 1000.0 > _settings.P95BudgetMs)
+            else if (LatencyHistograms.ValueAtPercentileMs(cell.Client, 95) is var p95 && p95 > _settings.P95BudgetMs)
             {
-                reason = $"{name}: p95 {cell.Client.GetValueAtPercentile(95) / 1000.0:0.#} ms > {_settings.P95BudgetMs:0.#} ms";
+                reason = $"{name}: p95 {p95:0.#} ms > {_settings.P95BudgetMs:0.#} ms";
             }
         }
 

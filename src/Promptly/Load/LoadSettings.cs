@@ -43,7 +43,6 @@ internal sealed record LoadSettings(
     IReadOnlyList<LoadPhase> Phases,
     IReadOnlyList<LoadScenario> Scenarios,
     int Connections,
-    StressSettings? Stress,
     string Concept,
     int Sessions,
     int MaxInFlight,
@@ -62,6 +61,4 @@ internal sealed record LoadSettings(
 
     /// <summary>Sessions the pool keeps at most (readable ones; as many may be free for a turn).</summary>
     public const int PoolCapacity = 5000;
-
-    public TimeSpan TotalDuration => Phases.Aggregate(TimeSpan.Zero, (sum, p) => sum + p.Duration);
 }

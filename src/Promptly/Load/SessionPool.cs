@@ -3,8 +3,6 @@ namespace Promptly.Load;
 /// <summary>A session the run created; its request addresses are built once.</summary>
 internal sealed class LoadSession(string id, Uri server)
 {
-    public string Id { get; } = id;
-
     public Uri StateUri { get; } = new(server, "sessions/" + Uri.EscapeDataString(id));
 
     public Uri TurnUri { get; } = new(server, "sessions/" + Uri.EscapeDataString(id) + "/turns");
@@ -28,12 +26,6 @@ internal sealed class SessionPool(int capacity)
     private readonly System.Collections.Concurrent.ConcurrentQueue<LoadSession> _free = new();
     private long _added;
     private int _freeCount;
-
-    public int Capacity => capacity;
-
-    public long Added => Interlocked.Read(ref _added);
-
-    public int FreeCount => Volatile.Read(ref _freeCount);
 
     /// <summary>Adds a new session: readable at once, and free for a turn unless enough are free already.</summary>
     public void Add(LoadSession session)

@@ -8,7 +8,7 @@ public sealed class LoadRunnerTests
     private static readonly Uri Server = new("http://localhost/");
 
     private static LoadSettings Settings(LoadMode mode, IReadOnlyList<LoadPhase> phases, IReadOnlyList<LoadScenario> scenarios, int maxInFlight = 64, int connections = 0) =>
-        new(Server, mode, phases, scenarios, connections, null, "software_engineer_practice", 0, maxInFlight, TimeSpan.FromSeconds(30), 5000, 1, null, false);
+        new(Server, mode, phases, scenarios, connections, "software_engineer_practice", 0, maxInFlight, TimeSpan.FromSeconds(30), 5000, 1, null, false);
 
     private static async Task<(LoadRunner Runner, LoadResult Result)> RunAsync(LoadSettings settings, HttpMessageHandler handler, SessionPool? pool = null)
     {
