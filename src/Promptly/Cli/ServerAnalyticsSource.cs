@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Promptly.Analytics;
@@ -55,12 +54,14 @@ internal sealed class ServerAnalyticsSource(HttpClient http) : IAnalyticsSource
     {
         var path = $"api/latency-analytics/{analysis}" + (query.Count == 0 ? "" : "?" + string.Join('&',
             query.Select(q => $"{q.Name}={Uri.EscapeDataString(q.Value)}")));
-        HttpResponseMessage response;
-        string body;
+        HttpStatusCode status;
+        string? reason;
+        byte[] body;
         try
         {
-            response = await http.GetAsync(path, cancellationToken);
-            body = await response.Content.ReadAsStringAsync(cancellationToken);
+            using var response = await http.GetAsync(path, cancellationToken);
+            (status, reason) = (response.StatusCode, response.ReasonPhrase);
+            body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         }
         catch (HttpRequestException e)
         {
@@ -71,24 +72,21 @@ internal sealed class ServerAnalyticsSource(HttpClient http) : IAnalyticsSource
             throw CliException.Unavailable($"The server at {http.BaseAddress} did not answer within {Timeout.TotalSeconds:0} s.", e);
         }
 
-        using (response)
+        if ((int)status is < 200 or > 299)
         {
-            if (!response.IsSuccessStatusCode)
-            {
-                var detail = ProblemAnswer.DetailOf(Encoding.UTF8.GetBytes(body)) ?? $"{(int)response.StatusCode} {response.ReasonPhrase}";
-                throw response.StatusCode == HttpStatusCode.BadRequest
-                    ? CliException.Invalid(detail)
-                    : CliException.Unavailable($"The server answered {(int)response.StatusCode} for {analysis}: {detail}");
-            }
+            var detail = ProblemAnswer.DetailOf(body) ?? $"{(int)status} {reason}";
+            throw status == HttpStatusCode.BadRequest
+                ? CliException.Invalid(detail)
+                : CliException.Unavailable($"The server answered {(int)status} for {analysis}: {detail}");
+        }
 
-            try
-            {
-                return JsonSerializer.Deserialize(body, type) ?? throw new JsonException("null");
-            }
-            catch (JsonException e)
-            {
-                throw CliException.Unavailable($"The answer of {http.BaseAddress}{path} is not a Promptly {analysis} report ({e.Message}).", e);
-            }
+        try
+        {
+            return JsonSerializer.Deserialize(body, type) ?? throw new JsonException("null");
+        }
+        catch (JsonException e)
+        {
+            throw CliException.Unavailable($"The answer of {http.BaseAddress}{path} is not a Promptly {analysis} report ({e.Message}).", e);
         }
     }
 

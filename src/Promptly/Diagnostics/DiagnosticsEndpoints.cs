@@ -4,7 +4,8 @@ namespace Promptly.Diagnostics;
 
 public static class DiagnosticsEndpoints
 {
-    // Callers that arrive together share the wait instead of stacking one full collection after another.
+    // One report at a time: a caller that arrives during another's full collection waits for it to end rather than
+    // blocking the server with a second collection at the same moment.
     private static readonly SemaphoreSlim OneAtATime = new(1, 1);
 
     /// <summary>Maps <c>GET /api/diagnostics/memory</c> when <see cref="DiagnosticsOptions.MemoryEndpoint"/> is set; otherwise nothing.</summary>
