@@ -23,6 +23,8 @@ internal sealed class TurnEventStream(HttpContext context, TimeProvider time) : 
     public const string MediaType = "text/event-stream";
 
     private static readonly byte[] ResetEvent = "event: reset\ndata: {}\n\n"u8.ToArray();
+    private readonly ArrayBufferWriter<byte> _frame = new(256);
+    private Utf8JsonWriter? _json;
 
     /// <summary>Whether the response has started: errors from here on can only travel in the stream.</summary>
     public bool Opened { get; private set; }
@@ -81,18 +83,20 @@ internal sealed class TurnEventStream(HttpContext context, TimeProvider time) : 
     private async ValueTask SendAsync<T>(string name, T value, JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {
         var start = time.GetTimestamp();
-        var frame = new ArrayBufferWriter<byte>(256);
-        Append(frame, "event: ");
-        Append(frame, name);
-        Append(frame, "\ndata: ");
-        using (var json = new Utf8JsonWriter(frame))
-        {
-            // Unindented JSON escapes line breaks inside strings, so the data is one line.
-            JsonSerializer.Serialize(json, value, type);
-        }
 
-        Append(frame, "\n\n");
-        await WriteFrameAsync(frame.WrittenMemory, cancellationToken);
+        // One buffer and one writer serve every event of the turn: a token is written per model token.
+        _frame.ResetWrittenCount();
+        Append(_frame, "event: ");
+        Append(_frame, name);
+        Append(_frame, "\ndata: ");
+        _json ??= new Utf8JsonWriter(_frame);
+        _json.Reset(_frame);
+
+        // Unindented JSON escapes line breaks inside strings, so the data is one line.
+        JsonSerializer.Serialize(_json, value, type);
+        _json.Flush();
+        Append(_frame, "\n\n");
+        await WriteFrameAsync(_frame.WrittenMemory, cancellationToken);
         WriteTime += time.GetElapsedTime(start);
     }
 
