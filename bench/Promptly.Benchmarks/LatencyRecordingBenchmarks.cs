@@ -3,9 +3,7 @@ using HdrHistogram;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Promptly.Budget;
-using Promptly.Errors;
-using Promptly.Histograms;
-using Promptly.Storage;
+using Promptly.Latency;
 using Promptly.Telemetry;
 
 namespace Promptly.Benchmarks;
@@ -50,7 +48,7 @@ public class LatencyRecordingBenchmarks
         }
     }
 
-    [Benchmark(Description = "Whole tracked response, 4 phases, storage excluded")]
+    [Benchmark(Description = "Whole tracked response, 4 phases, committed to a store that keeps nothing")]
     public async Task<LatencyRecord?> TrackResponse()
     {
         var tracker = _budget.Start(_subject);
@@ -59,8 +57,7 @@ public class LatencyRecordingBenchmarks
             using (tracker.Phase(LatencyPhases.Load)) { }
             using (tracker.Phase(LatencyPhases.Extract)) { }
             using (tracker.Phase(LatencyPhases.Ai)) { }
-            using (tracker.Phase(LatencyPhases.Persist)) { }
-            tracker.Succeeded();
+            await tracker.CommitAsync(_budget.StoreAsync, CancellationToken.None);
         }
 
         return tracker.Record;
@@ -77,12 +74,14 @@ public class LatencyRecordingBenchmarks
 
     private sealed class NullStore : ILatencyStore
     {
-        public Task SaveLatencyAsync(LatencyRecord record, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task SaveLatencyAsync(Func<BudgetedLatency> entry, CancellationToken cancellationToken)
+        {
+            entry();
+            return Task.CompletedTask;
+        }
+
         public Task<IReadOnlyList<LatencyRecord>> SessionLatencyAsync(string sessionId, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IReadOnlyList<LatencyRecord>> SlowestAsync(DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<IReadOnlyList<ErrorLogEntry>> ErrorsAsync(string? type, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task SaveRequestMetricsAsync(IReadOnlyList<RequestMetricBucket> buckets, CancellationToken cancellationToken) => Task.CompletedTask;
-        public Task<IReadOnlyList<RequestMetricBucket>> RequestMetricsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task SaveBudgetOverrideAsync(string interviewType, BudgetOverride? value, CancellationToken cancellationToken) => Task.CompletedTask;
         public Task<IReadOnlyDictionary<string, BudgetOverride>> BudgetOverridesAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
     }

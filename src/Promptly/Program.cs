@@ -10,7 +10,7 @@ using Promptly.Health;
 using Promptly.Http;
 using Promptly.Interviews;
 using Promptly.Invitations;
-using Promptly.Storage;
+using Promptly.Storage.Sqlite;
 using Promptly.Telemetry;
 
 // `promptly analyze …` and the other commands run and exit; anything else starts the server.
@@ -22,12 +22,18 @@ if (PromptlyCommands.Handles(args))
 var builder = WebApplication.CreateSlimBuilder(args);
 
 builder.AddHttpApi();
-builder.AddStorage();
+builder.AddSqliteStorage();
 builder.AddGuides();
 builder.AddLatencyBudget();
+builder.AddErrors();
 builder.AddLatencyAnalytics();
 builder.AddInterviews();
+builder.AddGraph();
+builder.AddExport();
+builder.AddInvitations();
+builder.AddHealth();
 builder.AddRequestMetrics();
+builder.AddDiagnostics();
 
 var app = builder.Build();
 
@@ -38,6 +44,7 @@ app.UseMiddleware<RequestMetricsMiddleware>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 
+app.MapOpenApi();
 app.MapHealth();
 app.MapGuides();
 app.MapInterviews();

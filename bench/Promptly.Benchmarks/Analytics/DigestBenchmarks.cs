@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Promptly.Analytics;
-using Promptly.Budget;
+using Promptly.Latency;
 
 namespace Promptly.Benchmarks.Analytics;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using Promptly.Storage;
+using Promptly.Latency;
 
 namespace Promptly.Benchmarks.Analytics;
 

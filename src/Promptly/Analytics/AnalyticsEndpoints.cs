@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Promptly.Budget;
 using Promptly.Http;
-using Promptly.Storage;
+using Promptly.Latency;
 
 namespace Promptly.Analytics;
 
@@ -14,7 +14,9 @@ public static class AnalyticsEndpoints
     {
         app.MapPost("/api/latency/events", IngestAsync).WithTags("Latency analytics").WithName("IngestLatencyEvents")
             .WithSummary("Stores a batch of timed runs of any pipeline (all of the batch or, with per-item errors, none of it).");
-        var analytics = app.MapGroup("/api/latency-analytics").WithTags("Latency analytics");
+        app.MapGet("/api/latency/compliance", ComplianceAsync).WithTags("Latency").WithName("LatencyCompliance").ProducesRequestProblems()
+            .WithSummary("Budget compliance over a window (hours=24 or from/to), overall and per interview type.");
+        var analytics = app.MapGroup("/api/latency-analytics").WithTags("Latency analytics").ProducesRequestProblems();
         analytics.MapGet("/summary", SummaryAsync).WithName("LatencySummary")
             .WithSummary("Count, average, p50/p90/p95/p99, compliance and the slowest phase over days=N or from/to.");
         analytics.MapGet("/by-phase", ByPhaseAsync).WithName("LatencyByPhase").WithSummary("Per-phase figures, slowest p95 first.");
@@ -25,6 +27,18 @@ public static class AnalyticsEndpoints
             .WithSummary("Per source and phase: current and target p95 and what to do, from the measured figures.");
         return app;
     }
+
+    private static async Task<Ok<WindowCompliance>> ComplianceAsync(HttpRequest request, LatencyAnalytics analytics, BudgetPolicy policy, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var window = TimeWindow.Parse(request.Query, defaultHours: 24, time.GetUtcNow());
+        var type = BudgetEndpoints.InterviewTypeFilter(request.Query["interview_type"].ToString());
+        // Digests answer long windows in milliseconds; the window reported is the one read (whole hours when from digests).
+        var (scope, all, byType) = await analytics.InterviewSlicesAsync(window.From, window.To, type, cancellationToken);
+        var target = policy.TargetCompliance;
+        return TypedResults.Ok(new WindowCompliance(scope.From, scope.To, type, scope.Exact, ComplianceReport.Of(all.Total, target, "Latency"),
+            byType.OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => ComplianceReport.Of(g.Value.Total, target, $"{g.Key} latency"))));
+    }
+
 
     private static async Task<Ok<EventsAccepted>> IngestAsync(HttpContext context, IAnalyticsStore store, BudgetPolicy policy, IOptions<AnalyticsOptions> options, TimeProvider time)
     {

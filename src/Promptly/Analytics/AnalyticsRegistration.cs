@@ -1,3 +1,5 @@
+using Promptly.Http;
+
 namespace Promptly.Analytics;
 
 public static class AnalyticsRegistration
@@ -8,6 +10,7 @@ public static class AnalyticsRegistration
         builder.Services.AddSingleton<LatencyAnalytics>();
         builder.Services.AddSingleton<LatencyRollup>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LatencyRollup>());
+        builder.Services.AddJsonContext(AnalyticsJson.Default);
         return builder;
     }
 }

@@ -1,4 +1,3 @@
-using Promptly.Storage;
 
 namespace Promptly.Analytics;
 

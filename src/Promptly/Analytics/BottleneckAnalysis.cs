@@ -1,4 +1,5 @@
 using System.Globalization;
+using Promptly.Latency;
 
 namespace Promptly.Analytics;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Promptly.Budget;
-using Promptly.Storage;
+using Promptly.Latency;
 
 namespace Promptly.Analytics;
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Promptly.Budget;
-using Promptly.Storage;
 
 namespace Promptly.Analytics;
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Promptly.Storage;
 
 namespace Promptly.Analytics;
 

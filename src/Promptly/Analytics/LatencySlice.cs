@@ -1,4 +1,4 @@
-using Promptly.Storage;
+using Promptly.Latency;
 
 namespace Promptly.Analytics;
 

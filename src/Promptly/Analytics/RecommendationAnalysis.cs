@@ -1,3 +1,5 @@
+using Promptly.Latency;
+
 namespace Promptly.Analytics;
 
 using static BottleneckAnalysis;

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Promptly.Latency;
 
 namespace Promptly.Analytics;
 

@@ -1,4 +1,4 @@
-using Promptly.Budget;
+using Promptly.Latency;
 
 namespace Promptly.Analytics;
 

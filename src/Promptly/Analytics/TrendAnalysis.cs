@@ -1,3 +1,5 @@
+using Promptly.Latency;
+
 namespace Promptly.Analytics;
 
 /// <summary>
@@ -56,7 +58,7 @@ public static class TrendAnalysis
     private static double? Median(IEnumerable<double> values)
     {
         var known = values.Where(v => !double.IsNaN(v)).Order().ToArray();
-        return Budget.Percentiles.OfSorted(known, 50);
+        return Percentiles.OfSorted(known, 50);
     }
 
     private static double Round(double ms) => LatencyAnalytics.Round(ms);

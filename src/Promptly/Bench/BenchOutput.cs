@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text;
 using Promptly.Cli;
-using Promptly.Http;
 using Spectre.Console;
 
 namespace Promptly.Bench;
@@ -40,7 +39,7 @@ internal static class BenchOutput
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
-            JsonSerializer.Serialize(json, result, PromptlyJson.Default.BenchResult);
+            JsonSerializer.Serialize(json, result, BenchJson.Default.BenchResult);
         }
 
         output.WriteLine(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));

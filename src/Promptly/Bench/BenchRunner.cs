@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Promptly.Budget;
 using Promptly.Cli;
-using Promptly.Http;
 using Promptly.Interviews;
 
 namespace Promptly.Bench;
@@ -50,8 +50,8 @@ internal sealed class BenchRunner(HttpClient http, TimeProvider time) : IDisposa
             }
 
             var answer = new TurnRequest(Answers[timings.Count % Answers.Length]);
-            var (turn, clientMs) = await PostAsync($"sessions/{Uri.EscapeDataString(session)}/turns", answer, PromptlyJson.Default.TurnRequest,
-                PromptlyJson.Default.TurnResponse, cancellationToken);
+            var (turn, clientMs) = await PostAsync($"sessions/{Uri.EscapeDataString(session)}/turns", answer, InterviewsJson.Default.TurnRequest,
+                InterviewsJson.Default.TurnResponse, cancellationToken);
             if (turn.Latency is null) throw NotPromptly("POST /sessions/{id}/turns", "it has no latency");
             timings.Add(new TurnTiming(clientMs, turn.Latency.ResponseTimeMs));
             if (turn.Done) session = null;
@@ -63,7 +63,7 @@ internal sealed class BenchRunner(HttpClient http, TimeProvider time) : IDisposa
     private async Task<string> StartAsync(string concept, CancellationToken cancellationToken)
     {
         var request = new StartSessionRequest(concept, InterviewTypes.Practice, "promptly bench");
-        var (started, _) = await PostAsync("sessions", request, PromptlyJson.Default.StartSessionRequest, PromptlyJson.Default.SessionStartedResponse, cancellationToken);
+        var (started, _) = await PostAsync("sessions", request, InterviewsJson.Default.StartSessionRequest, InterviewsJson.Default.SessionStartedResponse, cancellationToken);
         if (string.IsNullOrEmpty(started.Id)) throw NotPromptly("POST /sessions", "it has no session id");
 
         // Another session would end the same way: the run would never measure a turn.

@@ -1,8 +1,6 @@
 using System.Text.Json.Serialization;
-using Promptly.Analytics;
 using Promptly.Http;
-using Promptly.Interviews;
-using Promptly.Storage;
+using Promptly.Latency;
 
 namespace Promptly.Budget;
 
@@ -10,36 +8,13 @@ public static class BudgetEndpoints
 {
     public static IEndpointRouteBuilder MapBudget(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/sessions/{id}/latency", SessionAsync).WithTags("Latency").WithName("SessionLatency")
-            .WithSummary("The session's budget compliance and latency percentiles.");
-        var latency = app.MapGroup("/api/latency").WithTags("Latency");
-        latency.MapGet("/compliance", ComplianceAsync).WithName("LatencyCompliance")
-            .WithSummary("Budget compliance over a window (hours=24 or from/to), overall and per interview type.");
+        var latency = app.MapGroup("/api/latency").WithTags("Latency").ProducesRequestProblems();
         latency.MapGet("/slow", SlowAsync).WithName("SlowResponses").WithSummary("The slowest responses of a window, slowest first.");
         latency.MapGet("/budget", Settings).WithName("GetBudget").WithSummary("The thresholds in force per interview type.");
         latency.MapPut("/budget/{interviewType}", SetOverrideAsync).WithName("SetBudgetOverride")
             .WithSummary("Overrides an interview type's thresholds at run time, without a restart.");
         latency.MapDelete("/budget/{interviewType}", RemoveOverrideAsync).WithName("RemoveBudgetOverride");
         return app;
-    }
-
-    private static async Task<Ok<SessionCompliance>> SessionAsync(string id, InterviewService interviews, ILatencyStore store, BudgetPolicy policy, CancellationToken cancellationToken)
-    {
-        await interviews.GetStateAsync(id, cancellationToken);
-        var records = await store.SessionLatencyAsync(id, cancellationToken);
-        var report = ComplianceReport.Of([.. records.Select(r => (r.ResponseTimeMs, r.WithinBudget))], policy.TargetCompliance, "Session latency");
-        return TypedResults.Ok(new SessionCompliance(id, report, [.. records.Select(Interviews.LatencyView.From)]));
-    }
-
-    private static async Task<Ok<WindowCompliance>> ComplianceAsync(HttpRequest request, LatencyAnalytics analytics, BudgetPolicy policy, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var window = TimeWindow.Parse(request.Query, defaultHours: 24, time.GetUtcNow());
-        var type = InterviewTypeFilter(request.Query["interview_type"].ToString());
-        // Digests answer long windows in milliseconds; the window reported is the one read (whole hours when from digests).
-        var (scope, all, byType) = await analytics.InterviewSlicesAsync(window.From, window.To, type, cancellationToken);
-        var target = policy.TargetCompliance;
-        return TypedResults.Ok(new WindowCompliance(scope.From, scope.To, type, scope.Exact, ComplianceReport.Of(all.Total, target, "Latency"),
-            byType.OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => ComplianceReport.Of(g.Value.Total, target, $"{g.Key} latency"))));
     }
 
     private static async Task<Ok<SlowResponses>> SlowAsync(HttpRequest request, ILatencyStore store, TimeProvider time, CancellationToken cancellationToken)
@@ -55,7 +30,7 @@ public static class BudgetEndpoints
     private static async Task<Ok<BudgetSettings>> SetOverrideAsync(string interviewType, HttpRequest request, BudgetPolicy policy, ILatencyStore store)
     {
         var type = InterviewTypeFilter(interviewType)!;
-        var body = await JsonBody.ReadAsync(request, PromptlyJson.Default.BudgetOverride);
+        var body = await JsonBody.ReadAsync(request, BudgetJson.Default.BudgetOverride);
         if (body.ThresholdMs is null && body.SevereMs is null) throw Problems.BadRequest("Give 'threshold_ms', 'severe_ms' or both.");
         foreach (var (name, value) in new[] { ("threshold_ms", body.ThresholdMs), ("severe_ms", body.SevereMs) })
         {
@@ -75,7 +50,8 @@ public static class BudgetEndpoints
         return TypedResults.Ok(BudgetSettings.From(policy));
     }
 
-    private static string? InterviewTypeFilter(string text)
+    /// <summary>An interview type named in a query or path, upper-cased; null when none is named.</summary>
+    public static string? InterviewTypeFilter(string text)
     {
         if (string.IsNullOrWhiteSpace(text)) return null;
         var type = text.Trim().ToUpperInvariant();
@@ -85,8 +61,12 @@ public static class BudgetEndpoints
     }
 }
 
-public sealed record SessionCompliance(string SessionId, [property: JsonIgnore] ComplianceReport Compliance, IReadOnlyList<Interviews.LatencyView> Responses)
+public sealed record SessionCompliance(string SessionId, [property: JsonIgnore] ComplianceReport Compliance, IReadOnlyList<LatencyView> Responses)
 {
+    public static SessionCompliance Of(string sessionId, IReadOnlyList<LatencyRecord> records, double targetCompliance) =>
+        new(sessionId, ComplianceReport.Of([.. records.Select(r => (r.ResponseTimeMs, r.WithinBudget))], targetCompliance, "Session latency"),
+            [.. records.Select(LatencyView.From)]);
+
     // The contract names the figures at the top level; they are flattened there for clients that read them directly.
     public int TotalResponses => Compliance.TotalResponses;
     public int WithinBudget => Compliance.WithinBudget;
@@ -110,7 +90,7 @@ public sealed record SlowResponse(string SessionId, string? Candidate, string In
 {
     public static SlowResponse From(LatencyRecord r)
     {
-        var view = Interviews.LatencyView.From(r);
+        var view = LatencyView.From(r);
         return new SlowResponse(r.SessionId, r.Candidate, r.InterviewType, r.ConceptId, r.QuestionNumber, view.ResponseTimeMs, view.AiProcessingTimeMs,
             view.Phases, r.ThresholdMs, r.ExceededThreshold, r.Failed, r.Error, r.Timestamp, r.Fallback, r.FallbackCause);
     }
@@ -124,7 +104,7 @@ public sealed record BudgetSettings(double ThresholdMs, double SevereMs, double 
     {
         var options = policy.Options;
         return new BudgetSettings(options.ThresholdMs, options.SevereMs, options.TargetCompliance,
-            Interviews.InterviewTypes.All.ToDictionary(t => t, t => { var b = policy.For(t); return new BudgetThresholdsView(b.ThresholdMs, b.SevereMs); }),
+            Budget.InterviewTypes.All.ToDictionary(t => t, t => { var b = policy.For(t); return new BudgetThresholdsView(b.ThresholdMs, b.SevereMs); }),
             policy.RuntimeOverrides.ToDictionary(p => p.Key, p => p.Value));
     }
 }

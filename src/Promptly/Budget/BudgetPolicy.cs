@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using Promptly.Latency;
 
 namespace Promptly.Budget;
-
-/// <summary>The thresholds in force for one response.</summary>
-public readonly record struct BudgetThresholds(double ThresholdMs, double SevereMs);
 
 /// <summary>
 /// Resolves the thresholds for an interview type: a run-time override (set over the API) wins over the

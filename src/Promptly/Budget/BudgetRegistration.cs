@@ -1,4 +1,4 @@
-using Promptly.Storage;
+using Promptly.Http;
 
 namespace Promptly.Budget;
 
@@ -10,6 +10,7 @@ public static class BudgetRegistration
         builder.Services.AddSingleton<BudgetPolicy>();
         builder.Services.AddSingleton<LatencyBudget>();
         builder.Services.AddHostedService<BudgetOverrideLoader>();
+        builder.Services.AddJsonContext(BudgetJson.Default);
         return builder;
     }
 }

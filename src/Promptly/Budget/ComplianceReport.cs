@@ -1,5 +1,5 @@
 using System.Globalization;
-using Promptly.Analytics;
+using Promptly.Latency;
 
 namespace Promptly.Budget;
 
@@ -47,15 +47,3 @@ public sealed record ComplianceReport(
 
     private static double? Ms(double? value) => value is { } v ? Math.Round(v, 3) : null;
 }
-
-/// <summary>
-/// <c>GET /api/latency/compliance</c>: the window's figures overall and per interview type; <see cref="Exact"/> false
-/// when merged from digests (percentiles within 0.39%, counts exact).
-/// </summary>
-public sealed record WindowCompliance(
-    DateTimeOffset From,
-    DateTimeOffset To,
-    string? InterviewType,
-    bool Exact,
-    ComplianceReport Overall,
-    Dictionary<string, ComplianceReport> ByInterviewType);

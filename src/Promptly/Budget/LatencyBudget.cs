@@ -1,20 +1,18 @@
-using Promptly.Storage;
+using Promptly.Errors;
+using Promptly.Latency;
 
 namespace Promptly.Budget;
 
 /// <summary>
-/// Starts <see cref="LatencyTracker"/>s and records what they measured: the budget verdict in the log, severe
-/// violations in the error log, and the record itself in storage.
+/// Starts <see cref="LatencyTracker"/>s and decides what their records mean: the verdict in the log (WARNING over the
+/// threshold, ERROR over the severe limit) and, for a severe violation, the error-log entry stored with the record.
+/// Storage only writes what it is handed.
 /// </summary>
-public sealed partial class LatencyBudget(BudgetPolicy policy, ILatencyStore store, TimeProvider time, ILogger<LatencyBudget> logger)
+public sealed partial class LatencyBudget(BudgetPolicy policy, ILatencyStore store, TimeProvider time, ILogger<LatencyBudget> logger) : ILatencyRecorder
 {
-    internal TimeProvider Time => time;
-
     public BudgetPolicy Policy => policy;
 
-    /// <summary>
-    /// Starts timing a response of <paramref name="subject"/>'s session.
-    /// </summary>
+    /// <summary>Starts timing a response of <paramref name="subject"/>'s session.</summary>
     /// <param name="subject">The session the response belongs to.</param>
     /// <param name="startTimestamp">When the request arrived (<see cref="TimeProvider.GetTimestamp"/>); now when null.</param>
     /// <param name="questionNumber">The response's number; the session's next one when null.</param>
@@ -32,11 +30,17 @@ public sealed partial class LatencyBudget(BudgetPolicy policy, ILatencyStore sto
             number = subject.NextQuestionNumber();
         }
 
-        return new LatencyTracker(this, subject, number, startTimestamp ?? time.GetTimestamp(), policy.For(subject.InterviewType, thresholdMs));
+        return new LatencyTracker(this, time, subject, number, startTimestamp ?? time.GetTimestamp(), policy.For(subject.InterviewType, thresholdMs));
     }
 
+    /// <summary>What a store writes for a sealed response: the record and, when severe, its error-log entry.</summary>
+    public static Func<BudgetedLatency> Entry(LatencySeal seal) => () => BudgetedLatency.Of(seal.Close());
+
+    /// <summary>Stores a response's record on its own, with its violation entry when severe (a commit for trackers whose response writes nothing else).</summary>
+    public Task StoreAsync(LatencySeal seal, CancellationToken cancellationToken) => store.SaveLatencyAsync(Entry(seal), cancellationToken);
+
     /// <summary>Logs the budget verdict of a record: WARNING over the threshold, ERROR over the severe limit.</summary>
-    internal void Report(LatencyRecord record)
+    public void Report(LatencyRecord record)
     {
         if (record.Severe)
         {
@@ -48,17 +52,14 @@ public sealed partial class LatencyBudget(BudgetPolicy policy, ILatencyStore sto
         }
     }
 
-    /// <summary>Reports a record and stores it (with its violation entry when severe).</summary>
-    internal async ValueTask RecordAsync(LatencyRecord record, bool storageFailureIsFatal)
+    public async ValueTask SaveFailedAsync(LatencyRecord record)
     {
-        Report(record);
         try
         {
-            await store.SaveLatencyAsync(record, CancellationToken.None);
+            await store.SaveLatencyAsync(() => BudgetedLatency.Of(record), CancellationToken.None);
         }
-        catch (Exception e) when (!storageFailureIsFatal)
+        catch (Exception e)
         {
-            // The response already failed and its exception is on its way up; losing the record must not hide it.
             LogRecordLost(e, record.SessionId, record.QuestionNumber);
         }
     }
@@ -71,4 +72,22 @@ public sealed partial class LatencyBudget(BudgetPolicy policy, ILatencyStore sto
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not store the latency record of a failed response (Session {SessionId}, Q{QuestionNumber})")]
     private partial void LogRecordLost(Exception e, string sessionId, int questionNumber);
+}
+
+/// <summary>A latency record as the budget judged it: what storage writes, the record and its violation entry if any.</summary>
+public sealed record BudgetedLatency(LatencyRecord Record, ErrorLogEntry? Violation)
+{
+    public static BudgetedLatency Of(LatencyRecord record) => new(record, ViolationOf(record));
+
+    /// <summary>The entry a severe response leaves in the error log; null for any other response.</summary>
+    public static ErrorLogEntry? ViolationOf(LatencyRecord record) => !record.Severe ? null : new()
+    {
+        Type = ErrorLogEntry.LatencyViolationType,
+        Message = $"SEVERE LATENCY VIOLATION: {record.ResponseTimeMs:F0}ms > {record.SevereMs:F0}ms severe limit, budget {record.ThresholdMs:F0}ms",
+        SessionId = record.SessionId,
+        QuestionNumber = record.QuestionNumber,
+        ResponseTimeMs = record.ResponseTimeMs,
+        ThresholdMs = record.ThresholdMs,
+        Timestamp = record.Timestamp,
+    };
 }

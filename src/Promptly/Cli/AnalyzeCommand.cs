@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Primitives;
 using Promptly.Analytics;
 using Promptly.Http;
+using Promptly.Latency;
 using Spectre.Console;
 
 namespace Promptly.Cli;

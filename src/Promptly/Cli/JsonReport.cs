@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Promptly.Http;
+using Promptly.Analytics;
 
 namespace Promptly.Cli;
 
@@ -16,7 +16,7 @@ internal static class JsonReport
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
-            var context = PromptlyJson.Default;
+            var context = AnalyticsJson.Default;
             json.WriteStartObject();
             Write(json, "summary", results.Summary, context.LatencySummary);
             Write(json, "by_phase", results.Phases, context.PhaseBreakdown);

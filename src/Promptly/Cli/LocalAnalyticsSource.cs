@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Promptly.Analytics;
 using Promptly.Budget;
-using Promptly.Storage;
 using Promptly.Storage.Sqlite;
 
 namespace Promptly.Cli;
@@ -30,7 +29,7 @@ internal sealed class LocalAnalyticsSource(IHost host, LatencyAnalytics analytic
         // Log lines would mix with the report on stdout; failures reach the user as one line each.
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.AddStorage();
+        builder.AddSqliteStorage();
         builder.AddLatencyBudget();
         builder.AddLatencyAnalytics();
         var host = builder.Build();

@@ -3,7 +3,6 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Promptly.Analytics;
-using Promptly.Http;
 
 namespace Promptly.Cli;
 
@@ -17,27 +16,27 @@ internal sealed class ServerAnalyticsSource(HttpClient http) : IAnalyticsSource
         new(new HttpClient(handler ?? new SocketsHttpHandler(), disposeHandler: handler is null) { BaseAddress = server, Timeout = Timeout });
 
     public Task<LatencySummary> SummaryAsync(AnalyticsRequest request, CancellationToken cancellationToken) =>
-        GetAsync("summary", Query(request), PromptlyJson.Default.LatencySummary, cancellationToken);
+        GetAsync("summary", Query(request), AnalyticsJson.Default.LatencySummary, cancellationToken);
 
     public Task<PhaseBreakdown> ByPhaseAsync(AnalyticsRequest request, CancellationToken cancellationToken) =>
-        GetAsync("by-phase", Query(request), PromptlyJson.Default.PhaseBreakdown, cancellationToken);
+        GetAsync("by-phase", Query(request), AnalyticsJson.Default.PhaseBreakdown, cancellationToken);
 
     public Task<BottleneckReport> BottlenecksAsync(AnalyticsRequest request, double? thresholdMs, CancellationToken cancellationToken)
     {
         var query = Query(request);
         if (thresholdMs is { } threshold) query.Add(("threshold_ms", threshold.ToString("R", CultureInfo.InvariantCulture)));
-        return GetAsync("bottlenecks", query, PromptlyJson.Default.BottleneckReport, cancellationToken);
+        return GetAsync("bottlenecks", query, AnalyticsJson.Default.BottleneckReport, cancellationToken);
     }
 
     public Task<TrendReport> TrendsAsync(AnalyticsRequest request, TrendInterval interval, CancellationToken cancellationToken)
     {
         var query = Query(request);
         query.Add(("interval", interval == TrendInterval.Hour ? "hour" : "day"));
-        return GetAsync("trends", query, PromptlyJson.Default.TrendReport, cancellationToken);
+        return GetAsync("trends", query, AnalyticsJson.Default.TrendReport, cancellationToken);
     }
 
     public Task<RecommendationReport> RecommendationsAsync(AnalyticsRequest request, CancellationToken cancellationToken) =>
-        GetAsync("recommendations", Query(request), PromptlyJson.Default.RecommendationReport, cancellationToken);
+        GetAsync("recommendations", Query(request), AnalyticsJson.Default.RecommendationReport, cancellationToken);
 
     private static List<(string Name, string Value)> Query(AnalyticsRequest request)
     {

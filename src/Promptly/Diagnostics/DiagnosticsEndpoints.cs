@@ -1,3 +1,4 @@
+using Promptly.Http;
 using Promptly.Interviews;
 
 namespace Promptly.Diagnostics;
@@ -7,6 +8,12 @@ public static class DiagnosticsEndpoints
     // One report at a time: a caller that arrives during another's full collection waits for it to end rather than
     // blocking the server with a second collection at the same moment.
     private static readonly SemaphoreSlim OneAtATime = new(1, 1);
+
+    public static IHostApplicationBuilder AddDiagnostics(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddJsonContext(DiagnosticsJson.Default);
+        return builder;
+    }
 
     /// <summary>Maps <c>GET /api/diagnostics/memory</c> when <see cref="DiagnosticsOptions.MemoryEndpoint"/> is set; otherwise nothing.</summary>
     public static WebApplication MapDiagnostics(this WebApplication app)

@@ -1,10 +1,15 @@
 using Promptly.Http;
-using Promptly.Storage;
 
 namespace Promptly.Errors;
 
 public static class ErrorEndpoints
 {
+    public static IHostApplicationBuilder AddErrors(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddJsonContext(ErrorsJson.Default);
+        return builder;
+    }
+
     public static IEndpointRouteBuilder MapErrors(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/errors", ListAsync).WithTags("Errors").WithName("ListErrors")
@@ -12,7 +17,7 @@ public static class ErrorEndpoints
         return app;
     }
 
-    private static async Task<Ok<ErrorList>> ListAsync(HttpRequest request, ILatencyStore store, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Ok<ErrorList>> ListAsync(HttpRequest request, IErrorStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var window = TimeWindow.Parse(request.Query, defaultHours: 24, time.GetUtcNow());
         var limit = TimeWindow.ParseLimit(request.Query, "limit", fallback: 100, max: 1000);

@@ -1,5 +1,3 @@
-using Promptly.Budget;
-
 namespace Promptly.Errors;
 
 /// <summary>A stored operational error, listed by <c>GET /api/errors</c>.</summary>
@@ -15,16 +13,4 @@ public sealed record ErrorLogEntry
     public double? ResponseTimeMs { get; init; }
     public double? ThresholdMs { get; init; }
     public required DateTimeOffset Timestamp { get; init; }
-
-    /// <summary>The entry a severe response leaves in the error log; null for any other response.</summary>
-    public static ErrorLogEntry? ViolationOf(LatencyRecord record) => !record.Severe ? null : new()
-    {
-        Type = LatencyViolationType,
-        Message = $"SEVERE LATENCY VIOLATION: {record.ResponseTimeMs:F0}ms > {record.SevereMs:F0}ms severe limit, budget {record.ThresholdMs:F0}ms",
-        SessionId = record.SessionId,
-        QuestionNumber = record.QuestionNumber,
-        ResponseTimeMs = record.ResponseTimeMs,
-        ThresholdMs = record.ThresholdMs,
-        Timestamp = record.Timestamp,
-    };
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Promptly.Interviews;
 
 namespace Promptly.Export;
 
@@ -26,7 +27,7 @@ public static class MarkdownExport
         md.AppendLine("## Transcript").AppendLine();
         foreach (var line in e.Transcript)
         {
-            var who = line.Role == Storage.MessageRoles.Interviewer ? "Interviewer" : "Candidate";
+            var who = line.Role == MessageRoles.Interviewer ? "Interviewer" : "Candidate";
             md.Append("**").Append(who).Append("** (Q").Append(line.QuestionNumber);
             if (line.Latency is { } l)
             {

@@ -1,6 +1,7 @@
 using Promptly.Budget;
 using Promptly.Graph;
 using Promptly.Interviews;
+using Promptly.Latency;
 
 namespace Promptly.Export;
 
@@ -26,7 +27,7 @@ public sealed record SessionExport(
         var latency = records.GroupBy(r => r.QuestionNumber).ToDictionary(g => g.Key, g => g.Last());
         var lines = state.Transcript.Select(m => new ExportLine(
             m.UtteranceId, m.Seq, m.Role, m.Content, m.QuestionNumber, m.ElementId, m.Kind, m.At,
-            m.Role == Storage.MessageRoles.Interviewer && latency.TryGetValue(m.QuestionNumber, out var r) ? LatencyView.From(r) : null));
+            m.Role == MessageRoles.Interviewer && latency.TryGetValue(m.QuestionNumber, out var r) ? LatencyView.From(r) : null));
         var s = state.Session;
         return new SessionExport(
             s.Id, s.ConceptId, state.Guide.Title, s.InterviewType, s.Candidate, s.Status, s.QuestionNumber,

@@ -1,17 +1,38 @@
+using Promptly.Http;
 using Promptly.Interviews;
-using Promptly.Storage;
 
 namespace Promptly.Graph;
 
 public static class GraphEndpoints
 {
+    public static IHostApplicationBuilder AddGraph(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddJsonContext(GraphJson.Default);
+        return builder;
+    }
+
     public static IEndpointRouteBuilder MapGraph(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/sessions/{id}/graph", async (string id, InterviewService interviews, CancellationToken cancellationToken) =>
-                TypedResults.Ok(Of(await interviews.GetStateAsync(id, cancellationToken))))
+        app.MapGet("/sessions/{id}/graph", GraphAsync)
             .WithTags("Sessions").WithName("SessionGraph")
             .WithSummary("The means-end concept graph built from the candidate's answers.");
         return app;
+    }
+
+    private static async Task<Results<Ok<ConceptGraph>, NotFoundProblem, ConflictProblem>> GraphAsync(string id, HttpContext context, InterviewService interviews)
+    {
+        try
+        {
+            return TypedResults.Ok(Of(await interviews.GetStateAsync(id, context.RequestAborted)));
+        }
+        catch (InterviewNotFoundException e)
+        {
+            return InterviewProblems.NotFound(e, context);
+        }
+        catch (InterviewConflictException e)
+        {
+            return InterviewProblems.Conflict(e, context);
+        }
     }
 
     /// <summary>Built from the transcript on each request: it is cheap, and off the turn's hot path.</summary>

@@ -35,6 +35,9 @@ public sealed class GuideCatalog
 
     public InterviewGuide? Find(string id) => _byId.GetValueOrDefault(id);
 
+    /// <exception cref="UnknownConceptException">No guide has this id.</exception>
+    public InterviewGuide Get(string id) => Find(id) ?? throw new UnknownConceptException(id, [.. Ids]);
+
     public static GuideCatalog Load(GuideOptions options, ILogger? logger = null)
     {
         var guides = new Dictionary<string, InterviewGuide>(StringComparer.Ordinal);

@@ -11,6 +11,7 @@ public static class GuidesRegistration
         builder.Services.AddSingleton(sp => GuideCatalog.Load(
             sp.GetRequiredService<IOptions<GuideOptions>>().Value,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<GuideCatalog>()));
+        builder.Services.AddJsonContext(GuidesJson.Default);
         return builder;
     }
 
@@ -18,10 +19,17 @@ public static class GuidesRegistration
     {
         app.MapGet("/concepts", (GuideCatalog catalog) => TypedResults.Ok(catalog.All.Select(GuideSummary.From)))
             .WithName("ListConcepts").WithSummary("The interview guides this server can run.");
-        app.MapGet("/concepts/{id}", (string id, GuideCatalog catalog) =>
-                TypedResults.Ok(catalog.Find(id) ?? throw Problems.UnknownConcept(id, catalog, StatusCodes.Status404NotFound)))
+        app.MapGet("/concepts/{id}", GetAsync)
             .WithName("GetConcept").WithSummary("One interview guide in full.");
         return app;
+    }
+
+    private static Results<Ok<InterviewGuide>, NotFoundProblem> GetAsync(string id, HttpContext context, GuideCatalog catalog)
+    {
+        if (catalog.Find(id) is { } guide) return TypedResults.Ok(guide);
+        var problem = Problems.NotFound("Unknown concept", new UnknownConceptException(id, [.. catalog.Ids]).Message, context);
+        problem.Value.Extensions["known_concepts"] = catalog.Ids.ToArray();
+        return problem;
     }
 }
 

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Promptly.Http;
 using Promptly.Interviews;
-using Promptly.Storage;
 
 namespace Promptly.Health;
 
@@ -9,13 +8,19 @@ public static class HealthEndpoints
 {
     private static readonly TimeSpan DatabaseTimeout = TimeSpan.FromSeconds(2);
 
+    public static IHostApplicationBuilder AddHealth(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddJsonContext(HealthJson.Default);
+        return builder;
+    }
+
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
         app.MapGet("/health", CheckAsync).WithTags("Health").WithName("Health").WithSummary("200 when the server and its database answer, 503 when not.");
         return app;
     }
 
-    private static async Task<IResult> CheckAsync(IInterviewStore store, SessionCache sessions, IOptions<InterviewerOptions> interviewer, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> CheckAsync(IHealthProbe store, SessionCache sessions, IOptions<InterviewerOptions> interviewer, TimeProvider time, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         string database;
@@ -38,7 +43,7 @@ public static class HealthEndpoints
             interviewer.Value.Provider.ToLowerInvariant(),
             sessions.Count,
             typeof(HealthEndpoints).Assembly.GetName().Version?.ToString() ?? "0");
-        return TypedResults.Json(report, PromptlyJson.Default.HealthReport, statusCode: database == "ok" ? 200 : 503);
+        return TypedResults.Json(report, HealthJson.Default.HealthReport, statusCode: database == "ok" ? 200 : 503);
     }
 }
 

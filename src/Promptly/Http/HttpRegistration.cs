@@ -30,9 +30,11 @@ public static class HttpRegistration
         builder.Services.ConfigureHttpJsonOptions(options =>
         {
             options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-            options.SerializerOptions.TypeInfoResolverChain.Insert(0, PromptlyJson.Default);
         });
         builder.Services.AddProblemDetails();
+        // The document at /openapi/v1.json lists every route with every answer it can give (typed results and
+        // the problems declared on route groups).
+        builder.Services.AddOpenApi();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;

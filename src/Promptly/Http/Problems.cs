@@ -1,29 +1,25 @@
-using Promptly.Guides;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Promptly.Http;
 
-/// <summary>The problems the API answers with, worded once.</summary>
+/// <summary>The feature-neutral problems (malformed requests), worded once, and the one way a problem answer is built.</summary>
 public static class Problems
 {
     public static ApiProblemException BadRequest(string detail, IDictionary<string, object?>? extensions = null) =>
         new(StatusCodes.Status400BadRequest, "Invalid request", detail, extensions);
 
-    public static ApiProblemException UnknownConcept(string id, GuideCatalog catalog, int status = StatusCodes.Status400BadRequest) =>
-        new(status, "Unknown concept", $"There is no concept '{id}'. Known concepts: {string.Join(", ", catalog.Ids)}.",
-            new Dictionary<string, object?> { ["known_concepts"] = catalog.Ids.ToArray() });
-
-    public static ApiProblemException SessionNotFound(string id) =>
-        new(StatusCodes.Status404NotFound, "Session not found", $"There is no session '{id}'.");
-
-    public static ApiProblemException SessionClosed(string id, string status) =>
-        new(StatusCodes.Status409Conflict, "Session has ended", $"Session '{id}' is {status} and takes no more turns.");
-
-    public static ApiProblemException Conflict(string detail) =>
-        new(StatusCodes.Status409Conflict, "Conflict", detail);
-
     public static ApiProblemException PayloadTooLarge(long limitBytes) =>
         new(StatusCodes.Status413PayloadTooLarge, "Request too large", $"The request body is over the limit of {limitBytes} bytes.");
 
-    public static ApiProblemException NotFound(string title, string detail) =>
-        new(StatusCodes.Status404NotFound, title, detail);
+    /// <summary>A problem with the request's path as its instance.</summary>
+    public static ProblemDetails Details(int status, string title, string detail, HttpContext context) =>
+        new() { Status = status, Title = title, Detail = detail, Instance = context.Request.Path };
+
+    public static BadRequestProblem BadRequest(string title, string detail, HttpContext context) => new(Details(StatusCodes.Status400BadRequest, title, detail, context));
+
+    public static NotFoundProblem NotFound(string title, string detail, HttpContext context) => new(Details(StatusCodes.Status404NotFound, title, detail, context));
+
+    public static ConflictProblem Conflict(string title, string detail, HttpContext context) => new(Details(StatusCodes.Status409Conflict, title, detail, context));
+
+    public static BadGatewayProblem BadGateway(string title, string detail, HttpContext context) => new(Details(StatusCodes.Status502BadGateway, title, detail, context));
 }

@@ -1,5 +1,4 @@
 using Promptly.Budget;
-using Promptly.Storage;
 
 namespace Promptly.Interviews;
 
@@ -8,35 +7,6 @@ public sealed record StartSessionRequest(string? ConceptId, string? InterviewTyp
 
 /// <summary><c>POST /sessions/{id}/turns</c>.</summary>
 public sealed record TurnRequest(string? UserInput);
-
-/// <summary>The timing of one response as the API shows it.</summary>
-public sealed record LatencyView(
-    int QuestionNumber,
-    double ResponseTimeMs,
-    double AiProcessingTimeMs,
-    Dictionary<string, double> Phases,
-    double ThresholdMs,
-    bool ExceededThreshold,
-    bool Failed,
-    string? Error,
-    DateTimeOffset Timestamp,
-    double? AiTimeToFirstTokenMs,
-    int? PromptTokens,
-    int? CompletionTokens,
-    bool Fallback,
-    string? FallbackCause)
-{
-    public static LatencyView From(LatencyRecord r)
-    {
-        var phases = new Dictionary<string, double>(r.Phases.Count);
-        foreach (var phase in r.Phases) phases[phase.Name] = Ms(phase.Ms);
-        return new LatencyView(r.QuestionNumber, Ms(r.ResponseTimeMs), Ms(r.AiProcessingTimeMs), phases, r.ThresholdMs, r.ExceededThreshold, r.Failed, r.Error, r.Timestamp,
-            r.Phase(LatencyPhases.AiFirstToken) is { } firstToken ? Ms(firstToken) : null, r.PromptTokens, r.CompletionTokens, r.Fallback, r.FallbackCause);
-    }
-
-    /// <summary>Milliseconds to the microsecond: finer digits are noise.</summary>
-    public static double Ms(double value) => Math.Round(value, 3);
-}
 
 /// <summary>The answer to <c>POST /sessions</c> and <c>POST /invitations/{token}/start</c>.</summary>
 /// <remarks><c>fallback</c> says the words are the guide's own because the model did not answer in time.</remarks>
@@ -80,14 +50,6 @@ public sealed record SessionView(
 public sealed record TranscriptLine(string Id, int Seq, string Role, string Content, int QuestionNumber, string? ElementId, string? Kind, DateTimeOffset At)
 {
     public static TranscriptLine From(TranscriptMessage m) => new(m.UtteranceId, m.Seq, m.Role, m.Content, m.QuestionNumber, m.ElementId, m.Kind, m.At);
-}
-
-public static class InterviewTypes
-{
-    public const string Practice = "PRACTICE";
-    public const string Invited = "INVITED";
-
-    public static readonly string[] All = [Practice, Invited];
 }
 
 /// <summary>A <c>token</c> event of a streamed turn: the next piece of the interviewer's reply.</summary>

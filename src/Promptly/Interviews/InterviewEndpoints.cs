@@ -1,31 +1,65 @@
 using Microsoft.Extensions.Options;
+using Promptly.Budget;
+using Promptly.Guides;
 using Promptly.Http;
-using Promptly.Telemetry;
 
 namespace Promptly.Interviews;
 
+/// <summary>
+/// The interview core over HTTP: plain JSON answers, or a turn as Server-Sent Events (<see cref="TurnEventStream"/>).
+/// The only place that turns the core's outcomes into statuses.
+/// </summary>
 public static class InterviewEndpoints
 {
     public static IEndpointRouteBuilder MapInterviews(this IEndpointRouteBuilder app)
     {
-        var sessions = app.MapGroup("/sessions").WithTags("Sessions");
+        var sessions = app.MapGroup("/sessions").WithTags("Sessions").ProducesRequestProblems();
         sessions.MapPost("/", StartAsync).WithName("StartSession").WithSummary("Starts an interview; answers with the greeting and first question.");
-        sessions.MapPost("/{id}/turns", TakeTurnAsync).WithName("TakeTurn").WithSummary("Sends the candidate's answer; answers with the interviewer's next words.");
+        sessions.MapPost("/{id}/turns", TakeTurnAsync).WithName("TakeTurn")
+            .WithSummary("Sends the candidate's answer; answers with the interviewer's next words (as Server-Sent Events with Accept: text/event-stream).")
+            .Produces(StatusCodes.Status200OK, contentType: TurnEventStream.MediaType);
         sessions.MapGet("/{id}", GetAsync).WithName("GetSession").WithSummary("The session's state and transcript.");
         sessions.MapPost("/{id}/end", EndAsync).WithName("EndSession").WithSummary("Ends the interview; later turns get 409.");
+        sessions.MapGet("/{id}/latency", LatencyAsync).WithName("SessionLatency").WithSummary("Compliance and percentiles of the session's responses, and every response.");
         return app;
     }
 
-    private static async Task<Ok<SessionStartedResponse>> StartAsync(
+    private static async Task<Results<Ok<SessionStartedResponse>, BadRequestProblem, NotFoundProblem, ConflictProblem, BadGatewayProblem>> StartAsync(
         HttpContext context, InterviewService interviews, IOptions<InterviewOptions> options, TimeProvider time)
     {
-        var body = await JsonBody.ReadAsync(context.Request, PromptlyJson.Default.StartSessionRequest);
+        var body = await JsonBody.ReadAsync(context.Request, InterviewsJson.Default.StartSessionRequest);
         var request = Validate(body, options.Value);
-        var started = await interviews.StartAsync(request, context.ArrivalTimestamp(time), context.RequestAborted);
-        return TypedResults.Ok(Started(started));
+        return await StartedAsync(interviews, request, context, time);
     }
 
-    internal static SessionStartedResponse Started(InterviewResponse r) =>
+    /// <summary>Starts a session and answers as <c>POST /sessions</c> does; invitations start theirs here too.</summary>
+    internal static async Task<Results<Ok<SessionStartedResponse>, BadRequestProblem, NotFoundProblem, ConflictProblem, BadGatewayProblem>> StartedAsync(
+        InterviewService interviews, StartInterview request, HttpContext context, TimeProvider time)
+    {
+        try
+        {
+            var started = await interviews.StartAsync(request, context.ArrivalTimestamp(time), context.RequestAborted);
+            return TypedResults.Ok(Started(started));
+        }
+        catch (UnknownConceptException e)
+        {
+            return InterviewProblems.UnknownConcept(e, context);
+        }
+        catch (InterviewNotFoundException e)
+        {
+            return InterviewProblems.NotFound(e, context);
+        }
+        catch (InterviewConflictException e)
+        {
+            return InterviewProblems.Conflict(e, context);
+        }
+        catch (InterviewerFailedException e)
+        {
+            return InterviewProblems.InterviewerFailed(e, context);
+        }
+    }
+
+    private static SessionStartedResponse Started(InterviewResponse r) =>
         new(r.State.Id, r.State.Session.ConceptId, r.State.Session.InterviewType, r.State.Session.Candidate, r.Message.QuestionNumber,
             r.Message.Content, r.Step.Done, LatencyView.From(r.Latency), r.Latency.Fallback, r.Latency.FallbackCause);
 
@@ -34,45 +68,95 @@ public static class InterviewEndpoints
     /// streamed (<see cref="TurnEventStream"/>). Either way the reply is sent only once the turn is stored, and a client
     /// that leaves before the commit leaves nothing stored.
     /// </summary>
-    private static async Task<Results<Ok<TurnResponse>, EmptyHttpResult>> TakeTurnAsync(
-        string id, HttpContext context, InterviewService interviews, IOptions<InterviewOptions> options, TimeProvider time, ILogger<ProblemExceptionHandler> logger)
+    private static async Task<Results<Ok<TurnResponse>, NotFoundProblem, ConflictProblem, BadGatewayProblem, EmptyHttpResult>> TakeTurnAsync(
+        string id, HttpContext context, InterviewService interviews, IOptions<InterviewOptions> options, TimeProvider time, ILogger<TurnEventStream> logger)
     {
         var arrival = context.ArrivalTimestamp(time);
-        var body = await JsonBody.ReadAsync(context.Request, PromptlyJson.Default.TurnRequest);
+        var body = await JsonBody.ReadAsync(context.Request, InterviewsJson.Default.TurnRequest);
         var answer = ValidateAnswer(body.UserInput, options.Value);
-        if (!TurnEventStream.IsWanted(context.Request))
-        {
-            return TypedResults.Ok(Turn(id, await interviews.TakeTurnAsync(id, answer, arrival, sink: null, context.RequestAborted)));
-        }
-
-        var stream = new TurnEventStream(context, time);
+        var stream = TurnEventStream.IsWanted(context.Request) ? new TurnEventStream(context, time) : null;
         try
         {
-            var turn = await interviews.TakeTurnAsync(id, answer, arrival, stream, context.RequestAborted);
-            await stream.FinishAsync(Turn(id, turn), context.RequestAborted);
+            var turn = Turn(id, await interviews.TakeTurnAsync(id, answer, arrival, stream, context.RequestAborted));
+            if (stream is null) return TypedResults.Ok(turn);
+            await stream.FinishAsync(turn, context.RequestAborted);
+            return TypedResults.Empty;
         }
-        catch (OperationCanceledException) when (stream.Opened && context.RequestAborted.IsCancellationRequested)
+        catch (Exception e) when (stream is { Opened: true })
         {
-            // The client left; there is no one to tell.
+            // Once the stream has begun, the status is sent: the failure travels as the stream's last event.
+            await stream.FailAsync(e, logger);
+            return TypedResults.Empty;
         }
-        catch (Exception e) when (stream.Opened && !context.RequestAborted.IsCancellationRequested)
+        catch (InterviewNotFoundException e)
         {
-            var (status, title, detail, _) = ProblemExceptionHandler.Report(e, context, logger);
-            await stream.FailAsync(new StreamProblem(status, title, detail, context.Request.Path), context.RequestAborted);
+            return InterviewProblems.NotFound(e, context);
         }
-
-        return TypedResults.Empty;
+        catch (InterviewConflictException e)
+        {
+            return InterviewProblems.Conflict(e, context);
+        }
+        catch (InterviewerFailedException e)
+        {
+            return InterviewProblems.InterviewerFailed(e, context);
+        }
     }
 
     private static TurnResponse Turn(string id, InterviewResponse turn) =>
         new(id, turn.Message.Content, turn.Message.QuestionNumber, turn.Step.Done, turn.Step.Kind, turn.Step.ElementId,
             LatencyView.From(turn.Latency), turn.Latency.Fallback, turn.Latency.FallbackCause);
 
-    private static async Task<Ok<SessionView>> GetAsync(string id, InterviewService interviews, CancellationToken cancellationToken) =>
-        TypedResults.Ok(SessionView.From(await interviews.GetStateAsync(id, cancellationToken)));
+    private static async Task<Results<Ok<SessionView>, NotFoundProblem, ConflictProblem>> GetAsync(string id, HttpContext context, InterviewService interviews)
+    {
+        try
+        {
+            return TypedResults.Ok(SessionView.From(await interviews.GetStateAsync(id, context.RequestAborted)));
+        }
+        catch (InterviewNotFoundException e)
+        {
+            return InterviewProblems.NotFound(e, context);
+        }
+        catch (InterviewConflictException e)
+        {
+            return InterviewProblems.Conflict(e, context);
+        }
+    }
 
-    private static async Task<Ok<SessionView>> EndAsync(string id, InterviewService interviews, CancellationToken cancellationToken) =>
-        TypedResults.Ok(SessionView.From(await interviews.EndAsync(id, cancellationToken)));
+    private static async Task<Results<Ok<SessionView>, NotFoundProblem, ConflictProblem>> EndAsync(string id, HttpContext context, InterviewService interviews)
+    {
+        try
+        {
+            return TypedResults.Ok(SessionView.From(await interviews.EndAsync(id, context.RequestAborted)));
+        }
+        catch (InterviewNotFoundException e)
+        {
+            return InterviewProblems.NotFound(e, context);
+        }
+        catch (InterviewConflictException e)
+        {
+            return InterviewProblems.Conflict(e, context);
+        }
+    }
+
+    private static async Task<Results<Ok<SessionCompliance>, NotFoundProblem, ConflictProblem>> LatencyAsync(
+        string id, HttpContext context, InterviewService interviews, ILatencyStore store, BudgetPolicy policy)
+    {
+        try
+        {
+            await interviews.GetStateAsync(id, context.RequestAborted);
+        }
+        catch (InterviewNotFoundException e)
+        {
+            return InterviewProblems.NotFound(e, context);
+        }
+        catch (InterviewConflictException e)
+        {
+            return InterviewProblems.Conflict(e, context);
+        }
+
+        var records = await store.SessionLatencyAsync(id, context.RequestAborted);
+        return TypedResults.Ok(SessionCompliance.Of(id, records, policy.TargetCompliance));
+    }
 
     private static StartInterview Validate(StartSessionRequest body, InterviewOptions options)
     {

@@ -3,6 +3,7 @@ using System.ClientModel.Primitives;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using OpenAI;
+using Promptly.Http;
 
 namespace Promptly.Interviews;
 
@@ -16,6 +17,7 @@ public static class InterviewRegistration
         builder.Services.AddSingleton<InterviewService>();
         builder.Services.AddSingleton<Interviewer>();
         builder.Services.AddSingleton<ModelCall>();
+        builder.Services.AddJsonContext(InterviewsJson.Default);
         builder.Services.AddChatClient(sp => CreateChatClient(sp.GetRequiredService<IOptions<InterviewerOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         return builder;
     }

@@ -1,4 +1,3 @@
-using Promptly.Graph;
 using Promptly.Guides;
 
 namespace Promptly.Interviews;

@@ -1,8 +1,7 @@
 using Microsoft.Extensions.Options;
 using Promptly.Budget;
-using Promptly.Graph;
 using Promptly.Guides;
-using Promptly.Http;
+using Promptly.Latency;
 using Promptly.Storage;
 
 namespace Promptly.Interviews;
@@ -10,6 +9,9 @@ namespace Promptly.Interviews;
 /// <summary>
 /// Runs interviews: starts sessions with a greeting, takes turns and ends sessions. Every interviewer response is
 /// timed by a <see cref="LatencyTracker"/> and returned only after its messages and its latency record are durable.
+/// It knows no transport: it answers with results or its own exceptions (<see cref="InterviewNotFoundException"/>,
+/// <see cref="InterviewConflictException"/>, <see cref="InterviewerFailedException"/>,
+/// <see cref="UnknownConceptException"/>), and hands words to an <see cref="IReplySink"/> as they come.
 /// </summary>
 /// <remarks>
 /// Turns of one session run one at a time under the session's gate, so racing turns get consecutive question
@@ -26,7 +28,7 @@ public sealed class InterviewService(
 {
     public async Task<InterviewResponse> StartAsync(StartInterview request, long arrival, CancellationToken cancellationToken)
     {
-        var guide = guides.Find(request.ConceptId) ?? throw Problems.UnknownConcept(request.ConceptId, guides);
+        var guide = guides.Get(request.ConceptId);
         var now = time.GetStoredNow();
         var session = new SessionRecord
         {
@@ -47,12 +49,11 @@ public sealed class InterviewService(
             var text = await GreetAsync(state, step, tracker, cancellationToken);
 
             var greeting = new TranscriptMessage(0, MessageRoles.Interviewer, text, 0, step.ElementId, step.Kind, time.GetStoredNow());
-            await CreateAsync(session, greeting, tracker.SealWhenWritten(), cancellationToken);
-            tracker.StoredWithResponse();
+            var record = await tracker.CommitAsync((seal, ct) => CreateAsync(session, greeting, LatencyBudget.Entry(seal), ct), cancellationToken);
 
             state.Transcript.Add(greeting);
             cache.Add(state);
-            return new InterviewResponse(state, greeting, step, await Recorded(tracker));
+            return new InterviewResponse(state, greeting, step, record);
         }
     }
 
@@ -75,15 +76,14 @@ public sealed class InterviewService(
     }
 
     /// <summary>
-    /// Asks the interviewer and records the call on the tracker: its phases (time to first token and the rest when
-    /// streamed), token counts and fallback cause. Time spent handing words to a <paramref name="sink"/> is taken out
-    /// of the model's phases into <see cref="LatencyPhases.Stream"/>, so the phases still add up to the call's time.
+    /// Asks the interviewer and records the call on the tracker, which splits its time into phases (the model's, and
+    /// the time spent handing words to the <paramref name="sink"/>), with token counts and the fallback cause.
     /// </summary>
     private async Task<InterviewerReply> AskAsync(
         InterviewState state, InterviewerStep step, string? answer, string fallbackText, IReplySink? sink, LatencyTracker tracker, CancellationToken cancellationToken)
     {
         var start = time.GetTimestamp();
-        var written = sink?.WriteTime ?? TimeSpan.Zero;
+        var delivered = sink?.WriteTime;
         InterviewerReply? reply = null;
         try
         {
@@ -93,27 +93,13 @@ public sealed class InterviewService(
         }
         finally
         {
-            var elapsed = time.GetElapsedTime(start);
-            var streamed = sink is null ? TimeSpan.Zero : TimeSpan.FromTicks(Math.Clamp((sink.WriteTime - written).Ticks, 0, elapsed.Ticks));
-            var model = elapsed - streamed;
-            if (reply?.FirstToken is { } first && first <= model)
-            {
-                tracker.AddPhase(LatencyPhases.AiFirstToken, first);
-                tracker.AddPhase(LatencyPhases.Ai, model - first);
-            }
-            else
-            {
-                tracker.AddPhase(LatencyPhases.Ai, model);
-            }
-
-            if (sink is not null) tracker.AddPhase(LatencyPhases.Stream, streamed);
-
+            tracker.AddInterviewerCall(time.GetElapsedTime(start), sink?.WriteTime - delivered, reply?.FirstToken);
             if (reply is not null) tracker.Tokens(reply.PromptTokens, reply.CompletionTokens);
             if (reply?.FallbackCause is { } cause) tracker.FellBack(cause);
         }
     }
 
-    private async Task CreateAsync(SessionRecord session, TranscriptMessage greeting, SealLatency latency, CancellationToken cancellationToken)
+    private async Task CreateAsync(SessionRecord session, TranscriptMessage greeting, Func<BudgetedLatency> latency, CancellationToken cancellationToken)
     {
         try
         {
@@ -121,11 +107,11 @@ public sealed class InterviewService(
         }
         catch (StorageConflictException e)
         {
-            throw Problems.Conflict(e.Message);
+            throw new InvitationUsedException(e.Message);
         }
-        catch (StorageNotFoundException e)
+        catch (StorageNotFoundException)
         {
-            throw Problems.NotFound("Invitation not found", e.Message);
+            throw new InvitationNotFoundException(session.InvitationToken ?? "");
         }
     }
 
@@ -145,7 +131,7 @@ public sealed class InterviewService(
         await state.Gate.WaitAsync(cancellationToken);
         try
         {
-            if (!state.IsOpen) throw Problems.SessionClosed(sessionId, state.Session.Status);
+            if (!state.IsOpen) throw new SessionClosedException(sessionId, state.Session.Status);
             var questionNumber = state.Session.QuestionNumber + 1;
             await using (var tracker = budget.Start(state.Subject, arrival, questionNumber))
             {
@@ -170,30 +156,23 @@ public sealed class InterviewService(
                 var candidateLine = new TranscriptMessage(seq, MessageRoles.Candidate, answer, questionNumber, asked, "answer", now);
                 var reply = new TranscriptMessage(seq + 1, MessageRoles.Interviewer, text, questionNumber, step.ElementId, step.Kind, now);
                 var status = step.Done ? SessionStatus.Completed : SessionStatus.Active;
-                await AppendAsync(
-                    new TurnWrite(sessionId, questionNumber - 1, questionNumber, status, [candidateLine, reply], step.Done ? now : null, tracker.SealWhenWritten()),
+                var record = await tracker.CommitAsync(
+                    (seal, ct) => AppendAsync(
+                        new TurnWrite(sessionId, questionNumber - 1, questionNumber, status, [candidateLine, reply], step.Done ? now : null, LatencyBudget.Entry(seal)), ct),
                     cancellationToken);
-                tracker.StoredWithResponse();
 
                 state.Transcript.Add(candidateLine);
                 state.Transcript.Add(reply);
                 state.Script = script;
                 state.Session = state.Session with { QuestionNumber = questionNumber, Status = status, EndedAt = step.Done ? now : null };
                 if (step.Done) cache.Remove(sessionId);
-                return new InterviewResponse(state, reply, step, await Recorded(tracker));
+                return new InterviewResponse(state, reply, step, record);
             }
         }
         finally
         {
             state.Gate.Release();
         }
-    }
-
-    /// <summary>Disposes the tracker (reporting its record) so the response can be built from the record.</summary>
-    private static async Task<LatencyRecord> Recorded(LatencyTracker tracker)
-    {
-        await tracker.DisposeAsync();
-        return tracker.Record!;
     }
 
     /// <summary>A model that does not answer in time says the planned step itself, so the interview goes on as the script planned.</summary>
@@ -221,7 +200,7 @@ public sealed class InterviewService(
         {
             // Another server (or an evicted copy of this session) moved it on: drop ours so the next turn reads it fresh.
             cache.Remove(turn.SessionId);
-            throw Problems.Conflict($"Session '{turn.SessionId}' moved on while this turn was taken; send the answer again.");
+            throw new SessionMovedOnException(turn.SessionId);
         }
     }
 
@@ -245,14 +224,12 @@ public sealed class InterviewService(
     }
 
     /// <summary>The session's state, from memory or rebuilt from storage (and then kept in memory while it is open).</summary>
-    /// <exception cref="ApiProblemException">404 when there is no such session.</exception>
+    /// <exception cref="SessionNotFoundException">There is no such session.</exception>
     public async Task<InterviewState> GetStateAsync(string sessionId, CancellationToken cancellationToken)
     {
         if (cache.Find(sessionId) is { } cached) return cached;
-        var stored = await store.LoadSessionAsync(sessionId, cancellationToken) ?? throw Problems.SessionNotFound(sessionId);
-        var guide = guides.Find(stored.Session.ConceptId)
-            ?? throw new ApiProblemException(StatusCodes.Status409Conflict, "Concept no longer available",
-                $"Session '{sessionId}' uses concept '{stored.Session.ConceptId}', which this server no longer has.");
+        var stored = await store.LoadSessionAsync(sessionId, cancellationToken) ?? throw new SessionNotFoundException(sessionId);
+        var guide = guides.Find(stored.Session.ConceptId) ?? throw new ConceptUnavailableException(sessionId, stored.Session.ConceptId);
         var state = InterviewState.FromStored(stored, guide);
 
         // Only open sessions are held: a closed one takes no more turns, and reading it again costs a read.

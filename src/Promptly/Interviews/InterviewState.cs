@@ -1,6 +1,5 @@
-using Promptly.Budget;
 using Promptly.Guides;
-using Promptly.Storage;
+using Promptly.Latency;
 
 namespace Promptly.Interviews;
 

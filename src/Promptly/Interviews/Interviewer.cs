@@ -1,7 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
-using Promptly.Storage;
 
 namespace Promptly.Interviews;
 
@@ -75,6 +74,3 @@ public sealed class Interviewer(IChatClient chat, ModelCall model, IOptions<Inte
         return messages;
     }
 }
-
-/// <summary>The interviewer could not produce a response; the turn is not stored and may be retried.</summary>
-public sealed class InterviewerFailedException(string message, Exception? inner) : Exception(message, inner);

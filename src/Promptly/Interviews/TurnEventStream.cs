@@ -62,7 +62,7 @@ internal sealed class TurnEventStream(HttpContext context, TimeProvider time) : 
 
     /// <inheritdoc/>
     public ValueTask WriteAsync(string piece, CancellationToken cancellationToken) =>
-        SendAsync("token", new TokenEvent(piece), PromptlyJson.Default.TokenEvent, cancellationToken);
+        SendAsync("token", new TokenEvent(piece), InterviewsJson.Default.TokenEvent, cancellationToken);
 
     /// <inheritdoc/>
     public async ValueTask ResetAsync(CancellationToken cancellationToken)
@@ -74,11 +74,27 @@ internal sealed class TurnEventStream(HttpContext context, TimeProvider time) : 
 
     /// <summary>The last event of a stored turn; the same JSON the plain answer has.</summary>
     public ValueTask FinishAsync(TurnResponse turn, CancellationToken cancellationToken) =>
-        SendAsync("turn", turn, PromptlyJson.Default.TurnResponse, cancellationToken);
+        SendAsync("turn", turn, InterviewsJson.Default.TurnResponse, cancellationToken);
 
-    /// <summary>The last event of a turn that failed after the stream opened; nothing of it was stored.</summary>
-    public ValueTask FailAsync(StreamProblem problem, CancellationToken cancellationToken) =>
-        SendAsync("error", problem, PromptlyJson.Default.StreamProblem, cancellationToken);
+    /// <summary>
+    /// The last event of a turn that failed after the stream opened; nothing of it was stored. A client that left
+    /// gets nothing: there is no one to tell.
+    /// </summary>
+    public async ValueTask FailAsync(Exception failure, ILogger logger)
+    {
+        var aborted = context.RequestAborted;
+        if (aborted.IsCancellationRequested) return;
+        var problem = InterviewProblems.Describe(failure, context) ?? ProblemExceptionHandler.Describe(failure, context, logger);
+        var payload = new StreamProblem(problem.Status ?? StatusCodes.Status500InternalServerError, problem.Title ?? "", problem.Detail ?? "", context.Request.Path);
+        try
+        {
+            await SendAsync("error", payload, InterviewsJson.Default.StreamProblem, aborted);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // The client left while being told.
+        }
+    }
 
     private async ValueTask SendAsync<T>(string name, T value, JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {

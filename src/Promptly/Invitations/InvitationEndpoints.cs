@@ -1,56 +1,68 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
+using Promptly.Budget;
 using Promptly.Guides;
 using Promptly.Http;
 using Promptly.Interviews;
-using Promptly.Storage;
-using Promptly.Telemetry;
+using Promptly.Latency;
 
 namespace Promptly.Invitations;
 
 /// <summary>Invited screenings: an invitation token starts exactly one INVITED session.</summary>
 public static class InvitationEndpoints
 {
+    public static IHostApplicationBuilder AddInvitations(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddJsonContext(InvitationsJson.Default);
+        return builder;
+    }
+
     public static IEndpointRouteBuilder MapInvitations(this IEndpointRouteBuilder app)
     {
-        var invitations = app.MapGroup("/invitations").WithTags("Invitations");
+        var invitations = app.MapGroup("/invitations").WithTags("Invitations").ProducesRequestProblems();
         invitations.MapPost("/", CreateAsync).WithName("CreateInvitation").WithSummary("Issues a token that starts one INVITED interview.");
         invitations.MapGet("/{token}", GetAsync).WithName("GetInvitation").WithSummary("Whether the invitation was used, and by which session.");
         invitations.MapPost("/{token}/start", StartAsync).WithName("StartInvitation").WithSummary("Starts the invited interview; a second start gets 409.");
         return app;
     }
 
-    private static async Task<Ok<InvitationView>> CreateAsync(
-        HttpRequest request, GuideCatalog guides, IInterviewStore store, IOptions<InterviewOptions> options, TimeProvider time)
+    private static async Task<Results<Ok<InvitationView>, BadRequestProblem>> CreateAsync(
+        HttpContext context, GuideCatalog guides, IInvitationStore store, IOptions<InterviewOptions> options, TimeProvider time)
     {
-        var body = await JsonBody.ReadAsync(request, PromptlyJson.Default.InvitationRequest);
+        var body = await JsonBody.ReadAsync(context.Request, InvitationsJson.Default.InvitationRequest);
         if (string.IsNullOrWhiteSpace(body.ConceptId)) throw Problems.BadRequest("'concept_id' is required.");
-        var guide = guides.Find(body.ConceptId.Trim()) ?? throw Problems.UnknownConcept(body.ConceptId, guides);
+        if (guides.Find(body.ConceptId.Trim()) is not { } guide)
+        {
+            return InterviewProblems.UnknownConcept(new UnknownConceptException(body.ConceptId, [.. guides.Ids]), context);
+        }
+
         var invitation = new Invitation(NewToken(), guide.Id, InterviewEndpoints.ValidateCandidate(body.Candidate, options.Value), time.GetStoredNow(), null, null);
-        await store.CreateInvitationAsync(invitation, request.HttpContext.RequestAborted);
+        await store.CreateInvitationAsync(invitation, context.RequestAborted);
         return TypedResults.Ok(InvitationView.From(invitation));
     }
 
-    private static async Task<Ok<InvitationView>> GetAsync(string token, IInterviewStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok(InvitationView.From(await FindAsync(token, store, cancellationToken)));
+    private static async Task<Results<Ok<InvitationView>, NotFoundProblem>> GetAsync(string token, HttpContext context, IInvitationStore store) =>
+        await store.FindInvitationAsync(token, context.RequestAborted) is { } invitation
+            ? TypedResults.Ok(InvitationView.From(invitation))
+            : InterviewProblems.NotFound(new InvitationNotFoundException(token), context);
 
-    private static async Task<Ok<SessionStartedResponse>> StartAsync(string token, HttpContext context, IInterviewStore store, InterviewService interviews, TimeProvider time)
+    private static async Task<Results<Ok<SessionStartedResponse>, BadRequestProblem, NotFoundProblem, ConflictProblem, BadGatewayProblem>> StartAsync(
+        string token, HttpContext context, IInvitationStore store, InterviewService interviews, TimeProvider time)
     {
-        var arrival = context.ArrivalTimestamp(time);
-        var invitation = await FindAsync(token, store, context.RequestAborted);
-        if (invitation.SessionId is not null) throw Used(invitation);
-        var started = await interviews.StartAsync(
-            new StartInterview(invitation.ConceptId, InterviewTypes.Invited, invitation.Candidate, invitation.Token), arrival, context.RequestAborted);
-        return TypedResults.Ok(InterviewEndpoints.Started(started));
+        if (await store.FindInvitationAsync(token, context.RequestAborted) is not { } invitation)
+        {
+            return InterviewProblems.NotFound(new InvitationNotFoundException(token), context);
+        }
+
+        if (invitation.SessionId is not null)
+        {
+            return InterviewProblems.Conflict(new InvitationUsedException($"Invitation '{invitation.Token}' has already started session '{invitation.SessionId}'."), context);
+        }
+
+        return await InterviewEndpoints.StartedAsync(
+            interviews, new StartInterview(invitation.ConceptId, InterviewTypes.Invited, invitation.Candidate, invitation.Token), context, time);
     }
-
-    private static async Task<Invitation> FindAsync(string token, IInterviewStore store, CancellationToken cancellationToken) =>
-        await store.FindInvitationAsync(token, cancellationToken)
-            ?? throw Problems.NotFound("Invitation not found", $"There is no invitation '{token}'.");
-
-    private static ApiProblemException Used(Invitation invitation) =>
-        Problems.Conflict($"Invitation '{invitation.Token}' has already started session '{invitation.SessionId}'.");
 
     // 144 random bits: unguessable, and URL-safe so it can sit in a link.
     private static string NewToken() => WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(18));

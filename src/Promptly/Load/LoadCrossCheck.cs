@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Promptly.Http;
+using Promptly.Analytics;
 
 namespace Promptly.Load;
 
@@ -44,7 +44,7 @@ internal static class LoadCrossCheck
         using var response = await http.GetAsync(uri, timeout.Token);
         var body = await response.Content.ReadAsStringAsync(timeout.Token);
         if (!response.IsSuccessStatusCode) throw new InvalidDataException($"the server answered {(int)response.StatusCode}");
-        var summary = JsonSerializer.Deserialize(body, PromptlyJson.Default.LatencySummary);
+        var summary = JsonSerializer.Deserialize(body, AnalyticsJson.Default.LatencySummary);
         if (summary?.Scope is null) throw new InvalidDataException($"{uri.AbsolutePath} did not answer with a latency summary");
         return new AnalyticsCheck(summary.Scope.From, summary.Scope.To, summary.Scope.Exact, summary.TotalCount, clientCount,
             summary.P50Ms, summary.P95Ms, summary.P99Ms);

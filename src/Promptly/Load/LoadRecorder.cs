@@ -1,5 +1,5 @@
 using HdrHistogram;
-using Promptly.Histograms;
+using Promptly.Latency;
 
 namespace Promptly.Load;
 

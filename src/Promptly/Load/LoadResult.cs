@@ -1,5 +1,5 @@
 using HdrHistogram;
-using Promptly.Histograms;
+using Promptly.Latency;
 
 namespace Promptly.Load;
 
@@ -119,9 +119,9 @@ internal sealed record LoadResult(
 
     private static ScenarioPhaseResult Row(LoadScenario scenario, string phase, double seconds, IReadOnlyList<LoadCell> cells)
     {
-        var client = Histograms.LatencyHistograms.Create();
-        var server = Histograms.LatencyHistograms.Create();
-        var service = Histograms.LatencyHistograms.Create();
+        var client = LatencyHistograms.Create();
+        var server = LatencyHistograms.Create();
+        var service = LatencyHistograms.Create();
         var errors = new Dictionary<string, long>(StringComparer.Ordinal);
         long errorCount = 0, skipped = 0;
         foreach (var cell in cells)

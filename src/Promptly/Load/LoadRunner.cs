@@ -1,4 +1,5 @@
-using Promptly.Histograms;
+using Promptly.Latency;
+
 namespace Promptly.Load;
 
 /// <summary>What the run is doing now, for the once-a-second progress line.</summary>

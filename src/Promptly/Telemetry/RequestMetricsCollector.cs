@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using HdrHistogram;
-using Promptly.Histograms;
+using Promptly.Latency;
 
 namespace Promptly.Telemetry;
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
+using Promptly.Http;
 
 namespace Promptly.Telemetry;
 

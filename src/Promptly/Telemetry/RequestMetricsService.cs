@@ -1,11 +1,10 @@
 using HdrHistogram;
-using Promptly.Histograms;
-using Promptly.Storage;
+using Promptly.Latency;
 
 namespace Promptly.Telemetry;
 
 /// <summary>Moves collected request metrics into storage and answers questions about them.</summary>
-public sealed class RequestMetricsService(RequestMetricsCollector collector, ILatencyStore store, TimeProvider time)
+public sealed class RequestMetricsService(RequestMetricsCollector collector, IRequestMetricsStore store, TimeProvider time)
 {
     private readonly SemaphoreSlim _flushing = new(1, 1);
 

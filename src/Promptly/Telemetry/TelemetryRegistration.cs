@@ -9,6 +9,7 @@ public static class TelemetryRegistration
         builder.Services.AddSingleton<RequestMetricsCollector>();
         builder.Services.AddSingleton<RequestMetricsService>();
         builder.Services.AddHostedService<RequestMetricsFlusher>();
+        builder.Services.AddJsonContext(TelemetryJson.Default);
         return builder;
     }
 

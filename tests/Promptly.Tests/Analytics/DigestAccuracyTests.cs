@@ -1,4 +1,4 @@
-using Promptly.Analytics;
+using Promptly.Latency;
 
 namespace Promptly.Tests.Analytics;
 

@@ -1,4 +1,5 @@
 using Promptly.Analytics;
+using Promptly.Latency;
 
 namespace Promptly.Tests.Analytics;
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Promptly.Analytics;
-using Promptly.Storage;
 using Promptly.Tests.Support;
 
 namespace Promptly.Tests.Analytics;

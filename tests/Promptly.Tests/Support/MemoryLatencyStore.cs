@@ -1,7 +1,6 @@
 using Promptly.Budget;
 using Promptly.Errors;
-using Promptly.Storage;
-using Promptly.Telemetry;
+using Promptly.Latency;
 
 namespace Promptly.Tests.Support;
 
@@ -14,11 +13,12 @@ public sealed class MemoryLatencyStore : ILatencyStore
     /// <summary>When set, saving fails with this.</summary>
     public Exception? FailWith { get; set; }
 
-    public Task SaveLatencyAsync(LatencyRecord record, CancellationToken cancellationToken)
+    public Task SaveLatencyAsync(Func<BudgetedLatency> entry, CancellationToken cancellationToken)
     {
         if (FailWith is not null) throw FailWith;
+        var (record, violation) = entry();
         Records.Add(record);
-        if (ErrorLogEntry.ViolationOf(record) is { } violation) Errors.Add(violation);
+        if (violation is not null) Errors.Add(violation);
         return Task.CompletedTask;
     }
 
@@ -27,14 +27,6 @@ public sealed class MemoryLatencyStore : ILatencyStore
 
     public Task<IReadOnlyList<LatencyRecord>> SlowestAsync(DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<LatencyRecord>>([.. Records.OrderByDescending(r => r.ResponseTimeMs).Take(limit)]);
-
-    public Task<IReadOnlyList<ErrorLogEntry>> ErrorsAsync(string? type, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<ErrorLogEntry>>([.. Errors.Where(e => type is null || e.Type == type).Take(limit)]);
-
-    public Task SaveRequestMetricsAsync(IReadOnlyList<RequestMetricBucket> buckets, CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task<IReadOnlyList<RequestMetricBucket>> RequestMetricsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<RequestMetricBucket>>([]);
 
     public Task SaveBudgetOverrideAsync(string interviewType, BudgetOverride? value, CancellationToken cancellationToken) => Task.CompletedTask;
 

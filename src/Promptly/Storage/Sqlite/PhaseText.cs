@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using Promptly.Budget;
+using Promptly.Latency;
 
 namespace Promptly.Storage.Sqlite;
 

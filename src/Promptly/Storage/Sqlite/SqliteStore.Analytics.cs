@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Promptly.Analytics;
+using Promptly.Latency;
 
 namespace Promptly.Storage.Sqlite;
 

@@ -1,4 +1,7 @@
 using Microsoft.Data.Sqlite;
+using Promptly.Budget;
+using Promptly.Interviews;
+using Promptly.Invitations;
 
 namespace Promptly.Storage.Sqlite;
 
@@ -7,7 +10,7 @@ internal sealed partial class SqliteStore
     private const string InsertMessage =
         "INSERT INTO messages (session_id, seq, role, content, question_number, element_id, kind, created_at) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7)";
 
-    public Task CreateSessionAsync(SessionRecord session, TranscriptMessage greeting, SealLatency? latency, CancellationToken cancellationToken) =>
+    public Task CreateSessionAsync(SessionRecord session, TranscriptMessage greeting, Func<BudgetedLatency>? latency, CancellationToken cancellationToken) =>
         _writer.WriteAsync(context =>
         {
             if (session.InvitationToken is { } token)
@@ -52,7 +55,7 @@ internal sealed partial class SqliteStore
                 WriteMessage(context, turn.SessionId, message);
             }
 
-            if (turn.Latency is { } seal) WriteLatency(context, seal());
+            if (turn.Latency is { } entry) WriteLatency(context, entry());
             return true;
         });
 

@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Promptly.Budget;
 using Promptly.Errors;
-using Promptly.Histograms;
+using Promptly.Latency;
 using Promptly.Telemetry;
 
 namespace Promptly.Storage.Sqlite;
@@ -11,21 +11,22 @@ internal sealed partial class SqliteStore
     private const string LatencyColumns =
         "id, session_id, candidate, interview_type, concept_id, question_number, response_time_ms, ai_processing_time_ms, phases, threshold_ms, severe_ms, failed, error, timestamp, prompt_tokens, completion_tokens, fallback_cause";
 
-    public Task SaveLatencyAsync(LatencyRecord record, CancellationToken cancellationToken) =>
+    public Task SaveLatencyAsync(Func<BudgetedLatency> entry, CancellationToken cancellationToken) =>
         _writer.WriteAsync(context =>
         {
-            WriteLatency(context, record);
+            WriteLatency(context, entry());
             return true;
         });
 
-    private static void WriteLatency(WriteContext context, LatencyRecord record)
+    private static void WriteLatency(WriteContext context, BudgetedLatency entry)
     {
+        var record = entry.Record;
         context.Execute(
             "INSERT INTO latency_records (session_id, candidate, interview_type, concept_id, question_number, response_time_ms, ai_processing_time_ms, phases, threshold_ms, severe_ms, failed, error, timestamp, prompt_tokens, completion_tokens, fallback_cause) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14, @p15)",
             record.SessionId, record.Candidate, record.InterviewType, record.ConceptId, record.QuestionNumber, record.ResponseTimeMs,
             record.AiProcessingTimeMs, PhaseText.Write(record.Phases), record.ThresholdMs, record.SevereMs, record.Failed ? 1 : 0, record.Error,
             ToUnixMs(record.Timestamp), record.PromptTokens, record.CompletionTokens, record.FallbackCause);
-        if (ErrorLogEntry.ViolationOf(record) is { } violation)
+        if (entry.Violation is { } violation)
         {
             context.Execute(
                 "INSERT INTO error_log (type, message, session_id, question_number, response_time_ms, threshold_ms, timestamp) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6)",

@@ -1,0 +1,172 @@
+namespace Promptly.Latency;
+
+/// <summary>
+/// Times one response and owns all of its phase arithmetic. There is one protocol:
+/// <code>
+/// await using var tracker = budget.Start(subject, arrival);
+/// using (tracker.Phase(LatencyPhases.Extract)) { ... }
+/// var record = await tracker.CommitAsync((seal, ct) => store.AppendTurnAsync(turn with { Latency = seal }, ct), ct);
+/// </code>
+/// <see cref="CommitAsync"/> hands the write a <see cref="LatencySeal"/>; the store closes it inside the transaction
+/// that writes the response, so the record covers everything up to that moment and one commit makes the response and
+/// its record durable together. A tracker disposed without a commit (an exception left the block) records the
+/// response as failed and has it stored alone; the exception is not swallowed.
+/// </summary>
+/// <remarks>One tracker belongs to one request; it is not thread-safe.</remarks>
+public sealed class LatencyTracker : IAsyncDisposable
+{
+    private readonly ILatencyRecorder _recorder;
+    private readonly TimeProvider _time;
+    private readonly LatencySubject _subject;
+    private readonly List<PhaseTiming> _phases = new(6);
+    private string? _error;
+    private int? _promptTokens;
+    private int? _completionTokens;
+    private string? _fallbackCause;
+
+    public LatencyTracker(ILatencyRecorder recorder, TimeProvider time, LatencySubject subject, int questionNumber, long startTimestamp, BudgetThresholds thresholds)
+    {
+        _recorder = recorder;
+        _time = time;
+        _subject = subject;
+        QuestionNumber = questionNumber;
+        StartTimestamp = startTimestamp;
+        Thresholds = thresholds;
+    }
+
+    public int QuestionNumber { get; }
+
+    /// <summary>The thresholds this response is held to.</summary>
+    public BudgetThresholds Thresholds { get; }
+
+    /// <summary>When the request arrived (<see cref="TimeProvider.GetTimestamp"/>); deadlines count from here.</summary>
+    public long StartTimestamp { get; }
+
+    /// <summary>The finished record; null until the tracker is committed or disposed.</summary>
+    public LatencyRecord? Record { get; private set; }
+
+    /// <summary>Times a named phase until the returned scope is disposed; repeated names add up.</summary>
+    public PhaseScope Phase(string name) => new(this, name, _time.GetTimestamp());
+
+    /// <summary>Marks the response as failed with a cause; it is still committed when the caller answers anyway (a fallback greeting).</summary>
+    public void Failed(string error) => _error = error;
+
+    /// <summary>Records the model's token usage with the response.</summary>
+    public void Tokens(int? prompt, int? completion)
+    {
+        _promptTokens = prompt;
+        _completionTokens = completion;
+    }
+
+    /// <summary>Marks the response as answered from the scripted fallback, with why.</summary>
+    public void FellBack(string cause) => _fallbackCause = cause;
+
+    /// <summary>Adds <paramref name="duration"/> to a named phase, for time measured elsewhere.</summary>
+    public void AddPhase(string name, TimeSpan duration) => Add(name, duration.TotalMilliseconds);
+
+    /// <summary>Adds a phase that started at <paramref name="startTimestamp"/> and ends now, for work done before the tracker existed.</summary>
+    public void AddPhase(string name, long startTimestamp) => Add(name, _time.GetElapsedTime(startTimestamp).TotalMilliseconds);
+
+    /// <summary>
+    /// Splits one interviewer call of <paramref name="elapsed"/> into its phases: time spent handing words to the
+    /// client (<paramref name="delivered"/>, when the reply was streamed) is <see cref="LatencyPhases.Stream"/>, the
+    /// rest is the model's, split at <paramref name="firstToken"/> into <see cref="LatencyPhases.AiFirstToken"/> and
+    /// <see cref="LatencyPhases.Ai"/>. The phases add up to <paramref name="elapsed"/>.
+    /// </summary>
+    public void AddInterviewerCall(TimeSpan elapsed, TimeSpan? delivered, TimeSpan? firstToken)
+    {
+        var streamed = delivered is { } d ? TimeSpan.FromTicks(Math.Clamp(d.Ticks, 0, elapsed.Ticks)) : TimeSpan.Zero;
+        var model = elapsed - streamed;
+        if (firstToken is { } first && first <= model)
+        {
+            AddPhase(LatencyPhases.AiFirstToken, first);
+            AddPhase(LatencyPhases.Ai, model - first);
+        }
+        else
+        {
+            AddPhase(LatencyPhases.Ai, model);
+        }
+
+        if (delivered is not null) AddPhase(LatencyPhases.Stream, streamed);
+    }
+
+    private void Add(string name, double ms)
+    {
+        for (var i = 0; i < _phases.Count; i++)
+        {
+            if (_phases[i].Name == name)
+            {
+                _phases[i] = new PhaseTiming(name, _phases[i].Ms + ms);
+                return;
+            }
+        }
+
+        _phases.Add(new PhaseTiming(name, ms));
+    }
+
+    /// <summary>
+    /// Starts the <see cref="LatencyPhases.Persist"/> phase and runs <paramref name="write"/>, which must close the seal
+    /// inside the transaction that stores the response. Returns the record once the write has completed (is durable).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The write completed without closing the seal.</exception>
+    public async Task<LatencyRecord> CommitAsync(Func<LatencySeal, CancellationToken, Task> write, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Record is not null, this);
+        var seal = new LatencySeal(this, _time.GetTimestamp());
+        await write(seal, cancellationToken);
+        Record = seal.Record ?? throw new InvalidOperationException("The write completed without closing the latency seal.");
+        _recorder.Report(Record);
+        return Record;
+    }
+
+    internal LatencyRecord Close(long persistStart)
+    {
+        AddPhase(LatencyPhases.Persist, persistStart);
+        return Build(failed: _error is not null);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Record is not null) return;
+        Record = Build(failed: true);
+        _recorder.Report(Record);
+        await _recorder.SaveFailedAsync(Record);
+    }
+
+    private LatencyRecord Build(bool failed) =>
+        new()
+        {
+            SessionId = _subject.SessionId,
+            Candidate = _subject.Candidate,
+            InterviewType = _subject.InterviewType,
+            ConceptId = _subject.ConceptId,
+            QuestionNumber = QuestionNumber,
+            ResponseTimeMs = _time.GetElapsedTime(StartTimestamp).TotalMilliseconds,
+            AiProcessingTimeMs = SumOf(LatencyPhases.AiFirstToken) + SumOf(LatencyPhases.Ai),
+            Phases = [.. _phases],
+            ThresholdMs = Thresholds.ThresholdMs,
+            SevereMs = Thresholds.SevereMs,
+            Failed = failed,
+            Error = failed ? _error ?? "the response did not complete" : null,
+            PromptTokens = _promptTokens,
+            CompletionTokens = _completionTokens,
+            FallbackCause = _fallbackCause,
+            Timestamp = _time.GetStoredNow(),
+        };
+
+    private double SumOf(string name)
+    {
+        foreach (var phase in _phases)
+        {
+            if (phase.Name == name) return phase.Ms;
+        }
+
+        return 0;
+    }
+}
+
+/// <summary>A running phase; dispose it to add its time to the tracker. A struct so timing a phase allocates nothing.</summary>
+public readonly struct PhaseScope(LatencyTracker tracker, string name, long start) : IDisposable
+{
+    public void Dispose() => tracker.AddPhase(name, start);
+}

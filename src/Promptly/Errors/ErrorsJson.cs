@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+
+namespace Promptly.Errors;
+
+/// <summary>Source-generated serialization of this feature's wire types: no reflection on the hot path; snake_case names are the API's contract.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+[JsonSerializable(typeof(ErrorList))]
+internal sealed partial class ErrorsJson : JsonSerializerContext;

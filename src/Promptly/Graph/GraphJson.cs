@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+
+namespace Promptly.Graph;
+
+/// <summary>Source-generated serialization of this feature's wire types: no reflection on the hot path; snake_case names are the API's contract.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+[JsonSerializable(typeof(ConceptGraph))]
+internal sealed partial class GraphJson : JsonSerializerContext;
