@@ -8,7 +8,7 @@ using Promptly.Latency;
 
 namespace Promptly.Analytics;
 
-public static class AnalyticsEndpoints
+internal static class AnalyticsEndpoints
 {
     public static IEndpointRouteBuilder MapLatencyAnalytics(this IEndpointRouteBuilder app)
     {

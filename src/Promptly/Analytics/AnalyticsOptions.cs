@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Promptly.Analytics;
 
 /// <summary>Latency analytics. Bound from the <c>Analytics</c> section (env: <c>Analytics__RawRetentionDays=14</c>).</summary>
-public sealed class AnalyticsOptions
+internal sealed class AnalyticsOptions
 {
     public const string Section = "Analytics";
 

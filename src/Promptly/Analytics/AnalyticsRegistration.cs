@@ -2,7 +2,7 @@ using Promptly.Http;
 
 namespace Promptly.Analytics;
 
-public static class AnalyticsRegistration
+internal static class AnalyticsRegistration
 {
     public static IHostApplicationBuilder AddLatencyAnalytics(this IHostApplicationBuilder builder)
     {

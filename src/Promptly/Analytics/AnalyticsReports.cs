@@ -3,10 +3,10 @@ namespace Promptly.Analytics;
 /// <summary>What every analysis answers about: the window actually read and how the figures were computed.</summary>
 /// <param name="Exact">True when computed from every raw run of the window; false when merged from digests
 /// (percentiles within 0.39%, counts, averages, min, max and compliance exact).</param>
-public sealed record AnalyticsScope(DateTimeOffset From, DateTimeOffset To, string? Source, string? InterviewType, bool Exact, double BudgetThresholdMs);
+internal sealed record AnalyticsScope(DateTimeOffset From, DateTimeOffset To, string? Source, string? InterviewType, bool Exact, double BudgetThresholdMs);
 
 /// <summary><c>GET /api/latency-analytics/summary</c>.</summary>
-public sealed record LatencySummary(
+internal sealed record LatencySummary(
     AnalyticsScope Scope,
     long TotalCount,
     double AverageMs,
@@ -25,7 +25,7 @@ public sealed record LatencySummary(
     double? SlowestPhaseAverageMs);
 
 /// <summary>One phase's figures; <see cref="ShareOfTotal"/> is its part of all time spent in the window's runs.</summary>
-public sealed record PhaseStats(
+internal sealed record PhaseStats(
     string Phase,
     double P50Ms,
     double P95Ms,
@@ -38,11 +38,11 @@ public sealed record PhaseStats(
     double ShareOfTotal);
 
 /// <summary><c>GET /api/latency-analytics/by-phase</c>: phases sorted by p95, slowest first.</summary>
-public sealed record PhaseBreakdown(AnalyticsScope Scope, long TotalCount, double TotalAverageMs, IReadOnlyList<PhaseStats> Phases);
+internal sealed record PhaseBreakdown(AnalyticsScope Scope, long TotalCount, double TotalAverageMs, IReadOnlyList<PhaseStats> Phases);
 
 /// <summary>A phase whose p95 is over the threshold.</summary>
 /// <param name="EstimatedSpeedupPercent">How much shorter the average run would be if this phase never took longer than the threshold.</param>
-public sealed record Bottleneck(
+internal sealed record Bottleneck(
     string Phase,
     double P95Ms,
     double ThresholdMs,
@@ -56,7 +56,7 @@ public sealed record Bottleneck(
 /// Runs far slower than the rest, by two rules: over mean + 2σ, and over median + 3.5·MAD/0.6745 (a modified
 /// z-score over 3.5), which a few huge values cannot hide behind because they do not move the median or the MAD.
 /// </summary>
-public sealed record OutlierReport(
+internal sealed record OutlierReport(
     double MeanMs,
     double StdDevMs,
     double SigmaThresholdMs,
@@ -67,17 +67,17 @@ public sealed record OutlierReport(
     long MadCount);
 
 /// <summary><c>GET /api/latency-analytics/bottlenecks</c>.</summary>
-public sealed record BottleneckReport(AnalyticsScope Scope, double ThresholdMs, IReadOnlyList<Bottleneck> Bottlenecks, OutlierReport Outliers);
+internal sealed record BottleneckReport(AnalyticsScope Scope, double ThresholdMs, IReadOnlyList<Bottleneck> Bottlenecks, OutlierReport Outliers);
 
 /// <summary>One interval of a trend; <see cref="BaselineP95Ms"/> is the median p95 of the intervals before it.</summary>
-public sealed record TrendPoint(DateTimeOffset Start, long Count, double? P50Ms, double? P95Ms, double? ComplianceRate, double? BaselineP95Ms, bool Regression);
+internal sealed record TrendPoint(DateTimeOffset Start, long Count, double? P50Ms, double? P95Ms, double? ComplianceRate, double? BaselineP95Ms, bool Regression);
 
 /// <summary><c>GET /api/latency-analytics/trends</c>.</summary>
-public sealed record TrendReport(AnalyticsScope Scope, string Interval, double RegressionFactor, IReadOnlyList<TrendPoint> Points, IReadOnlyList<TrendPoint> Regressions);
+internal sealed record TrendReport(AnalyticsScope Scope, string Interval, double RegressionFactor, IReadOnlyList<TrendPoint> Points, IReadOnlyList<TrendPoint> Regressions);
 
 /// <summary>What to improve, by how much, and how, all derived from the measured figures.</summary>
 /// <param name="Kind">"source" (whole runs of a source) or "phase" (one phase of a source's runs).</param>
-public sealed record Recommendation(
+internal sealed record Recommendation(
     string Kind,
     string Source,
     string? Phase,
@@ -87,4 +87,4 @@ public sealed record Recommendation(
     IReadOnlyList<string> Actions);
 
 /// <summary><c>GET /api/latency-analytics/recommendations</c>, largest improvement first.</summary>
-public sealed record RecommendationReport(AnalyticsScope Scope, IReadOnlyList<Recommendation> Recommendations);
+internal sealed record RecommendationReport(AnalyticsScope Scope, IReadOnlyList<Recommendation> Recommendations);

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace Promptly.Analytics;
 
 /// <summary>What an analytics query is about: <c>days</c> or <c>from</c>/<c>to</c>, and an optional source and interview type.</summary>
-public sealed partial record AnalyticsRequest(int? Days = null, DateTimeOffset? From = null, DateTimeOffset? To = null, string? Source = null, string? InterviewType = null)
+internal partial record AnalyticsRequest(int? Days = null, DateTimeOffset? From = null, DateTimeOffset? To = null, string? Source = null, string? InterviewType = null)
 {
     public const int DefaultDays = 7;
     public const int MaxDays = 3650;
@@ -46,7 +46,7 @@ public sealed partial record AnalyticsRequest(int? Days = null, DateTimeOffset? 
 }
 
 /// <summary>The interval of a trend.</summary>
-public enum TrendInterval
+internal enum TrendInterval
 {
     Day,
     Hour,

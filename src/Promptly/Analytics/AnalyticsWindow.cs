@@ -7,7 +7,7 @@ namespace Promptly.Analytics;
 /// today, so it is covered by N daily digests; an explicit from/to is widened to whole hours for the digests and
 /// read exactly as given when raw rows answer it.
 /// </summary>
-public sealed record AnalyticsWindow(DateTimeOffset RequestedFrom, DateTimeOffset RequestedTo, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<DigestRange> Ranges)
+internal sealed record AnalyticsWindow(DateTimeOffset RequestedFrom, DateTimeOffset RequestedTo, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<DigestRange> Ranges)
 {
     public static AnalyticsWindow LastDays(int days, DateTimeOffset now)
     {

@@ -4,7 +4,7 @@ using Promptly.Latency;
 namespace Promptly.Analytics;
 
 /// <summary>Phases over a p95 threshold, and runs that stand out from the rest.</summary>
-public static class BottleneckAnalysis
+internal static class BottleneckAnalysis
 {
     /// <summary>The modified z-score (0.6745·(x − median)/MAD) over which a run is an outlier (Iglewicz and Hoaglin).</summary>
     public const double ModifiedZLimit = 3.5;

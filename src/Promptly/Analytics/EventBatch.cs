@@ -10,7 +10,7 @@ namespace Promptly.Analytics;
 /// Each event is <c>{"source","run_id","timestamp","total_ms","phases":{name: ms},"tags":{...}}</c>. Validation
 /// collects every problem of every item, so one answer says all that must change.
 /// </summary>
-public sealed class EventBatch(AnalyticsOptions options, BudgetPolicy policy, DateTimeOffset now)
+internal sealed class EventBatch(AnalyticsOptions options, BudgetPolicy policy, DateTimeOffset now)
 {
     public const int MaxPhases = 64;
     public const int MaxTags = 32;
@@ -227,10 +227,10 @@ public sealed class EventBatch(AnalyticsOptions options, BudgetPolicy policy, Da
 }
 
 /// <summary>One problem with one event of a batch.</summary>
-public sealed record EventError(int Index, string? Field, string Message);
+internal sealed record EventError(int Index, string? Field, string Message);
 
 /// <summary>A batch that cannot be read at all (not an array, empty, too many events).</summary>
-public sealed class EventBatchException(string message) : Exception(message);
+internal sealed class EventBatchException(string message) : Exception(message);
 
 /// <summary>The answer to an accepted batch: every event is stored.</summary>
-public sealed record EventsAccepted(int Accepted, string Semantics);
+internal sealed record EventsAccepted(int Accepted, string Semantics);

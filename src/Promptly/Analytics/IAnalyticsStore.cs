@@ -6,7 +6,7 @@ namespace Promptly.Analytics;
 /// Raw runs (interviewer responses and ingested events) and the digests rolled up from them. Raw rows are the
 /// source of truth; digests are derived, with a watermark per feed saying which rows they already hold.
 /// </summary>
-public interface IAnalyticsStore
+internal interface IAnalyticsStore
 {
     /// <summary>Stores a batch of ingested events in one transaction: all of them or, on failure, none.</summary>
     Task SaveEventsAsync(IReadOnlyList<IngestedEvent> events, CancellationToken cancellationToken);
@@ -42,28 +42,28 @@ public interface IAnalyticsStore
 }
 
 /// <summary>Where raw runs come from: the server's latency records, or events sent to the ingest API.</summary>
-public enum RunFeed
+internal enum RunFeed
 {
     Responses,
     Events,
 }
 
-public readonly record struct FeedRun(long Id, RunSample Run);
+internal readonly record struct FeedRun(long Id, RunSample Run);
 
 /// <summary>A validated event of <c>POST /api/latency/events</c>, with the threshold in force when it arrived.</summary>
-public sealed record IngestedEvent(RunSample Run, string? RunId, string? TagsJson, double ThresholdMs);
+internal sealed record IngestedEvent(RunSample Run, string? RunId, string? TagsJson, double ThresholdMs);
 
 /// <summary>Digests of one bucket size whose buckets start in [From, To).</summary>
-public readonly record struct DigestRange(BucketSize Size, DateTimeOffset From, DateTimeOffset To);
+internal readonly record struct DigestRange(BucketSize Size, DateTimeOffset From, DateTimeOffset To);
 
 /// <summary>Optional source and interview type a query is limited to.</summary>
-public readonly record struct RunFilter(string? Source, string? InterviewType)
+internal readonly record struct RunFilter(string? Source, string? InterviewType)
 {
     public bool Includes(RunFeed feed) => Source is null || (Source == RunSample.InterviewSource) == (feed == RunFeed.Responses);
 }
 
 /// <summary>How much of each digest a query needs.</summary>
-public enum DigestDetail
+internal enum DigestDetail
 {
     /// <summary>Whole runs only.</summary>
     Totals,
@@ -79,12 +79,12 @@ public enum DigestDetail
 /// One analytics read. With <see cref="Exact"/> the raw runs of [From, To) are read; otherwise the digests of
 /// <see cref="Ranges"/> plus the raw runs in [From, To) that the rollup has not reached yet.
 /// </summary>
-public sealed record AnalyticsRead(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<DigestRange> Ranges, RunFilter Filter, DigestDetail Detail, bool Exact);
+internal sealed record AnalyticsRead(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<DigestRange> Ranges, RunFilter Filter, DigestDetail Detail, bool Exact);
 
-public sealed record AnalyticsSnapshot(IReadOnlyList<StoredDigest> Digests, IReadOnlyList<RunSample> Runs);
+internal sealed record AnalyticsSnapshot(IReadOnlyList<StoredDigest> Digests, IReadOnlyList<RunSample> Runs);
 
 /// <summary>A stored digest; <see cref="Histogram"/> is null when the read did not ask for it.</summary>
-public sealed record StoredDigest(DigestKey Key, long Count, double Mean, double SquaredDeviations, double Min, double Max, long Within, long Failed, byte[]? Histogram)
+internal sealed record StoredDigest(DigestKey Key, long Count, double Mean, double SquaredDeviations, double Min, double Max, long Within, long Failed, byte[]? Histogram)
 {
     public void MergeInto(LatencyDigest digest)
     {

@@ -8,7 +8,7 @@ namespace Promptly.Analytics;
 /// is answered by merging the stored digests of its hours and days, plus the few raw runs the rollup has not
 /// folded in yet, so the cost depends on the window's length, not on how many runs it holds.
 /// </summary>
-public sealed class LatencyAnalytics(IAnalyticsStore store, BudgetPolicy policy, IOptions<AnalyticsOptions> options, TimeProvider time)
+internal sealed class LatencyAnalytics(IAnalyticsStore store, BudgetPolicy policy, IOptions<AnalyticsOptions> options, TimeProvider time)
 {
     private static readonly double[] SummaryPercentiles = [50, 90, 95, 99];
 

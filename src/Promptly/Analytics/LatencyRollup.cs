@@ -7,7 +7,7 @@ namespace Promptly.Analytics;
 /// watermark: a crash between batches loses nothing (the rows are folded again from the watermark) and folds
 /// nothing twice. Also deletes raw rows and digests past their retention.
 /// </summary>
-public sealed partial class LatencyRollup(IAnalyticsStore store, IOptions<AnalyticsOptions> options, TimeProvider time, ILogger<LatencyRollup> logger)
+internal partial class LatencyRollup(IAnalyticsStore store, IOptions<AnalyticsOptions> options, TimeProvider time, ILogger<LatencyRollup> logger)
     : BackgroundService
 {
     private static readonly TimeSpan CleanupEvery = TimeSpan.FromMinutes(10);

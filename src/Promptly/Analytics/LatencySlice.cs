@@ -3,7 +3,7 @@ using Promptly.Latency;
 namespace Promptly.Analytics;
 
 /// <summary>The runs of one group of a query (the whole window, one interval, one source) and their phases.</summary>
-public sealed record LatencySlice(LatencyDistribution Total, IReadOnlyDictionary<string, LatencyDistribution> Phases)
+internal sealed record LatencySlice(LatencyDistribution Total, IReadOnlyDictionary<string, LatencyDistribution> Phases)
 {
     /// <summary>Phases by their part of all time spent, largest first.</summary>
     public IEnumerable<(string Name, LatencyDistribution Distribution)> PhasesByTime =>

@@ -9,7 +9,7 @@ using static BottleneckAnalysis;
 /// interviews and, for other pipelines, a tail no longer than <see cref="TailFactor"/> times their median; a phase's
 /// target is its share of its source's time applied to the source's target.
 /// </summary>
-public static class RecommendationAnalysis
+internal static class RecommendationAnalysis
 {
     public const double TailFactor = 1.5;
 

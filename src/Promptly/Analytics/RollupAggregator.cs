@@ -7,7 +7,7 @@ namespace Promptly.Analytics;
 /// Folds runs into digests per hour and per day, source, interview type and phase: the in-memory half of the
 /// rollup, before the digests are merged into the stored ones.
 /// </summary>
-public sealed class RollupAggregator
+internal sealed class RollupAggregator
 {
     private static readonly BucketSize[] Sizes = [BucketSize.Hour, BucketSize.Day];
 

@@ -8,7 +8,7 @@ namespace Promptly.Analytics;
 /// </summary>
 /// <param name="InterviewType">The interview type, or empty for runs that have none.</param>
 /// <param name="WithinBudget">Not failed and not over the threshold that was in force for it.</param>
-public sealed record RunSample(
+internal sealed record RunSample(
     string Source,
     string InterviewType,
     DateTimeOffset Timestamp,
@@ -22,13 +22,13 @@ public sealed record RunSample(
 }
 
 /// <summary>The time buckets digests are kept in: hours for fine windows and hourly trends, days for long ranges.</summary>
-public enum BucketSize
+internal enum BucketSize
 {
     Hour = 3600,
     Day = 86400,
 }
 
-public static class BucketSizes
+internal static class BucketSizes
 {
     public static long Milliseconds(this BucketSize size) => (long)size * 1000;
 
@@ -48,7 +48,7 @@ public static class BucketSizes
 }
 
 /// <summary>Which digest: one bucket of one source, interview type and phase (<see cref="Total"/> for whole runs).</summary>
-public readonly record struct DigestKey(BucketSize Size, long StartMs, string Source, string InterviewType, string Phase)
+internal readonly record struct DigestKey(BucketSize Size, long StartMs, string Source, string InterviewType, string Phase)
 {
     /// <summary>The phase name under which whole runs are kept; ingest rejects it as a phase name.</summary>
     public const string Total = "";

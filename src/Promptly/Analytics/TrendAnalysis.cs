@@ -7,7 +7,7 @@ namespace Promptly.Analytics;
 /// the median p95 of the <see cref="BaselineIntervals"/> intervals before it, each with at least
 /// <see cref="MinRuns"/> runs so that a quiet hour cannot raise an alarm.
 /// </summary>
-public static class TrendAnalysis
+internal static class TrendAnalysis
 {
     public const int BaselineIntervals = 7;
     public const double RegressionFactor = 1.25;

@@ -6,7 +6,7 @@ namespace Promptly.Analytics;
 /// <c>GET /api/latency/compliance</c>: the window's figures overall and per interview type; <see cref="Exact"/> false
 /// when merged from digests (percentiles within 0.39%, counts exact).
 /// </summary>
-public sealed record WindowCompliance(
+internal sealed record WindowCompliance(
     DateTimeOffset From,
     DateTimeOffset To,
     string? InterviewType,

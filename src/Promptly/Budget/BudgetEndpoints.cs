@@ -4,7 +4,7 @@ using Promptly.Latency;
 
 namespace Promptly.Budget;
 
-public static class BudgetEndpoints
+internal static class BudgetEndpoints
 {
     public static IEndpointRouteBuilder MapBudget(this IEndpointRouteBuilder app)
     {
@@ -61,7 +61,7 @@ public static class BudgetEndpoints
     }
 }
 
-public sealed record SessionCompliance(string SessionId, [property: JsonIgnore] ComplianceReport Compliance, IReadOnlyList<LatencyView> Responses)
+internal sealed record SessionCompliance(string SessionId, [property: JsonIgnore] ComplianceReport Compliance, IReadOnlyList<LatencyView> Responses)
 {
     public static SessionCompliance Of(string sessionId, IReadOnlyList<LatencyRecord> records, double targetCompliance) =>
         new(sessionId, ComplianceReport.Of([.. records.Select(r => (r.ResponseTimeMs, r.WithinBudget))], targetCompliance, "Session latency"),
@@ -82,9 +82,9 @@ public sealed record SessionCompliance(string SessionId, [property: JsonIgnore] 
     public string Message => Compliance.Message;
 }
 
-public sealed record SlowResponses(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<SlowResponse> Responses);
+internal sealed record SlowResponses(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<SlowResponse> Responses);
 
-public sealed record SlowResponse(string SessionId, string? Candidate, string InterviewType, string ConceptId, int QuestionNumber,
+internal sealed record SlowResponse(string SessionId, string? Candidate, string InterviewType, string ConceptId, int QuestionNumber,
     double ResponseTimeMs, double AiProcessingTimeMs, Dictionary<string, double> Phases, double ThresholdMs, bool ExceededThreshold, bool Failed,
     string? Error, DateTimeOffset Timestamp, bool Fallback, string? FallbackCause)
 {
@@ -97,7 +97,7 @@ public sealed record SlowResponse(string SessionId, string? Candidate, string In
 }
 
 /// <summary>The budget in force: defaults, and the effective thresholds of each interview type.</summary>
-public sealed record BudgetSettings(double ThresholdMs, double SevereMs, double TargetCompliance, Dictionary<string, BudgetThresholdsView> InterviewTypes,
+internal sealed record BudgetSettings(double ThresholdMs, double SevereMs, double TargetCompliance, Dictionary<string, BudgetThresholdsView> InterviewTypes,
     Dictionary<string, BudgetOverride> RuntimeOverrides)
 {
     public static BudgetSettings From(BudgetPolicy policy)
@@ -109,4 +109,4 @@ public sealed record BudgetSettings(double ThresholdMs, double SevereMs, double 
     }
 }
 
-public sealed record BudgetThresholdsView(double ThresholdMs, double SevereMs);
+internal sealed record BudgetThresholdsView(double ThresholdMs, double SevereMs);

@@ -10,7 +10,7 @@ namespace Promptly.Budget;
 /// <see cref="IOptionsMonitor{TOptions}"/>, so an edited settings file applies without a restart.
 /// </summary>
 /// <remarks>Thread-safe; run-time overrides live in a concurrent map and are persisted by the caller.</remarks>
-public sealed class BudgetPolicy(IOptionsMonitor<LatencyOptions> options)
+internal sealed class BudgetPolicy(IOptionsMonitor<LatencyOptions> options)
 {
     private readonly ConcurrentDictionary<string, BudgetOverride> _runtime = new(StringComparer.OrdinalIgnoreCase);
 

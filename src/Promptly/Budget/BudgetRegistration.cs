@@ -2,7 +2,7 @@ using Promptly.Http;
 
 namespace Promptly.Budget;
 
-public static class BudgetRegistration
+internal static class BudgetRegistration
 {
     public static IHostApplicationBuilder AddLatencyBudget(this IHostApplicationBuilder builder)
     {

@@ -7,7 +7,7 @@ namespace Promptly.Budget;
 /// How a set of responses did against the budget. Counts and compliance are exact; percentiles are exact for an
 /// <see cref="ExactDistribution"/> and within 0.39% for a <see cref="LatencyDigest"/>.
 /// </summary>
-public sealed record ComplianceReport(
+internal sealed record ComplianceReport(
     int TotalResponses,
     int WithinBudget,
     int ExceededBudget,

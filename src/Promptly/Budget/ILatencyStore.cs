@@ -3,7 +3,7 @@ using Promptly.Latency;
 namespace Promptly.Budget;
 
 /// <summary>Latency records (with the error-log entries of severe violations) and run-time budget overrides.</summary>
-public interface ILatencyStore
+internal interface ILatencyStore
 {
     /// <summary>Stores a record durably with its violation entry, if any; <paramref name="entry"/> is called inside the transaction.</summary>
     Task SaveLatencyAsync(Func<BudgetedLatency> entry, CancellationToken cancellationToken);

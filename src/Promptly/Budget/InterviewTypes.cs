@@ -1,7 +1,7 @@
 namespace Promptly.Budget;
 
 /// <summary>The kinds of interview, each with its own budget: practice runs, and invited screenings.</summary>
-public static class InterviewTypes
+internal static class InterviewTypes
 {
     public const string Practice = "PRACTICE";
     public const string Invited = "INVITED";

@@ -8,7 +8,7 @@ namespace Promptly.Budget;
 /// threshold, ERROR over the severe limit) and, for a severe violation, the error-log entry stored with the record.
 /// Storage only writes what it is handed.
 /// </summary>
-public sealed partial class LatencyBudget(BudgetPolicy policy, ILatencyStore store, TimeProvider time, ILogger<LatencyBudget> logger) : ILatencyRecorder
+internal partial class LatencyBudget(BudgetPolicy policy, ILatencyStore store, TimeProvider time, ILogger<LatencyBudget> logger) : ILatencyRecorder
 {
     public BudgetPolicy Policy => policy;
 
@@ -75,7 +75,7 @@ public sealed partial class LatencyBudget(BudgetPolicy policy, ILatencyStore sto
 }
 
 /// <summary>A latency record as the budget judged it: what storage writes, the record and its violation entry if any.</summary>
-public sealed record BudgetedLatency(LatencyRecord Record, ErrorLogEntry? Violation)
+internal sealed record BudgetedLatency(LatencyRecord Record, ErrorLogEntry? Violation)
 {
     public static BudgetedLatency Of(LatencyRecord record) => new(record, ViolationOf(record));
 

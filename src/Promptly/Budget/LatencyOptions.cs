@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Promptly.Budget;
 
 /// <summary>The latency budget. Bound from the <c>Latency</c> section (env: <c>Latency__ThresholdMs=3000</c>).</summary>
-public sealed class LatencyOptions
+internal sealed class LatencyOptions
 {
     public const string Section = "Latency";
 
@@ -27,7 +27,7 @@ public sealed class LatencyOptions
 }
 
 /// <summary>Thresholds for one interview type; a null leaves the default in force.</summary>
-public sealed class BudgetOverride
+internal sealed class BudgetOverride
 {
     [Range(1, 600_000)]
     public double? ThresholdMs { get; set; }

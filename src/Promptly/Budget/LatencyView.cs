@@ -3,7 +3,7 @@ using Promptly.Latency;
 namespace Promptly.Budget;
 
 /// <summary>The timing of one response as the API shows it.</summary>
-public sealed record LatencyView(
+internal sealed record LatencyView(
     int QuestionNumber,
     double ResponseTimeMs,
     double AiProcessingTimeMs,

@@ -3,7 +3,7 @@ using Promptly.Interviews;
 
 namespace Promptly.Diagnostics;
 
-public static class DiagnosticsEndpoints
+internal static class DiagnosticsEndpoints
 {
     // One report at a time: a caller that arrives during another's full collection waits for it to end rather than
     // blocking the server with a second collection at the same moment.

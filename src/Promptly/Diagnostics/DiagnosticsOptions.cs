@@ -1,7 +1,7 @@
 namespace Promptly.Diagnostics;
 
 /// <summary>What the server tells about its own process. Bound from the <c>Diagnostics</c> section.</summary>
-public sealed class DiagnosticsOptions
+internal sealed class DiagnosticsOptions
 {
     public const string Section = "Diagnostics";
 

@@ -18,7 +18,7 @@ namespace Promptly.Diagnostics;
 /// <param name="OpenFileDescriptors">Files and sockets open (Linux; null elsewhere).</param>
 /// <param name="CachedSessions">Interview sessions held in memory between turns.</param>
 /// <param name="TotalAllocatedBytes">Bytes allocated since the start, collected or not.</param>
-public sealed record MemoryReport(
+internal sealed record MemoryReport(
     long ManagedHeapBytes,
     long GcHeapSizeBytes,
     long GcCommittedBytes,

@@ -2,7 +2,7 @@ using Promptly.Http;
 
 namespace Promptly.Errors;
 
-public static class ErrorEndpoints
+internal static class ErrorEndpoints
 {
     public static IHostApplicationBuilder AddErrors(this IHostApplicationBuilder builder)
     {
@@ -27,4 +27,4 @@ public static class ErrorEndpoints
     }
 }
 
-public sealed record ErrorList(DateTimeOffset From, DateTimeOffset To, string? Type, IReadOnlyList<ErrorLogEntry> Errors);
+internal sealed record ErrorList(DateTimeOffset From, DateTimeOffset To, string? Type, IReadOnlyList<ErrorLogEntry> Errors);

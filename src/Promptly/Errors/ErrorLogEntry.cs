@@ -1,7 +1,7 @@
 namespace Promptly.Errors;
 
 /// <summary>A stored operational error, listed by <c>GET /api/errors</c>.</summary>
-public sealed record ErrorLogEntry
+internal sealed record ErrorLogEntry
 {
     public const string LatencyViolationType = "LatencyViolation";
 

@@ -8,7 +8,7 @@ namespace Promptly.Export;
 /// compliance) and each section fills the columns that apply to it, so the file loads into a spreadsheet or a data
 /// frame as is and filters by section.
 /// </summary>
-public static class CsvExport
+internal static class CsvExport
 {
     private static readonly string[] Columns =
     [

@@ -4,7 +4,7 @@ using Promptly.Interviews;
 
 namespace Promptly.Export;
 
-public static class ExportEndpoints
+internal static class ExportEndpoints
 {
     public static IHostApplicationBuilder AddExport(this IHostApplicationBuilder builder)
     {

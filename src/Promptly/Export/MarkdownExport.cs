@@ -5,7 +5,7 @@ using Promptly.Interviews;
 namespace Promptly.Export;
 
 /// <summary>A session as a readable Markdown report: summary, latency, transcript and concept graph.</summary>
-public static class MarkdownExport
+internal static class MarkdownExport
 {
     public static string Write(SessionExport e)
     {

@@ -6,7 +6,7 @@ using Promptly.Latency;
 namespace Promptly.Export;
 
 /// <summary>Everything a session export holds: the transcript with each response's latency, the graph and compliance.</summary>
-public sealed record SessionExport(
+internal sealed record SessionExport(
     string Id,
     string ConceptId,
     string ConceptTitle,
@@ -38,4 +38,4 @@ public sealed record SessionExport(
 }
 
 /// <summary>A transcript line; interviewer lines carry the latency of the response they were.</summary>
-public sealed record ExportLine(string Id, int Seq, string Role, string Content, int QuestionNumber, string? ElementId, string? Kind, DateTimeOffset At, LatencyView? Latency);
+internal sealed record ExportLine(string Id, int Seq, string Role, string Content, int QuestionNumber, string? ElementId, string? Kind, DateTimeOffset At, LatencyView? Latency);

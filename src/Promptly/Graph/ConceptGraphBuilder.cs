@@ -14,7 +14,7 @@ namespace Promptly.Graph;
 /// <item>nodes of the same type and label merge, keeping every utterance they came from.</item>
 /// </list>
 /// </summary>
-public static class ConceptGraphBuilder
+internal static class ConceptGraphBuilder
 {
     private const int MaxLabelWords = 8;
     private static readonly string[] Fillers = ["i think", "i guess", "well", "um", "uh", "honestly", "and", "but", "it's", "its", "it is", "that", "just"];

@@ -3,7 +3,7 @@ using Promptly.Interviews;
 
 namespace Promptly.Graph;
 
-public static class GraphEndpoints
+internal static class GraphEndpoints
 {
     public static IHostApplicationBuilder AddGraph(this IHostApplicationBuilder builder)
     {

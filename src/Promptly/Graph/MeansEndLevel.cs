@@ -1,7 +1,7 @@
 namespace Promptly.Graph;
 
 /// <summary>The rungs of a means-end chain, from what a product is to why a person ultimately cares.</summary>
-public static class MeansEndLevel
+internal static class MeansEndLevel
 {
     public const string Attribute = "attribute";
     public const string FunctionalConsequence = "functional_consequence";

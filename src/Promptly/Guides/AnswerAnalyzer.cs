@@ -6,13 +6,13 @@ namespace Promptly.Guides;
 /// <param name="GivesReason">The answer climbs the ladder: it holds a cue such as "because" or "which means".</param>
 /// <param name="WordCount">Words in the answer.</param>
 /// <param name="Clauses">The answer cut at its cues: clause 0 names something, each later one is a rung higher.</param>
-public sealed record AnswerAnalysis(IReadOnlyList<string> ElementIds, bool GivesReason, int WordCount, IReadOnlyList<string> Clauses);
+internal sealed record AnswerAnalysis(IReadOnlyList<string> ElementIds, bool GivesReason, int WordCount, IReadOnlyList<string> Clauses);
 
 /// <summary>
 /// Reads an answer for element signals and laddering cues. It runs on every turn, so it scans the lowercased text
 /// with ordinal searches and allocates little beyond its result.
 /// </summary>
-public static class AnswerAnalyzer
+internal static class AnswerAnalyzer
 {
     /// <summary>Words that lead from a thing to why it matters (laddering cues), longest first so "so that" wins over "so".</summary>
     public static readonly string[] Cues =

@@ -9,7 +9,7 @@ namespace Promptly.Guides;
 /// The interview guides this server knows: the built-in ones shipped inside the assembly plus those in
 /// <see cref="GuideOptions.Folder"/>. Loaded once at start; a broken file stops the start with a message naming it.
 /// </summary>
-public sealed class GuideCatalog
+internal sealed class GuideCatalog
 {
     private static readonly JsonSerializerOptions FileJson = new()
     {

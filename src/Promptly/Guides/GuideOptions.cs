@@ -1,7 +1,7 @@
 namespace Promptly.Guides;
 
 /// <summary>Where interview guides come from. Bound from the <c>Guides</c> section.</summary>
-public sealed class GuideOptions
+internal sealed class GuideOptions
 {
     public const string Section = "Guides";
 

@@ -3,7 +3,7 @@ using Promptly.Http;
 
 namespace Promptly.Guides;
 
-public static class GuidesRegistration
+internal static class GuidesRegistration
 {
     public static WebApplicationBuilder AddGuides(this WebApplicationBuilder builder)
     {
@@ -34,7 +34,7 @@ public static class GuidesRegistration
 }
 
 /// <summary>What <c>GET /concepts</c> lists for each guide.</summary>
-public sealed record GuideSummary(string Id, string Title, string Kind, string Description, int Elements, int MaxTurns, double TargetCoverage)
+internal sealed record GuideSummary(string Id, string Title, string Kind, string Description, int Elements, int MaxTurns, double TargetCoverage)
 {
     public static GuideSummary From(InterviewGuide g) =>
         new(g.Id, g.Title, g.Kind, g.Description, g.Elements.Count, g.MaxTurns, g.TargetCoverage);

@@ -4,7 +4,7 @@ namespace Promptly.Guides;
 /// An interview guide ("concept"): what the interviewer says first and last, and the elements it must explore in between.
 /// Loaded from JSON or YAML data files; see <see cref="GuideCatalog"/>.
 /// </summary>
-public sealed record InterviewGuide
+internal sealed record InterviewGuide
 {
     /// <summary>Hard ceiling on <see cref="MaxTurns"/>: longer interviews lose the candidate and blow up prompt sizes.</summary>
     public const int MaxTurnsCeiling = 30;
@@ -37,7 +37,7 @@ public sealed record InterviewGuide
 }
 
 /// <summary>One stimulus or topic the interview should explore.</summary>
-public sealed record GuideElement
+internal sealed record GuideElement
 {
     public required string Id { get; init; }
     public required string Name { get; init; }

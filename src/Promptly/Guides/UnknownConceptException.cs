@@ -1,7 +1,7 @@
 namespace Promptly.Guides;
 
 /// <summary>No loaded guide has the id asked for.</summary>
-public sealed class UnknownConceptException(string conceptId, IReadOnlyList<string> known)
+internal sealed class UnknownConceptException(string conceptId, IReadOnlyList<string> known)
     : Exception($"There is no concept '{conceptId}'. Known concepts: {string.Join(", ", known)}.")
 {
     public string ConceptId { get; } = conceptId;

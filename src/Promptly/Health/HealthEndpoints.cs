@@ -4,7 +4,7 @@ using Promptly.Interviews;
 
 namespace Promptly.Health;
 
-public static class HealthEndpoints
+internal static class HealthEndpoints
 {
     private static readonly TimeSpan DatabaseTimeout = TimeSpan.FromSeconds(2);
 
@@ -47,4 +47,4 @@ public static class HealthEndpoints
     }
 }
 
-public sealed record HealthReport(string Status, string Database, double DatabaseCheckMs, string Interviewer, int SessionsInMemory, string Version);
+internal sealed record HealthReport(string Status, string Database, double DatabaseCheckMs, string Interviewer, int SessionsInMemory, string Version);

@@ -4,7 +4,7 @@ namespace Promptly.Http;
 /// A request that cannot be served as asked; <see cref="ProblemExceptionHandler"/> turns it into an
 /// <c>application/problem+json</c> response with this status.
 /// </summary>
-public sealed class ApiProblemException(int status, string title, string detail, IDictionary<string, object?>? extensions = null) : Exception(detail)
+internal sealed class ApiProblemException(int status, string title, string detail, IDictionary<string, object?>? extensions = null) : Exception(detail)
 {
     public int Status { get; } = status;
     public string Title { get; } = title;

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Promptly.Http;
 
-public static class HttpRegistration
+internal static class HttpRegistration
 {
     /// <summary>Largest request body accepted: far above any valid request, far below what could hurt the server.</summary>
     public const long MaxRequestBodyBytes = 1024 * 1024;

@@ -8,7 +8,7 @@ namespace Promptly.Http;
 /// through parameter binding, whose failures answer with an empty 400; the content type is not insisted on, so a
 /// plain <c>curl -d</c> works.
 /// </summary>
-public static class JsonBody
+internal static class JsonBody
 {
     public static async Task<T> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type) where T : class
     {

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Promptly.Http;
 
-public static class JsonContexts
+internal static class JsonContexts
 {
     /// <summary>
     /// Adds a feature's source-generated serializer context to the ones HTTP answers are written with, so each

@@ -1,7 +1,7 @@
 namespace Promptly.Http;
 
 /// <summary>The answers every route can give whatever its feature, declared once so the OpenAPI document shows them.</summary>
-public static class ProblemConventions
+internal static class ProblemConventions
 {
     /// <summary>400 for a malformed request, 413 for a body over the limit, 503 when the database cannot be used.</summary>
     public static TBuilder ProducesRequestProblems<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>

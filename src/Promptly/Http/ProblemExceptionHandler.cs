@@ -9,7 +9,7 @@ namespace Promptly.Http;
 /// their own outcomes with typed results; what reaches here is feature-neutral: a malformed request (its
 /// <see cref="ApiProblemException"/> status), an unusable database (503), or a bug (500, logged).
 /// </summary>
-public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+internal partial class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {

@@ -9,7 +9,7 @@ namespace Promptly.Http;
 /// is, unlike <c>NotFound&lt;ProblemDetails&gt;</c>, which answers plain JSON), and declaring its status in the
 /// endpoint's metadata, so a handler's return type is the list of its answers in the OpenAPI document.
 /// </summary>
-public abstract class ProblemResult : IResult, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<ProblemDetails>, IContentTypeHttpResult
+internal abstract class ProblemResult : IResult, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<ProblemDetails>, IContentTypeHttpResult
 {
     public const string MediaType = "application/problem+json";
 
@@ -30,25 +30,25 @@ public abstract class ProblemResult : IResult, IStatusCodeHttpResult, IValueHttp
 }
 
 /// <summary>400.</summary>
-public sealed class BadRequestProblem(ProblemDetails details) : ProblemResult(details), IEndpointMetadataProvider
+internal sealed class BadRequestProblem(ProblemDetails details) : ProblemResult(details), IEndpointMetadataProvider
 {
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, StatusCodes.Status400BadRequest);
 }
 
 /// <summary>404.</summary>
-public sealed class NotFoundProblem(ProblemDetails details) : ProblemResult(details), IEndpointMetadataProvider
+internal sealed class NotFoundProblem(ProblemDetails details) : ProblemResult(details), IEndpointMetadataProvider
 {
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, StatusCodes.Status404NotFound);
 }
 
 /// <summary>409.</summary>
-public sealed class ConflictProblem(ProblemDetails details) : ProblemResult(details), IEndpointMetadataProvider
+internal sealed class ConflictProblem(ProblemDetails details) : ProblemResult(details), IEndpointMetadataProvider
 {
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, StatusCodes.Status409Conflict);
 }
 
 /// <summary>502: a service the answer depends on failed.</summary>
-public sealed class BadGatewayProblem(ProblemDetails details) : ProblemResult(details), IEndpointMetadataProvider
+internal sealed class BadGatewayProblem(ProblemDetails details) : ProblemResult(details), IEndpointMetadataProvider
 {
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, StatusCodes.Status502BadGateway);
 }

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Promptly.Http;
 
 /// <summary>The feature-neutral problems (malformed requests), worded once, and the one way a problem answer is built.</summary>
-public static class Problems
+internal static class Problems
 {
     public static ApiProblemException BadRequest(string detail, IDictionary<string, object?>? extensions = null) =>
         new(StatusCodes.Status400BadRequest, "Invalid request", detail, extensions);

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Promptly.Http;
 
 /// <summary>The [from, to) window of a query: <c>hours=N</c> back from now, or explicit ISO 8601 <c>from</c>/<c>to</c>.</summary>
-public readonly record struct TimeWindow(DateTimeOffset From, DateTimeOffset To)
+internal readonly record struct TimeWindow(DateTimeOffset From, DateTimeOffset To)
 {
     /// <summary>The longest window accepted: 400 days, as long as anything is kept.</summary>
     public const double MaxHours = 400 * 24;

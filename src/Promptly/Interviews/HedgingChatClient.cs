@@ -13,7 +13,7 @@ namespace Promptly.Interviews;
 /// Errors keep their own types, so <see cref="ModelCall"/> classifies and retries them as it would a single
 /// provider's; when both providers fail, the error of the last one to fail is thrown.
 /// </remarks>
-public sealed class HedgingChatClient(IChatClient primary, IChatClient secondary, TimeSpan hedgeAfter, TimeProvider time) : IChatClient
+internal sealed class HedgingChatClient(IChatClient primary, IChatClient secondary, TimeSpan hedgeAfter, TimeProvider time) : IChatClient
 {
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         await GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);

@@ -7,7 +7,7 @@ namespace Promptly.Interviews;
 /// Sessions, transcripts and invitations. Every write completes only once it is durable: a caller that has
 /// awaited it may tell the client the data is stored.
 /// </summary>
-public interface IInterviewStore
+internal interface IInterviewStore
 {
     /// <summary>Creates a session with its greeting; with an invitation token, claims the token in the same transaction.</summary>
     /// <exception cref="StorageConflictException">The invitation already started a session.</exception>

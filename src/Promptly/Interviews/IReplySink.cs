@@ -8,7 +8,7 @@ namespace Promptly.Interviews;
 /// Called by one turn at a time, never concurrently. Methods throw only <see cref="OperationCanceledException"/> when
 /// the token is cancelled (the client left); any other failure to deliver counts as the client having left.
 /// </remarks>
-public interface IReplySink
+internal interface IReplySink
 {
     /// <summary>The turn was accepted (the session exists and is open): from here on errors travel in the stream.</summary>
     ValueTask OpenAsync(CancellationToken cancellationToken);

@@ -3,24 +3,24 @@ using Promptly.Budget;
 namespace Promptly.Interviews;
 
 /// <summary><c>POST /sessions</c>. Only <c>concept_id</c> is required.</summary>
-public sealed record StartSessionRequest(string? ConceptId, string? InterviewType, string? Candidate);
+internal sealed record StartSessionRequest(string? ConceptId, string? InterviewType, string? Candidate);
 
 /// <summary><c>POST /sessions/{id}/turns</c>.</summary>
-public sealed record TurnRequest(string? UserInput);
+internal sealed record TurnRequest(string? UserInput);
 
 /// <summary>The answer to <c>POST /sessions</c> and <c>POST /invitations/{token}/start</c>.</summary>
 /// <remarks><c>fallback</c> says the words are the guide's own because the model did not answer in time.</remarks>
-public sealed record SessionStartedResponse(
+internal sealed record SessionStartedResponse(
     string Id, string ConceptId, string InterviewType, string? Candidate, int QuestionNumber, string Message, bool Done, LatencyView Latency,
     bool Fallback, string? FallbackCause);
 
 /// <summary>The answer to <c>POST /sessions/{id}/turns</c>.</summary>
 /// <remarks><c>fallback</c> says the words are the script's planned step because the model did not answer in time.</remarks>
-public sealed record TurnResponse(
+internal sealed record TurnResponse(
     string SessionId, string Message, int QuestionNumber, bool Done, string Kind, string? ElementId, LatencyView Latency, bool Fallback, string? FallbackCause);
 
 /// <summary><c>GET /sessions/{id}</c>: the session's state and transcript.</summary>
-public sealed record SessionView(
+internal sealed record SessionView(
     string Id,
     string ConceptId,
     string InterviewType,
@@ -47,13 +47,13 @@ public sealed record SessionView(
     }
 }
 
-public sealed record TranscriptLine(string Id, int Seq, string Role, string Content, int QuestionNumber, string? ElementId, string? Kind, DateTimeOffset At)
+internal sealed record TranscriptLine(string Id, int Seq, string Role, string Content, int QuestionNumber, string? ElementId, string? Kind, DateTimeOffset At)
 {
     public static TranscriptLine From(TranscriptMessage m) => new(m.UtteranceId, m.Seq, m.Role, m.Content, m.QuestionNumber, m.ElementId, m.Kind, m.At);
 }
 
 /// <summary>A <c>token</c> event of a streamed turn: the next piece of the interviewer's reply.</summary>
-public sealed record TokenEvent(string Text);
+internal sealed record TokenEvent(string Text);
 
 /// <summary>An <c>error</c> event: the problem a streamed turn failed with once its stream had started; nothing was stored.</summary>
-public sealed record StreamProblem(int Status, string Title, string Detail, string Instance);
+internal sealed record StreamProblem(int Status, string Title, string Detail, string Instance);

@@ -9,7 +9,7 @@ namespace Promptly.Interviews;
 /// The interview core over HTTP: plain JSON answers, or a turn as Server-Sent Events (<see cref="TurnEventStream"/>).
 /// The only place that turns the core's outcomes into statuses.
 /// </summary>
-public static class InterviewEndpoints
+internal static class InterviewEndpoints
 {
     public static IEndpointRouteBuilder MapInterviews(this IEndpointRouteBuilder app)
     {

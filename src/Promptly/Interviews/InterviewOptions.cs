@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Promptly.Interviews;
 
 /// <summary>Limits of the interview API. Bound from the <c>Interviews</c> section.</summary>
-public sealed class InterviewOptions
+internal sealed class InterviewOptions
 {
     public const string Section = "Interviews";
 
@@ -24,7 +24,7 @@ public sealed class InterviewOptions
 }
 
 /// <summary>Which model conducts interviews. Bound from the <c>Interviewer</c> section.</summary>
-public sealed class InterviewerOptions
+internal sealed class InterviewerOptions
 {
     public const string Section = "Interviewer";
 

@@ -8,7 +8,7 @@ namespace Promptly.Interviews;
 /// The interview core's outcomes as HTTP answers, for every transport that speaks HTTP (plain JSON, the event
 /// stream's <c>error</c> event, session sub-resources of other features). The core itself knows no status codes.
 /// </summary>
-public static class InterviewProblems
+internal static class InterviewProblems
 {
     public static NotFoundProblem NotFound(InterviewNotFoundException e, HttpContext context) => Problems.NotFound(e.Title, e.Message, context);
 

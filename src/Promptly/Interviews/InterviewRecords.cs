@@ -3,7 +3,7 @@ using Promptly.Budget;
 namespace Promptly.Interviews;
 
 /// <summary>A session row: who is interviewed on which guide, and how far the interview got.</summary>
-public sealed record SessionRecord
+internal sealed record SessionRecord
 {
     public required string Id { get; init; }
     public required string ConceptId { get; init; }
@@ -16,7 +16,7 @@ public sealed record SessionRecord
     public string? InvitationToken { get; init; }
 }
 
-public static class SessionStatus
+internal static class SessionStatus
 {
     public const string Active = "active";
     public const string Completed = "completed";
@@ -31,26 +31,26 @@ public static class SessionStatus
 /// <param name="QuestionNumber">The interviewer response this message belongs to (a candidate answer carries the number of the response it triggered).</param>
 /// <param name="ElementId">The guide element an interviewer message asks about.</param>
 /// <param name="Kind">greeting, question, probe or closing for the interviewer; answer for the candidate.</param>
-public sealed record TranscriptMessage(int Seq, string Role, string Content, int QuestionNumber, string? ElementId, string? Kind, DateTimeOffset At)
+internal sealed record TranscriptMessage(int Seq, string Role, string Content, int QuestionNumber, string? ElementId, string? Kind, DateTimeOffset At)
 {
     /// <summary>The id an utterance is known by in the concept graph and exports.</summary>
     public string UtteranceId => $"u{Seq}";
 }
 
-public static class MessageRoles
+internal static class MessageRoles
 {
     public const string Interviewer = "interviewer";
     public const string Candidate = "candidate";
 }
 
 /// <summary>A session with its whole transcript, as read back from storage.</summary>
-public sealed record StoredSession(SessionRecord Session, IReadOnlyList<TranscriptMessage> Messages);
+internal sealed record StoredSession(SessionRecord Session, IReadOnlyList<TranscriptMessage> Messages);
 
 /// <summary>
 /// One turn to append atomically: its messages and the session's new position. Applied only when the stored
 /// question number still equals <see cref="ExpectedQuestionNumber"/>, so a racing writer cannot reorder a session.
 /// </summary>
 /// <param name="Latency">Closes the response's latency record (<see cref="LatencyBudget.Entry"/>); the store writes it in the same transaction as the turn.</param>
-public sealed record TurnWrite(
+internal sealed record TurnWrite(
     string SessionId, int ExpectedQuestionNumber, int QuestionNumber, string Status, IReadOnlyList<TranscriptMessage> Messages, DateTimeOffset? EndedAt,
     Func<BudgetedLatency>? Latency = null);

@@ -7,7 +7,7 @@ using Promptly.Http;
 
 namespace Promptly.Interviews;
 
-public static class InterviewRegistration
+internal static class InterviewRegistration
 {
     public static WebApplicationBuilder AddInterviews(this WebApplicationBuilder builder)
     {

@@ -8,7 +8,7 @@ namespace Promptly.Interviews;
 /// covered, and close when every element is covered or the turn limit is reached. The built-in interviewer says the
 /// steps as written; a model is asked to phrase them.
 /// </summary>
-public static class InterviewScript
+internal static class InterviewScript
 {
     /// <summary>Answers shorter than this are probed even when they give a reason.</summary>
     public const int MinWordsForCoverage = 6;

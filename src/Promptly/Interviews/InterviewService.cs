@@ -17,7 +17,7 @@ namespace Promptly.Interviews;
 /// Turns of one session run one at a time under the session's gate, so racing turns get consecutive question
 /// numbers; storage refuses a turn whose session moved on, which covers two servers sharing a database.
 /// </remarks>
-public sealed class InterviewService(
+internal sealed class InterviewService(
     GuideCatalog guides,
     IInterviewStore store,
     SessionCache cache,
@@ -238,7 +238,7 @@ public sealed class InterviewService(
 }
 
 /// <summary>What starting a session needs; validated by the endpoint.</summary>
-public sealed record StartInterview(string ConceptId, string InterviewType, string? Candidate, string? InvitationToken = null);
+internal sealed record StartInterview(string ConceptId, string InterviewType, string? Candidate, string? InvitationToken = null);
 
 /// <summary>One interviewer response with its timing.</summary>
-public sealed record InterviewResponse(InterviewState State, TranscriptMessage Message, InterviewerStep Step, LatencyRecord Latency);
+internal sealed record InterviewResponse(InterviewState State, TranscriptMessage Message, InterviewerStep Step, LatencyRecord Latency);

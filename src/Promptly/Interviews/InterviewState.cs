@@ -11,7 +11,7 @@ namespace Promptly.Interviews;
 /// Fields other than <see cref="Gate"/> and <see cref="LastUsed"/> change only while <see cref="Gate"/> is held,
 /// and only after the change has been stored.
 /// </remarks>
-public sealed class InterviewState(SessionRecord session, InterviewGuide guide, ScriptState script, List<TranscriptMessage> transcript)
+internal sealed class InterviewState(SessionRecord session, InterviewGuide guide, ScriptState script, List<TranscriptMessage> transcript)
 {
     public SemaphoreSlim Gate { get; } = new(1, 1);
     public SessionRecord Session { get; set; } = session;

@@ -13,7 +13,7 @@ namespace Promptly.Interviews;
 /// The built-in interviewer is asked once and its failure fails the response. A model is streamed through
 /// <see cref="ModelCall"/>, under the response's deadlines, and falls back to the given text instead of failing.
 /// </remarks>
-public sealed class Interviewer(IChatClient chat, ModelCall model, IOptions<InterviewerOptions> options)
+internal sealed class Interviewer(IChatClient chat, ModelCall model, IOptions<InterviewerOptions> options)
 {
     private readonly InterviewerOptions _options = options.Value;
 

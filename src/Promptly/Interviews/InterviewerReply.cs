@@ -4,10 +4,10 @@ namespace Promptly.Interviews;
 /// What the interviewer said and how: time to the first token and token counts when a model streamed it, or the
 /// cause when the words are the fallback's.
 /// </summary>
-public sealed record InterviewerReply(string Text, TimeSpan? FirstToken = null, int? PromptTokens = null, int? CompletionTokens = null, string? FallbackCause = null);
+internal sealed record InterviewerReply(string Text, TimeSpan? FirstToken = null, int? PromptTokens = null, int? CompletionTokens = null, string? FallbackCause = null);
 
 /// <summary>Why a response fell back to the script; the first word of a record's <c>fallback_cause</c>.</summary>
-public static class FallbackCauses
+internal static class FallbackCauses
 {
     /// <summary>No first token before <c>Interviewer:FallbackAfterMs</c>.</summary>
     public const string FirstTokenDeadline = "first_token_deadline";
@@ -29,7 +29,7 @@ public static class FallbackCauses
 /// The deadlines of one response, counted from the request's arrival: the first token by <see cref="FirstToken"/>,
 /// the whole reply by <see cref="Complete"/>.
 /// </summary>
-public readonly record struct TurnDeadline(long Start, TimeSpan FirstToken, TimeSpan Complete)
+internal readonly record struct TurnDeadline(long Start, TimeSpan FirstToken, TimeSpan Complete)
 {
     /// <summary>Share of the budget a model's reply may take; the rest is left for storing the turn.</summary>
     public const double CompleteShare = 0.9;

@@ -5,9 +5,9 @@ namespace Promptly.Interviews;
 /// <param name="ElementId">The guide element asked or probed; null for the closing.</param>
 /// <param name="Text">The scripted wording: said as is by the built-in interviewer, rephrased by a model.</param>
 /// <param name="Done">The interview ends with this step.</param>
-public sealed record InterviewerStep(string Kind, string? ElementId, string Text, bool Done);
+internal sealed record InterviewerStep(string Kind, string? ElementId, string Text, bool Done);
 
-public static class StepKinds
+internal static class StepKinds
 {
     public const string Greeting = "greeting";
     public const string Question = "question";

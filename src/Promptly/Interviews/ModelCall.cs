@@ -14,7 +14,7 @@ namespace Promptly.Interviews;
 /// text and says why. It never throws for the provider's sake, only when the caller cancels.
 /// </summary>
 /// <remarks>Thread-safe: one pipeline (and so one breaker) is shared by every session of this server.</remarks>
-public sealed class ModelCall
+internal sealed class ModelCall
 {
     private readonly IChatClient _chat;
     private readonly TimeProvider _time;

@@ -7,7 +7,7 @@ namespace Promptly.Interviews;
 /// One failed model call, classified: its fallback cause and, when a retry makes sense, how long to wait first.
 /// The retry strategy retries only these with a <see cref="RetryIn"/>; the breaker counts all of them.
 /// </summary>
-public sealed class ProviderCallException(string cause, string message, TimeSpan? retryIn, Exception? inner) : Exception(message, inner)
+internal sealed class ProviderCallException(string cause, string message, TimeSpan? retryIn, Exception? inner) : Exception(message, inner)
 {
     /// <summary>One of <see cref="FallbackCauses"/>.</summary>
     public string Cause { get; } = cause;

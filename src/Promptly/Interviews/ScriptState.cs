@@ -5,7 +5,7 @@ namespace Promptly.Interviews;
 /// elements are covered. <see cref="InterviewScript"/> works on a copy and the copy replaces the session's state
 /// only once the turn is stored, so a failed turn leaves nothing behind.
 /// </summary>
-public sealed class ScriptState
+internal sealed class ScriptState
 {
     public string? CurrentElementId { get; set; }
     public int ProbesOnCurrent { get; set; }

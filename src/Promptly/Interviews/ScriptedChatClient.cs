@@ -8,7 +8,7 @@ namespace Promptly.Interviews;
 /// <see cref="InterviewScript"/> chose, word for word. The step arrives in <see cref="ChatOptions.AdditionalProperties"/>
 /// under <see cref="StepProperty"/>; its choice of words is the guide's.
 /// </summary>
-public sealed class ScriptedChatClient : IChatClient
+internal sealed class ScriptedChatClient : IChatClient
 {
     public const string StepProperty = "promptly.step";
 

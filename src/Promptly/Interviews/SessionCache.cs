@@ -10,7 +10,7 @@ namespace Promptly.Interviews;
 /// storage when next needed, so eviction costs a read, never data.
 /// </summary>
 /// <remarks>Thread-safe. Eviction runs on the adding thread, at most one at a time.</remarks>
-public sealed class SessionCache(IOptions<InterviewOptions> options, TimeProvider time)
+internal sealed class SessionCache(IOptions<InterviewOptions> options, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, InterviewState> _sessions = new(StringComparer.Ordinal);
     private readonly int _capacity = options.Value.SessionCacheSize;

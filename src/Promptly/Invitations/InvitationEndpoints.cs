@@ -10,7 +10,7 @@ using Promptly.Latency;
 namespace Promptly.Invitations;
 
 /// <summary>Invited screenings: an invitation token starts exactly one INVITED session.</summary>
-public static class InvitationEndpoints
+internal static class InvitationEndpoints
 {
     public static IHostApplicationBuilder AddInvitations(this IHostApplicationBuilder builder)
     {
@@ -68,9 +68,9 @@ public static class InvitationEndpoints
     private static string NewToken() => WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(18));
 }
 
-public sealed record InvitationRequest(string? ConceptId, string? Candidate);
+internal sealed record InvitationRequest(string? ConceptId, string? Candidate);
 
-public sealed record InvitationView(string Token, string ConceptId, string? Candidate, DateTimeOffset CreatedAt, bool Used, string? SessionId, DateTimeOffset? StartedAt, string StartUrl)
+internal sealed record InvitationView(string Token, string ConceptId, string? Candidate, DateTimeOffset CreatedAt, bool Used, string? SessionId, DateTimeOffset? StartedAt, string StartUrl)
 {
     public static InvitationView From(Invitation i) =>
         new(i.Token, i.ConceptId, i.Candidate, i.CreatedAt, i.SessionId is not null, i.SessionId, i.StartedAt, $"/invitations/{i.Token}/start");

@@ -1,7 +1,7 @@
 namespace Promptly.Telemetry;
 
 /// <summary>Request metrics, one HdrHistogram per minute, route, method and status.</summary>
-public interface IRequestMetricsStore
+internal interface IRequestMetricsStore
 {
     /// <summary>Adds the buckets to what is stored (histograms of the same key are merged).</summary>
     Task SaveRequestMetricsAsync(IReadOnlyList<RequestMetricBucket> buckets, CancellationToken cancellationToken);

@@ -9,7 +9,7 @@ namespace Promptly.Telemetry;
 /// and allocates nothing, and <see cref="Drain"/> takes each recorder's interval histogram without losing a sample
 /// recorded meanwhile. Keys are route templates, never raw paths, so their number stays bounded.
 /// </summary>
-public sealed class RequestMetricsCollector
+internal sealed class RequestMetricsCollector
 {
     private readonly ConcurrentDictionary<RequestKey, Recorder> _recorders = new();
 

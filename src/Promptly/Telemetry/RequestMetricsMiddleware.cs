@@ -4,7 +4,7 @@ using Promptly.Http;
 namespace Promptly.Telemetry;
 
 /// <summary>Times every request from arrival to the end of its response and hands it to the collector.</summary>
-public sealed class RequestMetricsMiddleware(RequestDelegate next, RequestMetricsCollector collector, TimeProvider time)
+internal sealed class RequestMetricsMiddleware(RequestDelegate next, RequestMetricsCollector collector, TimeProvider time)
 {
     private const string Unmatched = "(unmatched)";
 

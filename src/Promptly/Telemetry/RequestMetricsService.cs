@@ -4,7 +4,7 @@ using Promptly.Latency;
 namespace Promptly.Telemetry;
 
 /// <summary>Moves collected request metrics into storage and answers questions about them.</summary>
-public sealed class RequestMetricsService(RequestMetricsCollector collector, IRequestMetricsStore store, TimeProvider time)
+internal sealed class RequestMetricsService(RequestMetricsCollector collector, IRequestMetricsStore store, TimeProvider time)
 {
     private readonly SemaphoreSlim _flushing = new(1, 1);
 
@@ -57,10 +57,10 @@ public sealed class RequestMetricsService(RequestMetricsCollector collector, IRe
 }
 
 /// <summary>Request figures of one route over a window (percentiles within 0.1% of exact: HdrHistogram, 3 digits).</summary>
-public sealed record RouteMetrics(string Method, string Route, long Count, double P50Ms, double P95Ms, double P99Ms, double MaxMs, Dictionary<string, long> StatusCounts);
+internal sealed record RouteMetrics(string Method, string Route, long Count, double P50Ms, double P95Ms, double P99Ms, double MaxMs, Dictionary<string, long> StatusCounts);
 
 /// <summary>Flushes request metrics every few seconds and once more at shutdown.</summary>
-public sealed class RequestMetricsFlusher(RequestMetricsService metrics, ILogger<RequestMetricsFlusher> logger) : BackgroundService
+internal sealed class RequestMetricsFlusher(RequestMetricsService metrics, ILogger<RequestMetricsFlusher> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
 

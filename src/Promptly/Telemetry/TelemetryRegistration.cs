@@ -2,7 +2,7 @@ using Promptly.Http;
 
 namespace Promptly.Telemetry;
 
-public static class TelemetryRegistration
+internal static class TelemetryRegistration
 {
     public static WebApplicationBuilder AddRequestMetrics(this WebApplicationBuilder builder)
     {
@@ -25,4 +25,4 @@ public static class TelemetryRegistration
     }
 }
 
-public sealed record RequestMetricsReport(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<RouteMetrics> Routes);
+internal sealed record RequestMetricsReport(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<RouteMetrics> Routes);

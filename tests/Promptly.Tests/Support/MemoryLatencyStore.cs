@@ -5,7 +5,7 @@ using Promptly.Latency;
 namespace Promptly.Tests.Support;
 
 /// <summary>An <see cref="ILatencyStore"/> that keeps what it is given, for unit tests of the budget.</summary>
-public sealed class MemoryLatencyStore : ILatencyStore
+internal sealed class MemoryLatencyStore : ILatencyStore
 {
     public List<LatencyRecord> Records { get; } = [];
     public List<ErrorLogEntry> Errors { get; } = [];

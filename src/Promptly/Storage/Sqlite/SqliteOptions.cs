@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Promptly.Storage.Sqlite;
 
 /// <summary>The embedded database. Bound from the <c>Storage</c> section.</summary>
-public sealed class SqliteOptions
+internal sealed class SqliteOptions
 {
     public const string Section = "Storage";
 

@@ -8,7 +8,7 @@ using Promptly.Telemetry;
 
 namespace Promptly.Storage.Sqlite;
 
-public static class SqliteRegistration
+internal static class SqliteRegistration
 {
     /// <summary>The embedded SQLite store, registered as every store interface the features own; a PostgreSQL store will register the same.</summary>
     public static IHostApplicationBuilder AddSqliteStorage(this IHostApplicationBuilder builder)
