@@ -12,18 +12,18 @@ internal static class AnalyticsEndpoints
 {
     public static IEndpointRouteBuilder MapLatencyAnalytics(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/latency/events", IngestAsync).WithTags("Latency analytics").WithName("IngestLatencyEvents")
+        app.MapPost("/api/latency/events", IngestAsync).WithTags("Latency analytics").ProducesRequestProblems().WithName("IngestLatencyEvents")
             .WithSummary("Stores a batch of timed runs of any pipeline (all of the batch or, with per-item errors, none of it).");
-        app.MapGet("/api/latency/compliance", ComplianceAsync).WithTags("Latency").WithName("LatencyCompliance").ProducesRequestProblems()
+        app.MapGet("/api/latency/compliance", ComplianceAsync).WithQuery("hours", "from", "to", "interview_type").WithTags("Latency").WithName("LatencyCompliance").ProducesRequestProblems()
             .WithSummary("Budget compliance over a window (hours=24 or from/to), overall and per interview type.");
         var analytics = app.MapGroup("/api/latency-analytics").WithTags("Latency analytics").ProducesRequestProblems();
-        analytics.MapGet("/summary", SummaryAsync).WithName("LatencySummary")
+        analytics.MapGet("/summary", SummaryAsync).WithQuery("days", "from", "to", "source", "interview_type").WithName("LatencySummary")
             .WithSummary("Count, average, p50/p90/p95/p99, compliance and the slowest phase over days=N or from/to.");
-        analytics.MapGet("/by-phase", ByPhaseAsync).WithName("LatencyByPhase").WithSummary("Per-phase figures, slowest p95 first.");
-        analytics.MapGet("/bottlenecks", BottlenecksAsync).WithName("LatencyBottlenecks")
+        analytics.MapGet("/by-phase", ByPhaseAsync).WithQuery("days", "from", "to", "source", "interview_type").WithName("LatencyByPhase").WithSummary("Per-phase figures, slowest p95 first.");
+        analytics.MapGet("/bottlenecks", BottlenecksAsync).WithQuery("days", "from", "to", "source", "interview_type", "threshold_ms").WithName("LatencyBottlenecks")
             .WithSummary("Phases whose p95 is over threshold_ms, and outlier runs.");
-        analytics.MapGet("/trends", TrendsAsync).WithName("LatencyTrends").WithSummary("Count, p50, p95 and compliance per day or hour, with regressions.");
-        analytics.MapGet("/recommendations", RecommendationsAsync).WithName("LatencyRecommendations")
+        analytics.MapGet("/trends", TrendsAsync).WithQuery("days", "from", "to", "source", "interview_type", "interval").WithName("LatencyTrends").WithSummary("Count, p50, p95 and compliance per day or hour, with regressions.");
+        analytics.MapGet("/recommendations", RecommendationsAsync).WithQuery("days", "from", "to", "source", "interview_type").WithName("LatencyRecommendations")
             .WithSummary("Per source and phase: current and target p95 and what to do, from the measured figures.");
         return app;
     }

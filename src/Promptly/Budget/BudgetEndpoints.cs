@@ -9,7 +9,7 @@ internal static class BudgetEndpoints
     public static IEndpointRouteBuilder MapBudget(this IEndpointRouteBuilder app)
     {
         var latency = app.MapGroup("/api/latency").WithTags("Latency").ProducesRequestProblems();
-        latency.MapGet("/slow", SlowAsync).WithName("SlowResponses").WithSummary("The slowest responses of a window, slowest first.");
+        latency.MapGet("/slow", SlowAsync).WithQuery("hours", "from", "to", "limit").WithName("SlowResponses").WithSummary("The slowest responses of a window, slowest first.");
         latency.MapGet("/budget", Settings).WithName("GetBudget").WithSummary("The thresholds in force per interview type.");
         latency.MapPut("/budget/{interviewType}", SetOverrideAsync).WithName("SetBudgetOverride")
             .WithSummary("Overrides an interview type's thresholds at run time, without a restart.");

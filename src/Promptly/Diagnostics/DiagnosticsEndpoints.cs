@@ -16,9 +16,9 @@ internal static class DiagnosticsEndpoints
     }
 
     /// <summary>Maps <c>GET /api/diagnostics/memory</c> when <see cref="DiagnosticsOptions.MemoryEndpoint"/> is set; otherwise nothing.</summary>
-    public static WebApplication MapDiagnostics(this WebApplication app)
+    public static IEndpointRouteBuilder MapDiagnostics(this IEndpointRouteBuilder app)
     {
-        var options = app.Configuration.GetSection(DiagnosticsOptions.Section).Get<DiagnosticsOptions>() ?? new DiagnosticsOptions();
+        var options = app.ServiceProvider.GetRequiredService<IConfiguration>().GetSection(DiagnosticsOptions.Section).Get<DiagnosticsOptions>() ?? new DiagnosticsOptions();
         if (!options.MemoryEndpoint) return app;
 
         app.MapGet("/api/diagnostics/memory", MemoryAsync).WithTags("Diagnostics").WithName("Memory")

@@ -12,7 +12,7 @@ internal static class ErrorEndpoints
 
     public static IEndpointRouteBuilder MapErrors(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/errors", ListAsync).WithTags("Errors").WithName("ListErrors")
+        app.MapGet("/api/errors", ListAsync).WithQuery("hours", "from", "to", "limit", "type").WithTags("Errors").ProducesRequestProblems().WithName("ListErrors")
             .WithSummary("Stored errors, newest first: ?type=LatencyViolation&hours=24&limit=100 (or from/to).");
         return app;
     }

@@ -14,7 +14,7 @@ internal static class ExportEndpoints
 
     public static IEndpointRouteBuilder MapExport(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/sessions/{id}/export", ExportAsync).WithTags("Sessions").WithName("ExportSession")
+        app.MapGet("/sessions/{id}/export", ExportAsync).WithQuery("format").WithTags("Sessions").ProducesRequestProblems().WithName("ExportSession")
             .WithSummary("The transcript with each response's latency, the concept graph and compliance: ?format=json|csv|md.");
         return app;
     }

@@ -20,7 +20,7 @@ internal static class TelemetryRegistration
                 var window = TimeWindow.Parse(request.Query, defaultHours: 1, time.GetUtcNow());
                 return TypedResults.Ok(new RequestMetricsReport(window.From, window.To, await metrics.QueryAsync(window.From, window.To, cancellationToken)));
             })
-            .WithTags("Metrics").WithName("RequestMetrics").WithSummary("Count and p50/p95/p99 per route over a window (hours=1 or from/to).");
+            .WithQuery("hours", "from", "to").WithTags("Metrics").ProducesRequestProblems().WithName("RequestMetrics").WithSummary("Count and p50/p95/p99 per route over a window (hours=1 or from/to).");
         return app;
     }
 }

@@ -1,0 +1,105 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using NetArchTest.Rules;
+using Promptly.Interviews;
+using Promptly.Latency;
+
+namespace Promptly.Tests.Architecture;
+
+/// <summary>
+/// Keeps the drawing in docs/architecture.md true: each folder (namespace) of the server uses only the ones below it,
+/// the latency core knows no ASP.NET, and the interview core knows no HTTP. Checked on the compiled IL (method bodies
+/// included), so a fully qualified name cannot slip past.
+/// </summary>
+public sealed class DependencyTests
+{
+    private const string Latency = "Promptly.Latency";
+
+    /// <summary>What each namespace may use besides itself, the framework and <see cref="Latency"/>. Listed bottom up.</summary>
+    private static readonly (string Namespace, string[] Uses)[] Layers =
+    [
+        ("Promptly.Storage", []),
+        ("Promptly.Http", ["Promptly.Storage"]),
+        ("Promptly.Guides", ["Promptly.Http"]),
+        ("Promptly.Errors", ["Promptly.Http"]),
+        ("Promptly.Telemetry", ["Promptly.Http"]),
+        ("Promptly.Budget", ["Promptly.Errors", "Promptly.Http"]),
+        ("Promptly.Analytics", ["Promptly.Budget", "Promptly.Errors", "Promptly.Http"]),
+        ("Promptly.Interviews", ["Promptly.Budget", "Promptly.Guides", "Promptly.Http", "Promptly.Storage"]),
+        ("Promptly.Graph", ["Promptly.Interviews", "Promptly.Guides", "Promptly.Http"]),
+        ("Promptly.Export", ["Promptly.Graph", "Promptly.Interviews", "Promptly.Budget", "Promptly.Guides", "Promptly.Http"]),
+        ("Promptly.Invitations", ["Promptly.Interviews", "Promptly.Budget", "Promptly.Guides", "Promptly.Http"]),
+        ("Promptly.Health", ["Promptly.Interviews", "Promptly.Http"]),
+        ("Promptly.Diagnostics", ["Promptly.Interviews", "Promptly.Http"]),
+        ("Promptly.Storage.Sqlite",
+            ["Promptly.Storage", "Promptly.Analytics", "Promptly.Budget", "Promptly.Errors", "Promptly.Health", "Promptly.Interviews", "Promptly.Invitations", "Promptly.Telemetry"]),
+        ("Promptly.Load", ["Promptly.Analytics", "Promptly.Interviews", "Promptly.Budget", "Promptly.Http"]),
+        ("Promptly.Bench", ["Promptly.Load", "Promptly.Interviews", "Promptly.Budget", "Promptly.Http"]),
+        ("Promptly.Cli",
+            ["Promptly.Bench", "Promptly.Load", "Promptly.Analytics", "Promptly.Budget", "Promptly.Http", "Promptly.Storage", "Promptly.Storage.Sqlite"]),
+    ];
+
+    private static readonly Assembly Server = typeof(InterviewService).Assembly;
+
+    public static TheoryData<string> Namespaces() => [.. Layers.Select(l => l.Namespace)];
+
+    [Theory]
+    [MemberData(nameof(Namespaces))]
+    public void Namespace_UsesOnlyTheLayersBelowIt(string name)
+    {
+        var uses = Layers.Single(l => l.Namespace == name).Uses;
+        var forbidden = Layers.Select(l => l.Namespace).Where(n => n != name && !uses.Contains(n)).ToArray();
+
+        var result = Types.InAssembly(Server).That().ResideInNamespaceMatching($"^{Regex.Escape(name)}$")
+            .ShouldNot().HaveDependencyOnAny(forbidden).GetResult();
+
+        Assert.True(result.IsSuccessful, $"{name} may use only {string.Join(", ", uses.Append(Latency))}; these types use more: {string.Join(", ", result.FailingTypeNames ?? [])}");
+    }
+
+    [Fact]
+    public void Layers_EveryServerNamespaceIsPlaced()
+    {
+        var placed = Layers.Select(l => l.Namespace).ToHashSet();
+        var actual = Server.GetTypes().Select(t => t.Namespace).OfType<string>().Where(n => n.StartsWith("Promptly", StringComparison.Ordinal)).ToHashSet();
+
+        Assert.Empty(actual.Except(placed));
+    }
+
+    [Fact]
+    public void Layers_UseOnlyLayersListedBeforeThem_SoNoCycleIsPossible()
+    {
+        for (var i = 0; i < Layers.Length; i++)
+        {
+            var below = Layers.Take(i).Select(l => l.Namespace).ToHashSet();
+            Assert.All(Layers[i].Uses, used => Assert.Contains(used, below));
+        }
+    }
+
+    [Fact]
+    public void LatencyCore_ReferencesNoAspNetCore()
+    {
+        var references = typeof(LatencyTracker).Assembly.GetReferencedAssemblies().Select(a => a.Name!);
+
+        Assert.DoesNotContain(references, r => r.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) || r.StartsWith("Promptly", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void InterviewCore_KnowsNoHttp()
+    {
+        // The edge of the feature (endpoints, the event stream, problem mapping, JSON, registration) adapts the core to
+        // HTTP; everything else must serve a WebSocket or any other transport as it is.
+        var result = Types.InAssembly(Server).That().ResideInNamespaceMatching(@"^Promptly\.Interviews$")
+            .And().DoNotHaveNameMatching("(Endpoints|EventStream|Problems|Json|Registration)")
+            .ShouldNot().HaveDependencyOnAny("Microsoft.AspNetCore", "Promptly.Http").GetResult();
+
+        Assert.True(result.IsSuccessful, $"These interview types know HTTP: {string.Join(", ", result.FailingTypeNames ?? [])}");
+    }
+
+    [Fact]
+    public void Server_OnlyProgramIsPublic()
+    {
+        var visible = Server.GetExportedTypes().Select(t => t.FullName);
+
+        Assert.Equal(["Program"], visible);
+    }
+}
