@@ -95,6 +95,7 @@ public sealed class FakeChatClient(FakeTimeProvider time) : IChatClient
 {
     private readonly object _gate = new();
     private readonly List<TaskCompletionSource> _started = [];
+    private readonly List<DateTimeOffset> _startTimes = [];
     private int _calls;
     private int _cancelled;
 
@@ -104,6 +105,15 @@ public sealed class FakeChatClient(FakeTimeProvider time) : IChatClient
 
     /// <summary>Calls whose token was cancelled while they were running.</summary>
     public int Cancelled => Volatile.Read(ref _cancelled);
+
+    /// <summary>The fake time at which each call began.</summary>
+    public IReadOnlyList<DateTimeOffset> StartTimes
+    {
+        get
+        {
+            lock (_gate) return [.. _startTimes];
+        }
+    }
 
     /// <summary>Completes once call number <paramref name="n"/> (from 1) has begun.</summary>
     public Task StartedAsync(int n)
@@ -149,6 +159,7 @@ public sealed class FakeChatClient(FakeTimeProvider time) : IChatClient
         lock (_gate)
         {
             var n = ++_calls;
+            _startTimes.Add(time.GetUtcNow());
             Started(n).TrySetResult();
             return n;
         }
