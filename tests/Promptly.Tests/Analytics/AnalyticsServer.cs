@@ -20,7 +20,8 @@ internal sealed class AnalyticsServer : IAsyncDisposable
     public AnalyticsServer(Dictionary<string, string?>? settings = null, string? dataFolder = null)
     {
         Settings = settings ?? AnalyticsApi.Settings();
-        _factory = new PromptlyFactory(Settings, dataFolder: dataFolder);
+        // Its own folder, which outlives this server for Restart (PromptlyFactory deletes it when the run ends).
+        _factory = new PromptlyFactory(Settings, dataFolder: dataFolder ?? PromptlyFactory.NewDataFolder());
         _server = _factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>
         {
             var loop = services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationFactory?.Method.ReturnType == typeof(LatencyRollup)).ToList();
