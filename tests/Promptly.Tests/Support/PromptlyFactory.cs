@@ -15,7 +15,7 @@ namespace Promptly.Tests.Support;
 /// </summary>
 /// <remarks>
 /// A folder given as <c>dataFolder</c> belongs to the caller and is left alone. Every folder this class hands out lies
-/// under one folder per test run, deleted when the run's process exits, so none outlives the run.
+/// under one folder per test run, deleted when the run's process exits (or by the next run), so none outlives it.
 /// </remarks>
 public sealed class PromptlyFactory : WebApplicationFactory<Program>
 {
@@ -98,18 +98,50 @@ public sealed class PromptlyFactory : WebApplicationFactory<Program>
 
     private static string CreateRunFolder()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "promptly-tests", $"run-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            try
-            {
-                if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A file still open at exit: the folder is in the temporary directory, which the system cleans.
-            }
-        };
+        var root = Path.Combine(Path.GetTempPath(), "promptly-tests");
+        DeleteFoldersOfEndedRuns(root);
+        var folder = Path.Combine(root, $"run-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(folder);
         return folder;
+    }
+
+    // The test host is not always let to run its exit handlers, so a run also removes what ended runs left behind.
+    private static void DeleteFoldersOfEndedRuns(string root)
+    {
+        if (!Directory.Exists(root)) return;
+        foreach (var folder in Directory.EnumerateDirectories(root, "run-*"))
+        {
+            var parts = Path.GetFileName(folder).Split('-');
+            if (parts.Length == 3 && int.TryParse(parts[1], out var pid) && !IsRunning(pid)) TryDelete(folder);
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Still in use or already going: the next run tries again.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Another user's run.
+        }
     }
 }
