@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Text;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
@@ -16,30 +17,48 @@ namespace Promptly.Interviews;
 /// <remarks>Thread-safe: one pipeline (and so one breaker) is shared by every session of this server.</remarks>
 internal sealed class ModelCall
 {
+    private static readonly ResiliencePropertyKey<Call> CallKey = new("Promptly.ModelCall");
+
     private readonly IChatClient _chat;
     private readonly TimeProvider _time;
-    private readonly InterviewerOptions _options;
-    private readonly ResiliencePipeline _pipeline;
+    private readonly ResiliencePipeline _retry;
+    private readonly ResiliencePipeline _breaker;
 
     public ModelCall(IChatClient chat, IOptions<InterviewerOptions> options, TimeProvider time)
     {
         _chat = chat;
         _time = time;
-        _options = options.Value;
-        _pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
+        var settings = options.Value;
+        _retry = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
             {
-                MaxRetryAttempts = Math.Max(1, _options.MaxRetries),
+                MaxRetryAttempts = Math.Max(1, settings.MaxRetries),
+                BackoffType = DelayBackoffType.Exponential,
+                Delay = TimeSpan.FromMilliseconds(settings.RetryDelayMs),
+                // Without jitter the waits are the documented ones (RetryDelayMs, doubling); the breaker, not jitter,
+                // is what spares a provider that many sessions are retrying at once.
+                UseJitter = false,
                 ShouldHandle = args => ValueTask.FromResult(
-                    _options.MaxRetries > 0 && args.Outcome.Exception is ProviderCallException { RetryIn: not null }),
-                DelayGenerator = args => ValueTask.FromResult(((ProviderCallException)args.Outcome.Exception!).RetryIn),
+                    settings.MaxRetries > 0 && args.Outcome.Exception is ProviderCallException { Retryable: true }),
+                // The provider's Retry-After wins; none (null) leaves Polly's exponential delay.
+                DelayGenerator = args => ValueTask.FromResult(((ProviderCallException)args.Outcome.Exception!).RetryAfter),
+                OnRetry = args =>
+                {
+                    // A wait that ends after the first-token deadline cannot help: fall back at once, with this failure as the cause.
+                    var call = args.Context.Properties.GetValue(CallKey, null!);
+                    if (args.RetryDelay >= call.Deadline.UntilFirstToken(time)) ExceptionDispatchInfo.Throw(args.Outcome.Exception!);
+                    return ValueTask.CompletedTask;
+                },
             })
+            .Build();
+        // Apart from the retries so that an attempt the deadline forbids is not run through it (see AttemptAsync).
+        _breaker = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
-                FailureRatio = _options.BreakerFailureRatio,
-                MinimumThroughput = _options.BreakerMinimumThroughput,
-                SamplingDuration = TimeSpan.FromSeconds(_options.BreakerSamplingSeconds),
-                BreakDuration = TimeSpan.FromSeconds(_options.BreakerBreakSeconds),
+                FailureRatio = settings.BreakerFailureRatio,
+                MinimumThroughput = settings.BreakerMinimumThroughput,
+                SamplingDuration = TimeSpan.FromSeconds(settings.BreakerSamplingSeconds),
+                BreakDuration = TimeSpan.FromSeconds(settings.BreakerBreakSeconds),
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is ProviderCallException),
             })
             .Build();
@@ -60,10 +79,12 @@ internal sealed class ModelCall
         IReadOnlyList<ChatMessage> messages, ChatOptions chatOptions, TurnDeadline deadline, string fallbackText, IReplySink? sink, CancellationToken cancellationToken)
     {
         var call = new Call(this, messages, chatOptions, deadline, _time.GetTimestamp(), new ReplyPieces(sink));
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(CallKey, call);
         string cause;
         try
         {
-            return await _pipeline.ExecuteAsync(static (call, token) => call.Owner.AttemptAsync(call, token), call, cancellationToken);
+            return await _retry.ExecuteAsync(static (context, call) => call.Owner.AttemptAsync(call, context.CancellationToken), context, call);
         }
         catch (ProviderCallException e)
         {
@@ -74,6 +95,10 @@ internal sealed class ModelCall
         {
             cause = $"{FallbackCauses.CircuitOpen}: the provider kept failing; not called";
         }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
 
         await call.Pieces.ReplaceAsync(fallbackText, cancellationToken);
         return new InterviewerReply(fallbackText, FallbackCause: cause);
@@ -81,10 +106,16 @@ internal sealed class ModelCall
 
     private async ValueTask<InterviewerReply> AttemptAsync(Call call, CancellationToken cancellationToken)
     {
-        var attempt = ++call.Attempts;
+        // An attempt the deadline leaves no time for never reaches the provider: it is not the provider's failure, so
+        // it neither counts as an attempt nor feeds the breaker (which would count it as a failure, or as a success).
         var untilFirst = call.Deadline.UntilFirstToken(_time);
         if (untilFirst <= TimeSpan.Zero) throw ProviderCallException.Deadline(sawFirstToken: false, call.Deadline);
+        return await _breaker.ExecuteAsync(static (state, token) => state.call.Owner.CallProviderAsync(state.call, state.untilFirst, token), (call, untilFirst), cancellationToken);
+    }
 
+    private async ValueTask<InterviewerReply> CallProviderAsync(Call call, TimeSpan untilFirst, CancellationToken cancellationToken)
+    {
+        call.Attempts++;
         await call.Pieces.RestartAsync(cancellationToken);
         using var deadline = new CancellationTokenSource(untilFirst, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
@@ -128,21 +159,19 @@ internal sealed class ModelCall
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw ProviderCallException.Classify(e, Backoff(attempt), call.Deadline.UntilFirstToken(_time), _time);
+            throw ProviderCallException.Classify(e, _time);
         }
 
         var reply = text.ToString().Trim();
         if (reply.Length == 0)
         {
-            throw ProviderCallException.Classify(new InvalidDataException("the model answered with no text"), Backoff(attempt), call.Deadline.UntilFirstToken(_time), _time);
+            throw ProviderCallException.Classify(new InvalidDataException("the model answered with no text"), _time);
         }
 
         // Retries before the successful attempt count towards the first token: it is what the candidate waited for.
         var toFirstToken = _time.GetElapsedTime(call.Started, firstToken!.Value);
         return new InterviewerReply(reply, toFirstToken, prompt, completion);
     }
-
-    private TimeSpan Backoff(int attempt) => TimeSpan.FromMilliseconds(_options.RetryDelayMs * Math.Pow(2, Math.Min(attempt - 1, 10)));
 
     /// <summary>One reply's call across its attempts; <see cref="Started"/> is when the first attempt began.</summary>
     private sealed class Call(ModelCall owner, IReadOnlyList<ChatMessage> messages, ChatOptions options, TurnDeadline deadline, long started, ReplyPieces pieces)

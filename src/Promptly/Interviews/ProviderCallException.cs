@@ -4,40 +4,40 @@ using System.Globalization;
 namespace Promptly.Interviews;
 
 /// <summary>
-/// One failed model call, classified: its fallback cause and, when a retry makes sense, how long to wait first.
-/// The retry strategy retries only these with a <see cref="RetryIn"/>; the breaker counts all of them.
+/// One failed model call, classified: its fallback cause, whether a retry can help and the wait the provider asked for.
+/// The retry strategy retries only the <see cref="Retryable"/> ones; the breaker counts all of them.
 /// </summary>
-internal sealed class ProviderCallException(string cause, string message, TimeSpan? retryIn, Exception? inner) : Exception(message, inner)
+internal sealed class ProviderCallException(string cause, string message, bool retryable, TimeSpan? retryAfter, Exception? inner) : Exception(message, inner)
 {
     /// <summary>One of <see cref="FallbackCauses"/>.</summary>
     public string Cause { get; } = cause;
 
-    /// <summary>The wait before a retry; null when retrying cannot help (a 4xx other than 408/429, or a passed deadline).</summary>
-    public TimeSpan? RetryIn { get; } = retryIn;
+    /// <summary>False when retrying cannot help: a 4xx other than 408/429, or a passed deadline.</summary>
+    public bool Retryable { get; } = retryable;
 
-    /// <summary>
-    /// Classifies what a call threw. <paramref name="backoff"/> is the wait when the provider names none;
-    /// <paramref name="remaining"/> is the time left before the first-token deadline: a wait that does not fit leaves
-    /// nothing to retry.
-    /// </summary>
-    public static ProviderCallException Classify(Exception e, TimeSpan backoff, TimeSpan remaining, TimeProvider time)
+    /// <summary>The provider's Retry-After, which replaces the backoff; null when it named none.</summary>
+    public TimeSpan? RetryAfter { get; } = retryAfter;
+
+    /// <summary>Classifies what a call threw.</summary>
+    public static ProviderCallException Classify(Exception e, TimeProvider time)
     {
         string cause = FallbackCauses.ProviderError;
         string what;
-        TimeSpan? wait = backoff;
+        var retryable = true;
+        TimeSpan? retryAfter = null;
         switch (e)
         {
             case ClientResultException { Status: 429 } rate:
                 cause = FallbackCauses.RateLimited;
-                wait = RetryAfter(rate, time) ?? backoff;
-                what = $"HTTP 429, retry after {wait.Value.TotalMilliseconds:F0} ms";
+                retryAfter = RetryAfterOf(rate, time);
+                what = retryAfter is { } wait ? $"HTTP 429, retry after {wait.TotalMilliseconds:F0} ms" : "HTTP 429";
                 break;
             case ClientResultException { Status: >= 500 or 408 or 0 } transient:
                 what = transient.Status == 0 ? $"no response ({Inner(transient)})" : $"HTTP {transient.Status}";
                 break;
             case ClientResultException other:
                 what = $"HTTP {other.Status}";
-                wait = null;
+                retryable = false;
                 break;
             case HttpRequestException or IOException:
                 what = $"connection: {Inner(e)}";
@@ -47,8 +47,7 @@ internal sealed class ProviderCallException(string cause, string message, TimeSp
                 break;
         }
 
-        if (wait is { } w && w >= remaining) wait = null;
-        return new ProviderCallException(cause, what, wait, e);
+        return new ProviderCallException(cause, what, retryable, retryAfter, e);
     }
 
     private static string Inner(Exception e)
@@ -58,7 +57,7 @@ internal sealed class ProviderCallException(string cause, string message, TimeSp
     }
 
     /// <summary>Retry-After as seconds or as an HTTP date (RFC 9110), from the failed response.</summary>
-    private static TimeSpan? RetryAfter(ClientResultException e, TimeProvider time)
+    private static TimeSpan? RetryAfterOf(ClientResultException e, TimeProvider time)
     {
         if (e.GetRawResponse() is not { } response || !response.Headers.TryGetValue("Retry-After", out var value) || value is null) return null;
         if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
@@ -74,6 +73,6 @@ internal sealed class ProviderCallException(string cause, string message, TimeSp
     /// <summary>For a call that was cut off by the deadline, not by the provider.</summary>
     public static ProviderCallException Deadline(bool sawFirstToken, TurnDeadline deadline) =>
         sawFirstToken
-            ? new(FallbackCauses.StreamDeadline, $"the reply did not finish within {deadline.Complete.TotalMilliseconds:F0} ms", null, null)
-            : new(FallbackCauses.FirstTokenDeadline, $"no first token within {deadline.FirstToken.TotalMilliseconds:F0} ms", null, null);
+            ? new(FallbackCauses.StreamDeadline, $"the reply did not finish within {deadline.Complete.TotalMilliseconds:F0} ms", false, null, null)
+            : new(FallbackCauses.FirstTokenDeadline, $"no first token within {deadline.FirstToken.TotalMilliseconds:F0} ms", false, null, null);
 }

@@ -144,7 +144,7 @@ public sealed partial class AnalysesApiTests
         }
         finally
         {
-            await server.DisposeAsync();
+            await server.StopAsync();
         }
 
         await using var digests = server.Restart(DigestSettings);

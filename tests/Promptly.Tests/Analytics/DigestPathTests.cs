@@ -55,7 +55,7 @@ public sealed class DigestPathTests
         }
         finally
         {
-            await server.DisposeAsync();
+            await server.StopAsync();
         }
 
         await using var exact = server.Restart(ExactSettings);
@@ -112,7 +112,7 @@ public sealed class DigestPathTests
         }
         finally
         {
-            await server.DisposeAsync();
+            await server.StopAsync();
         }
 
         await using var exact = server.Restart(ExactSettings);
@@ -166,7 +166,7 @@ public sealed class DigestPathTests
         }
         finally
         {
-            await server.DisposeAsync();
+            await server.StopAsync();
         }
 
         await using var exact = server.Restart(ExactSettings);
@@ -201,7 +201,7 @@ public sealed class DigestPathTests
         }
         finally
         {
-            await server.DisposeAsync();
+            await server.StopAsync();
         }
 
         await using var exact = server.Restart(ExactSettings);

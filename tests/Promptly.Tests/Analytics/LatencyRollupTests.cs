@@ -33,7 +33,7 @@ public sealed class LatencyRollupTests
         }
         finally
         {
-            await server.DisposeAsync();
+            await server.StopAsync();
         }
 
         // The watermark is stored: a restarted server folds nothing again.
@@ -124,7 +124,7 @@ public sealed class LatencyRollupTests
         }
         finally
         {
-            await server.DisposeAsync();
+            await server.StopAsync();
         }
 
         // Digests kept 5 days, raw rows 1: the 10-day-old runs are gone entirely, the 2-day-old ones live on in digests.

@@ -112,8 +112,7 @@ public sealed class BudgetApiTests
         var turn = await client.TurnAsync(id, Answer(1));
         Assert.Equal(1500, turn["latency"]!["threshold_ms"]!.GetValue<double>());
 
-        await factory.DisposeAsync();
-        await using var restarted = factory.Restart();
+        await using var restarted = await factory.RestartAsync();
         var after = await restarted.CreateClient().GetJsonAsync("/api/latency/budget");
         Assert.Equal(1500, after["interview_types"]!["INVITED"]!["threshold_ms"]!.GetValue<double>());
 

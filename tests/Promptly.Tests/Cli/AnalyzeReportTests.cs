@@ -61,7 +61,8 @@ public sealed class AnalyzeReportTests(SeededAnalytics data) : IClassFixture<See
     public async Task Report_NoRuns_SaysSoAndWritesNoCharts()
     {
         string emptyFolder;
-        await using (var empty = new PromptlyFactory())
+        // A folder of this test's own: the server's data must outlive the server.
+        await using (var empty = new PromptlyFactory(dataFolder: Path.Combine(_folder, "empty-data")))
         {
             // Starting the server creates the database; nothing is ingested.
             (await empty.CreateClient().GetAsync("/health")).EnsureSuccessStatusCode();

@@ -3,8 +3,11 @@ using Promptly.Tests.Support;
 
 namespace Promptly.Tests.Interviews;
 
-/// <summary>A second provider raced against a slow first one: the first to speak answers, the other is cancelled.</summary>
-[Collection(TimingSensitive.Name)]
+/// <summary>
+/// Hedging end to end, over two loopback providers and the OpenAI SDK. The timing itself (the hedge leaves exactly
+/// after <c>HedgeAfterMs</c>, the candidate waits only that long) is checked on a fake clock in
+/// <see cref="HedgingChatClientTests"/>; here every deadline is far beyond what a loaded machine could need.
+/// </summary>
 public sealed class HedgingTests : IAsyncLifetime
 {
     private const string Answer = "I like it because it tastes fresh.";
@@ -27,17 +30,10 @@ public sealed class HedgingTests : IAsyncLifetime
         await _secondary.DisposeAsync();
     }
 
-    private PromptlyFactory Factory() => new(_primary.Settings(new()
-    {
-        ["Interviewer:HedgeEndpoint"] = _secondary.Endpoint,
-        ["Interviewer:HedgeAfterMs"] = "200",
-        ["Interviewer:FallbackAfterMs"] = "1500",
-    }));
-
     [Fact]
     public async Task Turn_PrimaryAnswersBeforeHedgeDelay_SecondaryNeverAsked()
     {
-        var turn = await FirstTurnAsync();
+        var turn = await FirstTurnAsync(hedgeAfterMs: 20_000, fallbackAfterMs: 30_000);
 
         Assert.Equal(PrimaryText, turn["message"]!.GetValue<string>());
         Assert.False(turn["fallback"]!.GetValue<bool>());
@@ -47,44 +43,35 @@ public sealed class HedgingTests : IAsyncLifetime
     [Fact]
     public async Task Turn_PrimaryStalls_SecondaryAnswersAndNoFallback()
     {
-        _primary.Behaviour = n => n == 0 ? FakeReply.Ok(PrimaryText) : new FakeReply { Text = PrimaryText, FirstTokenDelay = TimeSpan.FromSeconds(10) };
-        var turn = await FirstTurnAsync();
+        _primary.Behaviour = n => n == 0 ? FakeReply.Ok(PrimaryText) : new FakeReply { Text = PrimaryText, FirstTokenDelay = TimeSpan.FromMinutes(2) };
+        var turn = await FirstTurnAsync(hedgeAfterMs: 200, fallbackAfterMs: 30_000);
 
         Assert.Equal(SecondaryText, turn["message"]!.GetValue<string>());
         Assert.False(turn["fallback"]!.GetValue<bool>());
-        Assert.Equal(1, _secondary.Calls);
-        var latency = turn["latency"]!.AsObject();
-
-        // The candidate waited for the hedge delay and the second provider, not for the stalled first one.
-        Assert.True(latency["ai_time_to_first_token_ms"]!.GetValue<double>() < 1500, latency.ToJsonString());
+        Assert.Contains(_secondary.Requests, r => r.ToJsonString().Contains(Answer, StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task Turn_PrimaryFailsAtOnce_SecondaryAnswersWithoutWaitingForHedgeDelay()
     {
+        // Were the failure to wait for the 20 s hedge delay, the 10 s deadline would fall back first.
         _primary.Behaviour = n => n == 0 ? FakeReply.Ok(PrimaryText) : FakeReply.Error(500);
-        var turn = await FirstTurnAsync();
+        var turn = await FirstTurnAsync(hedgeAfterMs: 20_000, fallbackAfterMs: 10_000);
 
         Assert.Equal(SecondaryText, turn["message"]!.GetValue<string>());
         Assert.False(turn["fallback"]!.GetValue<bool>());
     }
 
-    [Fact]
-    public async Task Turn_BothProvidersStall_FallsBackToPlannedStep()
-    {
-        _primary.Behaviour = n => n == 0 ? FakeReply.Ok(PrimaryText) : new FakeReply { FirstTokenDelay = TimeSpan.FromSeconds(10) };
-        _secondary.Behaviour = _ => new FakeReply { FirstTokenDelay = TimeSpan.FromSeconds(10) };
-        var turn = await FirstTurnAsync();
-
-        Assert.True(turn["fallback"]!.GetValue<bool>(), turn.ToJsonString());
-        Assert.StartsWith("first_token_deadline", turn["fallback_cause"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.True(turn["latency"]!["response_time_ms"]!.GetValue<double>() < 5000, turn.ToJsonString());
-    }
-
     // A session on a fresh server and its first turn's answer.
-    private async Task<JsonObject> FirstTurnAsync()
+    private async Task<JsonObject> FirstTurnAsync(int hedgeAfterMs, int fallbackAfterMs)
     {
-        await using var factory = Factory();
+        await using var factory = new PromptlyFactory(_primary.Settings(new()
+        {
+            ["Interviewer:HedgeEndpoint"] = _secondary.Endpoint,
+            ["Interviewer:HedgeAfterMs"] = hedgeAfterMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Interviewer:FallbackAfterMs"] = fallbackAfterMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Latency:ThresholdMs"] = "60000",
+        }));
         var client = factory.CreateClient();
         var id = (await client.StartAsync()).Id();
         return await client.TurnAsync(id, Answer);

@@ -3,7 +3,12 @@ using Promptly.Tests.Support;
 
 namespace Promptly.Tests.Interviews;
 
-/// <summary>A real model's interviewer against a fake OpenAI-compatible server: streaming, deadlines, retries, breaker, fallbacks.</summary>
+/// <summary>
+/// A real model's interviewer end to end, against a loopback OpenAI-compatible server through the OpenAI SDK: what the
+/// SDK's errors are classified as, and what a turn stores. Deadlines are far beyond what a loaded machine could need
+/// unless a test is about one; the exact timing of deadlines, retries and the breaker is checked on a fake clock in
+/// <see cref="ModelCallTests"/>.
+/// </summary>
 public sealed class ModelInterviewerTests : IAsyncLifetime
 {
     private const string Answer = "I like it because it tastes fresh.";
@@ -13,7 +18,15 @@ public sealed class ModelInterviewerTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    private PromptlyFactory Factory(Dictionary<string, string?>? more = null) => new(_server.Settings(more));
+    private PromptlyFactory Factory(Dictionary<string, string?>? more = null) => new(Generous(_server.Settings(more)));
+
+    // Deadlines no loaded machine can miss, unless the test sets its own.
+    private static Dictionary<string, string?> Generous(Dictionary<string, string?> settings)
+    {
+        settings.TryAdd("Interviewer:FallbackAfterMs", "30000");
+        settings.TryAdd("Latency:ThresholdMs", "60000");
+        return settings;
+    }
 
     [Fact]
     public async Task Turn_ModelStreams_AnswersWithModelTextAndRecordsFirstTokenAndTokens()
@@ -43,11 +56,12 @@ public sealed class ModelInterviewerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Turn_SlowFirstToken_FallsBackToPlannedStepWithinBudget()
+    public async Task Turn_SlowFirstToken_FallsBackToPlannedStepAndInterviewGoesOn()
     {
         var planned = await ScriptedTurnAsync();
-        _server.Behaviour = n => n == 0 ? FakeReply.Ok() : new FakeReply { FirstTokenDelay = TimeSpan.FromSeconds(10) };
-        await using var factory = Factory(new() { ["Interviewer:FallbackAfterMs"] = "400" });
+        // The greeting has 3 s, which a loaded machine does not need; the turn stalls for minutes.
+        _server.Behaviour = n => n == 0 ? FakeReply.Ok() : new FakeReply { FirstTokenDelay = TimeSpan.FromMinutes(2) };
+        await using var factory = Factory(new() { ["Interviewer:FallbackAfterMs"] = "3000" });
         var client = factory.CreateClient();
         var id = (await client.StartAsync()).Id();
 
@@ -57,9 +71,7 @@ public sealed class ModelInterviewerTests : IAsyncLifetime
         Assert.Equal(planned["kind"]!.GetValue<string>(), turn["kind"]!.GetValue<string>());
         Assert.True(turn["fallback"]!.GetValue<bool>());
         Assert.StartsWith("first_token_deadline", turn["fallback_cause"]!.GetValue<string>(), StringComparison.Ordinal);
-        var latency = turn["latency"]!.AsObject();
-        Assert.False(latency["failed"]!.GetValue<bool>());
-        Assert.True(latency["response_time_ms"]!.GetValue<double>() < latency["threshold_ms"]!.GetValue<double>());
+        Assert.False(turn["latency"]!["failed"]!.GetValue<bool>());
 
         // The interview goes on from the planned step: the next turn is question 2 and the record says why 1 fell back.
         _server.Behaviour = _ => FakeReply.Ok();
@@ -67,19 +79,6 @@ public sealed class ModelInterviewerTests : IAsyncLifetime
         var records = (await client.GetJsonAsync($"/sessions/{id}/latency"))["responses"]!.AsArray();
         Assert.Equal([false, true, false], records.Select(r => r!["fallback"]!.GetValue<bool>()));
         Assert.StartsWith("first_token_deadline", records[1]!["fallback_cause"]!.GetValue<string>(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Turn_StreamTooSlowAfterFirstToken_FallsBackBeforeSevereLimit()
-    {
-        _server.Behaviour = n => n == 0 ? FakeReply.Ok() : new FakeReply { TokenDelay = TimeSpan.FromMilliseconds(700) };
-        var turn = await FirstTurnAsync();
-
-        Assert.True(turn["fallback"]!.GetValue<bool>());
-        Assert.StartsWith("stream_deadline", turn["fallback_cause"]!.GetValue<string>(), StringComparison.Ordinal);
-        var latency = turn["latency"]!.AsObject();
-        Assert.True(latency["response_time_ms"]!.GetValue<double>() < 5000);
-        Assert.Equal(2, _server.Calls);
     }
 
     [Fact]
@@ -96,7 +95,7 @@ public sealed class ModelInterviewerTests : IAsyncLifetime
     [Fact]
     public async Task Turn_RateLimitedLongerThanBudget_FallsBackWithoutRetry()
     {
-        _server.Behaviour = n => n == 0 ? FakeReply.Ok() : FakeReply.Error(429, retryAfterSeconds: 30);
+        _server.Behaviour = n => n == 0 ? FakeReply.Ok() : FakeReply.Error(429, retryAfterSeconds: 600);
         var turn = await FirstTurnAsync();
 
         Assert.True(turn["fallback"]!.GetValue<bool>());
@@ -120,7 +119,7 @@ public sealed class ModelInterviewerTests : IAsyncLifetime
         var closed = await FakeChatServer.StartAsync();
         var settings = closed.Settings();
         await closed.DisposeAsync();
-        await using var factory = new PromptlyFactory(settings);
+        await using var factory = new PromptlyFactory(Generous(settings));
         var client = factory.CreateClient();
 
         var session = await client.StartAsync();
@@ -154,7 +153,7 @@ public sealed class ModelInterviewerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Turn_BreakerOpen_FallsBackWithoutCallingThenProbesAgain()
+    public async Task Turn_ProviderKeepsFailing_BreakerOpensAndProviderNotCalled()
     {
         _server.Behaviour = n => n == 0 ? FakeReply.Ok() : FakeReply.Error(500);
         await using var factory = Factory(new()
@@ -162,7 +161,7 @@ public sealed class ModelInterviewerTests : IAsyncLifetime
             ["Interviewer:MaxRetries"] = "0",
             ["Interviewer:BreakerMinimumThroughput"] = "2",
             ["Interviewer:BreakerFailureRatio"] = "0.5",
-            ["Interviewer:BreakerBreakSeconds"] = "0.5",
+            ["Interviewer:BreakerBreakSeconds"] = "600",
         });
         var client = factory.CreateClient();
         var id = (await client.StartAsync("software_engineer_practice")).Id();
@@ -174,19 +173,6 @@ public sealed class ModelInterviewerTests : IAsyncLifetime
 
         Assert.StartsWith("circuit_open", open["fallback_cause"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(callsWhenOpened, _server.Calls);
-
-        // Once the break is over one call probes the provider; it answers, so the model is back.
-        _server.Behaviour = _ => FakeReply.Ok();
-        JsonObject? answered = null;
-        for (var i = 0; i < 20 && answered is null; i++)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(200));
-            var turn = await client.TurnAsync(id, "yes");
-            if (!turn["fallback"]!.GetValue<bool>()) answered = turn;
-        }
-
-        Assert.NotNull(answered);
-        Assert.Equal("Thanks, tell me a little more about that?", answered["message"]!.GetValue<string>());
     }
 
     [Fact]

@@ -13,9 +13,7 @@ public sealed class DurabilityTests
         var id = (await client.StartAsync("software_engineer_practice", candidate: "Linus")).Id();
         for (var i = 0; i < 3; i++) await client.TurnAsync(id, InterviewApiTests.ThoroughAnswers[i]);
         var before = await client.GetJsonAsync($"/sessions/{id}");
-        await first.DisposeAsync();
-
-        await using var second = first.Restart();
+        await using var second = await first.RestartAsync();
         var again = second.CreateClient();
         var after = await again.GetJsonAsync($"/sessions/{id}");
         Assert.Equal(before["transcript"]!.ToJsonString(), after["transcript"]!.ToJsonString());
@@ -41,9 +39,7 @@ public sealed class DurabilityTests
             for (var i = 0; i < 5; i++) last = (await client.TurnAsync(s.Id(), "Creamy and smooth because it froths well for my coffee"))["question_number"]!.GetValue<int>();
             return (Id: s.Id(), Last: last);
         }));
-        await factory.DisposeAsync();
-
-        await using var restarted = factory.Restart();
+        await using var restarted = await factory.RestartAsync();
         var again = restarted.CreateClient();
         foreach (var (id, last) in acknowledged)
         {
