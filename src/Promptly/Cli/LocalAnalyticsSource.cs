@@ -3,6 +3,7 @@ using Promptly.Analytics;
 using Promptly.Budget;
 using Promptly.Storage;
 using Promptly.Storage.Sqlite;
+using Promptly.Load;
 
 namespace Promptly.Cli;
 
@@ -13,7 +14,7 @@ namespace Promptly.Cli;
 internal sealed class LocalAnalyticsSource(IHost host, LatencyAnalytics analytics) : IAnalyticsSource
 {
     /// <summary>Opens the database in <paramref name="dataFolder"/>, or in the configured <c>Storage:DataFolder</c> when null.</summary>
-    /// <exception cref="CliException">No database there (it is never created by a read).</exception>
+    /// <exception cref="CommandException">No database there (it is never created by a read).</exception>
     public static async Task<LocalAnalyticsSource> OpenAsync(string? dataFolder, CancellationToken cancellationToken)
     {
         // The server's configuration sources (appsettings, environment variables such as Storage__DataFolder), and
@@ -40,7 +41,7 @@ internal sealed class LocalAnalyticsSource(IHost host, LatencyAnalytics analytic
             var database = host.Services.GetRequiredService<IOptions<SqliteOptions>>().Value.DatabasePath;
             if (!File.Exists(database))
             {
-                throw CliException.Unavailable(
+                throw CommandException.Unavailable(
                     $"There is no Promptly database at {database}; give --data-folder, or set Storage__DataFolder, to the server's data folder.");
             }
 

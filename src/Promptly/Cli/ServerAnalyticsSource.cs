@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Promptly.Analytics;
 using Promptly.Http;
+using Promptly.Load;
 
 namespace Promptly.Cli;
 
@@ -65,19 +66,19 @@ internal sealed class ServerAnalyticsSource(HttpClient http) : IAnalyticsSource
         }
         catch (HttpRequestException e)
         {
-            throw CliException.Unavailable($"The server at {http.BaseAddress} could not be reached: {e.Message}", e);
+            throw CommandException.Unavailable($"The server at {http.BaseAddress} could not be reached: {e.Message}", e);
         }
         catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw CliException.Unavailable($"The server at {http.BaseAddress} did not answer within {Timeout.TotalSeconds:0} s.", e);
+            throw CommandException.Unavailable($"The server at {http.BaseAddress} did not answer within {Timeout.TotalSeconds:0} s.", e);
         }
 
         if ((int)status is < 200 or > 299)
         {
             var detail = ProblemAnswer.DetailOf(body) ?? $"{(int)status} {reason}";
             throw status == HttpStatusCode.BadRequest
-                ? CliException.Invalid(detail)
-                : CliException.Unavailable($"The server answered {(int)status} for {analysis}: {detail}");
+                ? CommandException.Usage(detail)
+                : CommandException.Unavailable($"The server answered {(int)status} for {analysis}: {detail}");
         }
 
         try
@@ -86,7 +87,7 @@ internal sealed class ServerAnalyticsSource(HttpClient http) : IAnalyticsSource
         }
         catch (JsonException e)
         {
-            throw CliException.Unavailable($"The answer of {http.BaseAddress}{path} is not a Promptly {analysis} report ({e.Message}).", e);
+            throw CommandException.Unavailable($"The answer of {http.BaseAddress}{path} is not a Promptly {analysis} report ({e.Message}).", e);
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Text;
-using Promptly.Cli;
 using Spectre.Console;
 
 namespace Promptly.Load;
@@ -32,8 +31,8 @@ internal static class LoadReport
     }
 
     public static string GeneratorLine(LoadResult r) =>
-        $"Generator: {Figures.Count(r.Sent)} requests sent of {Figures.Count(r.Scheduled)} scheduled"
-        + (r.Skipped > 0 ? $" ({Figures.Count(r.Skipped)} not sent: no session free)" : "")
+        $"Generator: {Counts.Format(r.Sent)} requests sent of {Counts.Format(r.Scheduled)} scheduled"
+        + (r.Skipped > 0 ? $" ({Counts.Format(r.Skipped)} not sent: no session free)" : "")
         + $", at most {r.PeakInFlight} in flight (limit {r.MaxInFlight}), CPU {r.CpuSeconds:0.0} s = {r.CpuMicrosPerRequest:0} µs per request.";
 
     public static string StressLine(StressOutcome stress, double budgetMs) => stress.BreakingRate is { } rate
@@ -42,8 +41,8 @@ internal static class LoadReport
         : $"Stress: every step up to {LoadFigures.Rate(stress.LastGoodRate ?? 0)}/s held (p95 ≤ {LoadFigures.Ms(budgetMs)} ms, no errors, rate reached); raise --max-rate to find the limit.";
 
     public static string AnalyticsLine(CrossCheck check) => check.Analytics is { } a
-        ? $"Server analytics (source interview, {a.From:HH:mm:ss}–{a.To:HH:mm:ss} UTC, {(a.Exact ? "exact" : "from digests")}): {Figures.Count(a.ServerCount)} responses "
-          + $"(the run received {Figures.Count(a.ClientCount)}), p50 {LoadFigures.Ms(a.ServerP50Ms)} ms, p95 {LoadFigures.Ms(a.ServerP95Ms)} ms, p99 {LoadFigures.Ms(a.ServerP99Ms)} ms."
+        ? $"Server analytics (source interview, {a.From:HH:mm:ss}–{a.To:HH:mm:ss} UTC, {(a.Exact ? "exact" : "from digests")}): {Counts.Format(a.ServerCount)} responses "
+          + $"(the run received {Counts.Format(a.ClientCount)}), p50 {LoadFigures.Ms(a.ServerP50Ms)} ms, p95 {LoadFigures.Ms(a.ServerP95Ms)} ms, p99 {LoadFigures.Ms(a.ServerP99Ms)} ms."
         : $"Server analytics: {check.AnalyticsProblem ?? "not asked"}.";
 
     /// <summary>Writes the Markdown summary of <paramref name="result"/> to <paramref name="path"/>.</summary>
@@ -70,20 +69,20 @@ internal static class LoadReport
 
     private static IEnumerable<string[]> ScenarioRows(LoadResult result) => result.Scenarios.Select(r => new[]
     {
-        r.Scenario, r.Phase, Figures.Count(r.Count), LoadFigures.Rate(r.Rps), LoadFigures.Ms(r.Latency.P50Ms), LoadFigures.Ms(r.Latency.P90Ms),
+        r.Scenario, r.Phase, Counts.Format(r.Count), LoadFigures.Rate(r.Rps), LoadFigures.Ms(r.Latency.P50Ms), LoadFigures.Ms(r.Latency.P90Ms),
         LoadFigures.Ms(r.Latency.P95Ms), LoadFigures.Ms(r.Latency.P99Ms), LoadFigures.Ms(r.Latency.MaxMs), LoadFigures.Errors(r.ErrorCount, r.Errors),
     });
 
     private static IEnumerable<string[]> PhaseRows(LoadResult result) => result.Phases.Select(p => new[]
     {
-        p.Name, p.TargetRate > 0 ? LoadFigures.Rate(p.TargetRate) : "closed", Figures.Count(p.Count), LoadFigures.Rate(p.Rps), LoadFigures.Ms(p.Latency.P50Ms),
-        LoadFigures.Ms(p.Latency.P95Ms), LoadFigures.Ms(p.Latency.P99Ms), Figures.Count(p.ErrorCount), LoadFigures.Ms(p.LagP99Ms), LoadFigures.Ms(p.LagMaxMs),
+        p.Name, p.TargetRate > 0 ? LoadFigures.Rate(p.TargetRate) : "closed", Counts.Format(p.Count), LoadFigures.Rate(p.Rps), LoadFigures.Ms(p.Latency.P50Ms),
+        LoadFigures.Ms(p.Latency.P95Ms), LoadFigures.Ms(p.Latency.P99Ms), Counts.Format(p.ErrorCount), LoadFigures.Ms(p.LagP99Ms), LoadFigures.Ms(p.LagMaxMs),
         p.WithinBudget ? "kept" : "MISSED",
     });
 
     private static IEnumerable<string[]> CheckRows(CrossCheck check) => check.Rows.Select(r => new[]
     {
-        r.Scenario, Figures.Count(r.ClientCount), Figures.Count(r.ServerCount), LoadFigures.Ms(r.ClientP50Ms), LoadFigures.Ms(r.SentP50Ms),
+        r.Scenario, Counts.Format(r.ClientCount), Counts.Format(r.ServerCount), LoadFigures.Ms(r.ClientP50Ms), LoadFigures.Ms(r.SentP50Ms),
         LoadFigures.Ms(r.ServerP50Ms), LoadFigures.Ms(r.ClientP95Ms), LoadFigures.Ms(r.SentP95Ms), LoadFigures.Ms(r.ServerP95Ms), LoadFigures.Ms(r.OverheadP50Ms),
     });
 

@@ -130,7 +130,7 @@ internal sealed class LoadRunner
     /// The next scenario by weight, with the session it needs (any known one to read, a free one to take a turn);
     /// not ready when there is no such session yet.
     /// </summary>
-    private (int Scenario, ScenarioKind Kind, LoadSession? Session, bool Ready) Choose(Random random)
+    private (int Scenario, ScenarioKind Kind, InterviewSession? Session, bool Ready) Choose(Random random)
     {
         var s = _choice.Pick(random);
         var kind = _settings.Scenarios[s].Kind;
@@ -143,7 +143,7 @@ internal sealed class LoadRunner
         return (s, kind, session, session is not null || kind is not (ScenarioKind.GetInterview or ScenarioKind.TakeTurn));
     }
 
-    private async Task RunOneAsync(int scenario, int phase, ScenarioKind kind, LoadSession? session, long intended)
+    private async Task RunOneAsync(int scenario, int phase, ScenarioKind kind, InterviewSession? session, long intended)
     {
         try
         {
@@ -161,7 +161,7 @@ internal sealed class LoadRunner
     }
 
     /// <summary>Sends one request and records its latency from <paramref name="intended"/>, whatever delayed the send.</summary>
-    private async Task MeasureAsync(int scenario, int phase, ScenarioKind kind, LoadSession? session, long intended)
+    private async Task MeasureAsync(int scenario, int phase, ScenarioKind kind, InterviewSession? session, long intended)
     {
         var cell = Recorder[scenario, phase];
         var sent = _time.GetTimestamp();
@@ -310,16 +310,14 @@ internal sealed class LoadRunner
                 var latency = Recorder.PhaseLatency(p);
                 var phase = _settings.Phases[p];
                 progress(new ProgressLine(phase.Name, PhaseElapsed(p), phase.Duration, rate,
-                    Ms(latency, 50), Ms(latency, 95), Ms(latency, 99), Recorder.Errors(p), Volatile.Read(ref _inFlight)));
+                    LatencyHistograms.ValueAtPercentileMs(latency, 50), LatencyHistograms.ValueAtPercentileMs(latency, 95),
+                    LatencyHistograms.ValueAtPercentileMs(latency, 99), Recorder.Errors(p), Volatile.Read(ref _inFlight)));
             }
         }
         catch (OperationCanceledException)
         {
         }
     }
-
-    private static double Ms(HdrHistogram.HistogramBase histogram, double percentile) =>
-        histogram.TotalCount == 0 ? 0 : histogram.GetValueAtPercentile(percentile) / 1000.0;
 
     private long Micros(long ticks) => ticks <= 0 ? 0 : (long)(ticks * 1_000_000.0 / _time.TimestampFrequency);
 }

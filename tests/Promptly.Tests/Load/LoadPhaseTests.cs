@@ -1,4 +1,3 @@
-using Promptly.Cli;
 using Promptly.Load;
 
 namespace Promptly.Tests.Load;
@@ -44,9 +43,9 @@ public sealed class LoadPhaseTests
     [InlineData("a:9999999h@1", "at most 1 h")]
     public void ParseList_BadPhase_ThrowsInvalidNamingTheProblem(string text, string message)
     {
-        var e = Assert.Throws<CliException>(() => LoadPhase.ParseList(text));
+        var e = Assert.Throws<CommandException>(() => LoadPhase.ParseList(text));
 
-        Assert.Equal(ExitCodes.Invalid, e.ExitCode);
+        Assert.Equal(ExitCodes.Usage, e.ExitCode);
         Assert.Contains(message, e.Message);
     }
 

@@ -1,9 +1,10 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Promptly.Cli;
-using Promptly.Tests.Support;
 
-namespace Promptly.Tests.Load;
+using Promptly.Tests.Support;
+using Promptly.Load;
+
+namespace Promptly.Tests.Cli;
 
 /// <summary><c>promptly load</c> in-process: against the real server in memory, scripted servers, a fake Kestrel and no server at all.</summary>
 [Collection(TimingSensitive.Name)]
@@ -158,7 +159,7 @@ public sealed class LoadCommandTests
 
         var run = await LoadCommandRun.RunAsync(server, args.Split(' ', StringSplitOptions.RemoveEmptyEntries));
 
-        run.AssertFailed(ExitCodes.Invalid, message);
+        run.AssertFailed(ExitCodes.Usage, message);
         Assert.Equal(0, server.Requests);
     }
 
@@ -169,7 +170,7 @@ public sealed class LoadCommandTests
 
         var run = await LoadCommandRun.RunAsync(factory.Server.CreateHandler(), "http://localhost", "--concept", "no_such_guide", "--phases", "a:1s@1");
 
-        run.AssertFailed(ExitCodes.Invalid, "The server has no guide 'no_such_guide'");
+        run.AssertFailed(ExitCodes.Usage, "The server has no guide 'no_such_guide'");
     }
 
     [Fact]
