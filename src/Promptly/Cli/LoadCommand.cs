@@ -71,7 +71,7 @@ internal sealed partial class LoadCommand
                 context.Out.MarkupLine($"Results written to {Markup.Escape(Path.GetFullPath(path))} and {Markup.Escape(Path.GetFullPath(markdown))}");
             }
 
-            return ExitCodes.Ok;
+            return result.BudgetKept ? ExitCodes.Ok : ExitCodes.BudgetMissed;
         }
         catch (Exception e)
         {

@@ -20,7 +20,11 @@ internal sealed partial record LoadPhase(string Name, TimeSpan Duration, double 
     /// <summary>How many requests the phase sends: one every 1/rate seconds from its start, the last before its end.</summary>
     public long RequestCount => (long)Math.Ceiling(Duration.TotalSeconds * Rate - 1e-9);
 
-    /// <summary>Parses <c>name:duration@rate,…</c>, e.g. <c>warm-up:10s@10,peak:10s@100</c>; any problem is one <see cref="CommandException"/>.</summary>
+    /// <summary>
+    /// Parses <c>name:duration@rate,…</c>, e.g. <c>warm-up:10s@10,peak:10s@100</c>; the name may be left out
+    /// (<c>10s@10,30s@50</c>), and is then <c>phase1</c>, <c>phase2</c>, … by position. Any problem is one
+    /// <see cref="CommandException"/>.
+    /// </summary>
     public static IReadOnlyList<LoadPhase> ParseList(string text)
     {
         var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -31,10 +35,10 @@ internal sealed partial record LoadPhase(string Name, TimeSpan Duration, double 
             var match = PhasePattern().Match(part);
             if (!match.Success)
             {
-                throw CommandException.Usage($"Phase '{part}' is not name:duration@rate (e.g. 'sustained:30s@50').");
+                throw CommandException.Usage($"Phase '{part}' is not [name:]duration@rate (e.g. 'sustained:30s@50' or '30s@50').");
             }
 
-            var name = match.Groups["name"].Value.Trim();
+            var name = match.Groups["name"].Success ? match.Groups["name"].Value.Trim() : $"phase{phases.Count + 1}";
             var rate = ParseRate(match.Groups["rate"].Value, $"phase '{name}'");
             phases.Add(Checked(name, ParseDuration(match.Groups["duration"].Value, $"phase '{name}'"), rate));
         }
@@ -99,7 +103,7 @@ internal sealed partial record LoadPhase(string Name, TimeSpan Duration, double 
 
     public override string ToString() => $"{Name}:{Duration.TotalSeconds:0.###}s@{Rate:0.###}";
 
-    [GeneratedRegex(@"^(?<name>[^:@]+):(?<duration>[^@]+)@(?<rate>.+)$")]
+    [GeneratedRegex(@"^((?<name>[^:@]+):)?(?<duration>[^:@]+)@(?<rate>.+)$")]
     private static partial Regex PhasePattern();
 
     [GeneratedRegex(@"^[A-Za-z0-9_-]{1,40}$")]

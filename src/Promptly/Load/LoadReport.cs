@@ -17,10 +17,10 @@ internal static class LoadReport
         console.MarkupLine("[grey]Latency in ms from each request's intended send time to the last byte of its answer; errors are not in the percentiles.[/]");
         console.Write(Table(ScenarioHeaders, ScenarioRows(result)));
         console.WriteLine();
-        console.MarkupLine($"[bold]Phases[/] [grey](all scenarios; lag: how late the generator sent requests after their intended time; budget: every scenario's p95 ≤ {LoadFigures.Ms(result.P95BudgetMs)} ms and no errors)[/]");
+        console.MarkupLine($"[bold]Phases[/] [grey](all scenarios; lag: how late the generator sent requests after their intended time; budget: every scenario's p95 ≤ {LoadFigures.Ms(result.P95BudgetMs)} ms, no errors and, with a rate, requests started on time)[/]");
         console.Write(Table(PhaseHeaders, PhaseRows(result)));
         console.MarkupLine(Markup.Escape(GeneratorLine(result)));
-        if (result.Stress is { } stress) console.MarkupLine(Markup.Escape(StressLine(stress, result.P95BudgetMs)));
+        console.MarkupLine(Markup.Escape(result.Stress is { } stress ? StressLine(stress, result.P95BudgetMs) : BudgetLine(result)));
         if (result.CrossCheck is { } check)
         {
             console.WriteLine();
@@ -34,6 +34,11 @@ internal static class LoadReport
         $"Generator: {Counts.Format(r.Sent)} requests sent of {Counts.Format(r.Scheduled)} scheduled"
         + (r.Skipped > 0 ? $" ({Counts.Format(r.Skipped)} not sent: no session free)" : "")
         + $", at most {r.PeakInFlight} in flight (limit {r.MaxInFlight}), CPU {r.CpuSeconds:0.0} s = {r.CpuMicrosPerRequest:0} µs per request.";
+
+    /// <summary>The verdict of an open or closed run: the budget kept in every phase, or the phases that missed it and why.</summary>
+    public static string BudgetLine(LoadResult r) => r.BudgetKept
+        ? $"PASS: every phase kept the budget (each scenario's p95 ≤ {LoadFigures.Ms(r.P95BudgetMs)} ms, no errors, rate reached)."
+        : "FAIL: budget MISSED in " + string.Join("; ", r.Phases.Where(p => !p.WithinBudget).Select(p => $"{p.Name} ({p.MissedBecause})")) + ".";
 
     public static string StressLine(StressOutcome stress, double budgetMs) => stress.BreakingRate is { } rate
         ? $"Stress: broke at {LoadFigures.Rate(rate)}/s ({stress.BreakingPhase}: {stress.Reason}); last step that held (p95 ≤ {LoadFigures.Ms(budgetMs)} ms, no errors, rate reached): "
@@ -53,10 +58,10 @@ internal static class LoadReport
         md.AppendLine($"`{result.Command}`").AppendLine();
         md.AppendLine($"{result.StartedAt:yyyy-MM-dd HH:mm:ss} to {result.EndedAt:HH:mm:ss} UTC. Latency in ms from each request's intended send time to the last byte of its answer.").AppendLine();
         MarkdownTable(md, ScenarioHeaders, ScenarioRows(result));
-        md.AppendLine().AppendLine($"Phases (lag: how late requests were sent after their intended time; budget: every scenario's p95 ≤ {LoadFigures.Ms(result.P95BudgetMs)} ms and no errors):").AppendLine();
+        md.AppendLine().AppendLine($"Phases (lag: how late requests were sent after their intended time; budget: every scenario's p95 ≤ {LoadFigures.Ms(result.P95BudgetMs)} ms, no errors and, with a rate, requests started on time):").AppendLine();
         MarkdownTable(md, PhaseHeaders, PhaseRows(result));
         md.AppendLine().AppendLine(GeneratorLine(result));
-        if (result.Stress is { } stress) md.AppendLine().AppendLine(StressLine(stress, result.P95BudgetMs));
+        md.AppendLine().AppendLine(result.Stress is { } stress ? StressLine(stress, result.P95BudgetMs) : BudgetLine(result));
         if (result.CrossCheck is { } check)
         {
             md.AppendLine().AppendLine("Cross-check (the same requests: client latency from the intended and from the actual send, and the server's `latency.response_time_ms` from each answer; overhead = p50 sent − server p50):").AppendLine();

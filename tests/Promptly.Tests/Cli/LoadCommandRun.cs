@@ -28,6 +28,8 @@ public sealed record LoadCommandRun(int ExitCode, string Output, string Error)
         Assert.DoesNotContain("   at ", Error);
     }
 
+    public void AssertExit(int code) => Assert.True(ExitCode == code, $"exit {ExitCode}, expected {code}; stderr: {Error}; stdout: {Output}");
+
     public void AssertOk() => Assert.True(ExitCode == 0, $"exit {ExitCode}; stderr: {Error}; stdout: {Output}");
 
     /// <summary>A loopback port that was just free and is closed again: connecting to it is refused.</summary>
