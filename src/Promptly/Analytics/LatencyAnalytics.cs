@@ -16,7 +16,18 @@ public sealed class LatencyAnalytics(IAnalyticsStore store, BudgetPolicy policy,
     public async Task<LatencySummary> SummaryAsync(AnalyticsRequest request, CancellationToken cancellationToken)
     {
         var (scope, slices) = await ReadAsync(request, DigestDetail.PhaseMoments, window => window, (_, _, _) => 0, cancellationToken);
-        var slice = slices.GetValueOrDefault(0) ?? LatencySlice.Empty;
+        return SummaryOf(scope, slices.GetValueOrDefault(0) ?? LatencySlice.Empty);
+    }
+
+    /// <summary>Summary, phase breakdown and bottlenecks from one read of the window, so the three agree.</summary>
+    public async Task<LatencyOverview> OverviewAsync(AnalyticsRequest request, double? thresholdMs, CancellationToken cancellationToken)
+    {
+        var (scope, slice) = await ReadWholeAsync(request, cancellationToken);
+        return new LatencyOverview(SummaryOf(scope, slice), PhasesOf(scope, slice), BottleneckAnalysis.Of(scope, slice, thresholdMs ?? scope.BudgetThresholdMs / 2));
+    }
+
+    private LatencySummary SummaryOf(AnalyticsScope scope, LatencySlice slice)
+    {
         var total = slice.Total;
         var p = total.Percentiles(SummaryPercentiles);
         var slowest = slice.Phases.Where(x => x.Value.Count > 0).OrderByDescending(x => x.Value.Mean).FirstOrDefault();
@@ -30,8 +41,11 @@ public sealed class LatencyAnalytics(IAnalyticsStore store, BudgetPolicy policy,
     public async Task<PhaseBreakdown> ByPhaseAsync(AnalyticsRequest request, CancellationToken cancellationToken)
     {
         var (scope, slice) = await ReadWholeAsync(request, cancellationToken);
-        return new PhaseBreakdown(scope, slice.Total.Count, Round(slice.Total.Mean), PhaseStatsOf(slice));
+        return PhasesOf(scope, slice);
     }
+
+    private static PhaseBreakdown PhasesOf(AnalyticsScope scope, LatencySlice slice) =>
+        new(scope, slice.Total.Count, Round(slice.Total.Mean), PhaseStatsOf(slice));
 
     public async Task<BottleneckReport> BottlenecksAsync(AnalyticsRequest request, double? thresholdMs, CancellationToken cancellationToken)
     {
@@ -112,3 +126,6 @@ public sealed class LatencyAnalytics(IAnalyticsStore store, BudgetPolicy policy,
 
     internal static double Round(double ms) => Math.Round(ms, 3);
 }
+
+/// <summary>The three views of one window that <c>promptly analyze</c> shows by default, computed from one read.</summary>
+public sealed record LatencyOverview(LatencySummary Summary, PhaseBreakdown Phases, BottleneckReport Bottlenecks);

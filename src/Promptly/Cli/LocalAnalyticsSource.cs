@@ -9,7 +9,8 @@ namespace Promptly.Cli;
 
 /// <summary>
 /// Reads the local database through the server's own registrations, in a host that is built but never started:
-/// the rollup does not run (the analytics already count the runs it has not folded yet), nothing listens.
+/// the rollup does not run (the analytics already count the runs it has not folded yet), nothing listens. The
+/// database is opened read-only and must have this build's schema.
 /// </summary>
 internal sealed class LocalAnalyticsSource(IHost host, LatencyAnalytics analytics) : IAnalyticsSource
 {
@@ -32,6 +33,9 @@ internal sealed class LocalAnalyticsSource(IHost host, LatencyAnalytics analytic
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddStorage();
+
+        // Read-only: a report never writes, creates or migrates the server's database (an older schema is refused).
+        builder.Services.PostConfigure<SqliteOptions>(storage => storage.ReadOnly = true);
         builder.AddLatencyBudget();
         builder.AddLatencyAnalytics();
         var host = builder.Build();
@@ -67,6 +71,10 @@ internal sealed class LocalAnalyticsSource(IHost host, LatencyAnalytics analytic
 
     public Task<LatencySummary> SummaryAsync(AnalyticsRequest request, CancellationToken cancellationToken) =>
         analytics.SummaryAsync(request, cancellationToken);
+
+    /// <summary>One read of the window serves the three: they describe the same runs.</summary>
+    public Task<LatencyOverview> OverviewAsync(AnalyticsRequest request, double? thresholdMs, CancellationToken cancellationToken) =>
+        analytics.OverviewAsync(request, thresholdMs, cancellationToken);
 
     public Task<PhaseBreakdown> ByPhaseAsync(AnalyticsRequest request, CancellationToken cancellationToken) =>
         analytics.ByPhaseAsync(request, cancellationToken);

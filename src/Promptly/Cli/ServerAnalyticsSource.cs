@@ -30,6 +30,10 @@ internal sealed class ServerAnalyticsSource(HttpClient http) : IAnalyticsSource
         return GetAsync("bottlenecks", query, PromptlyJson.Default.BottleneckReport, cancellationToken);
     }
 
+    /// <summary>The three endpoints, one after another: the server answers each from its own read.</summary>
+    public async Task<LatencyOverview> OverviewAsync(AnalyticsRequest request, double? thresholdMs, CancellationToken cancellationToken) => new(
+        await SummaryAsync(request, cancellationToken), await ByPhaseAsync(request, cancellationToken), await BottlenecksAsync(request, thresholdMs, cancellationToken));
+
     public Task<TrendReport> TrendsAsync(AnalyticsRequest request, TrendInterval interval, CancellationToken cancellationToken)
     {
         var query = Query(request);

@@ -7,4 +7,4 @@ public sealed class StorageConflictException(string message) : Exception(message
 public sealed class StorageNotFoundException(string message) : Exception(message);
 
 /// <summary>The database cannot be used (disk full, file locked, I/O error): the caller answers 503.</summary>
-public sealed class StorageUnavailableException(string message, Exception inner) : Exception(message, inner);
+public sealed class StorageUnavailableException(string message, Exception? inner) : Exception(message, inner);
