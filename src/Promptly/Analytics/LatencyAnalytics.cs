@@ -114,14 +114,16 @@ public sealed class LatencyAnalytics(IAnalyticsStore store, BudgetPolicy policy,
         var settings = options.Value;
 
         // Raw rows answer exactly while they are all still kept and few enough to read in a few milliseconds; the
-        // count is of the window as asked, so five minutes of a busy hour are still read exactly.
-        var exact = window.RequestedFrom >= now.AddDays(-settings.RawRetentionDays)
-            && await store.CountRunsAsync(window.RequestedFrom, window.RequestedTo, filter, settings.ExactRunLimit, cancellationToken) <= settings.ExactRunLimit;
-        var (from, to) = exact ? (window.RequestedFrom, window.RequestedTo) : (window.From, window.To);
-        var snapshot = await store.ReadAsync(new AnalyticsRead(from, to, window.Ranges, filter, detail, exact), cancellationToken);
+        // window is the one asked for, so five minutes of a busy hour are still read exactly. The store decides in the
+        // read's own snapshot, so the runs it counted are the runs it reads.
+        var exactRead = window.RequestedFrom >= now.AddDays(-settings.RawRetentionDays)
+            ? new ExactRead(window.RequestedFrom, window.RequestedTo, settings.ExactRunLimit)
+            : null;
+        var snapshot = await store.ReadAsync(new AnalyticsRead(window.From, window.To, window.Ranges, filter, detail, exactRead), cancellationToken);
+        var (from, to) = snapshot.Exact ? (window.RequestedFrom, window.RequestedTo) : (window.From, window.To);
         var threshold = type is null ? policy.Options.ThresholdMs : policy.For(type).ThresholdMs;
-        var scope = new AnalyticsScope(from, to, request.Source, type, exact, threshold);
-        return (scope, LatencySlice.Build(snapshot, exact, groupOf));
+        var scope = new AnalyticsScope(from, to, request.Source, type, snapshot.Exact, threshold);
+        return (scope, LatencySlice.Build(snapshot, snapshot.Exact, groupOf));
     }
 
     internal static double Round(double ms) => Math.Round(ms, 3);
