@@ -15,12 +15,16 @@ internal static class PromptlyCommands
 {
     private static readonly string[] Names = ["analyze", BenchCommand.Name, LoadCommand.Name];
 
-    /// <summary>Whether <paramref name="args"/> name a command rather than options of the server.</summary>
-    public static bool Handles(string[] args) => args.Length > 0 && Names.Contains(args[0]);
+    // Asked for alone, help and version describe the command line instead of starting the server.
+    private static readonly string[] RootOptions = ["--help", "-h", "-?", "/?", "--version"];
+
+    /// <summary>Whether <paramref name="args"/> name a command (or ask for help) rather than options of the server.</summary>
+    public static bool Handles(string[] args) => args.Length > 0 && (Names.Contains(args[0]) || args.Length == 1 && RootOptions.Contains(args[0]));
 
     public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
     {
-        var root = new RootCommand("Promptly: AI-led interviews within a latency budget.")
+        var root = new RootCommand("Promptly: AI-led interviews within a latency budget. With no command it serves the API "
+            + "(--urls http://127.0.0.1:5080 chooses the address; settings as --Section:Key=value).")
         {
             AnalyzeCommand.Create(context),
             BenchCommand.Create(context),
