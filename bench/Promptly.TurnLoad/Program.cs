@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using Promptly.Load;
 using Promptly.TurnLoad;
 
 // Drives POST /sessions/{id}/turns of a running server at full speed and reports throughput and latency.
@@ -21,7 +22,7 @@ var root = new RootCommand("Promptly turn throughput load generator (bounded: st
 };
 root.SetAction(async parse =>
 {
-    if (!Uri.TryCreate(parse.GetValue(server), UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("http" or "https"))
+    if (ServerUrl.Parse(parse.GetValue(server)) is not { } baseUri)
     {
         Console.Error.WriteLine($"error: --server must be an http(s) URL, not '{parse.GetValue(server)}'.");
         return 2;

@@ -1,42 +1,29 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
 using System.Threading.Channels;
 using HdrHistogram;
+using Promptly.Load;
 
 namespace Promptly.TurnLoad;
 
 /// <summary>
-/// A closed-loop run: each connection takes a free session, sends its next turn, waits for the answer and puts the
-/// session back. A finished interview's slot gets a new session. Latency is measured per request from the moment it
-/// is sent (in a closed loop the intended send time is the actual one, so no wait hides behind a slow answer).
-/// Only the measured window after the warm-up counts; the run stops by itself after warm-up plus duration.
+/// A closed-loop run: each connection takes a free session slot, sends its next turn through the shared
+/// <see cref="InterviewDriver"/>, waits for the answer and puts the slot back. A slot whose interview ended (or whose
+/// turn the server refused with 409) gets a new interview from the driver. Latency is measured per request from the
+/// moment it is sent (in a closed loop the intended send time is the actual one, so no wait hides behind a slow
+/// answer). Only the measured window after the warm-up counts; the run stops by itself after warm-up plus duration.
 /// </summary>
 internal sealed class TurnLoadRun(TurnLoadOptions options, HttpClient http)
 {
-    // Short answers without a reason: every element gets its probe, so an interview of the 10-question guide lasts
-    // the guide's full 20 turns and session creation stays a small share of the traffic.
-    private static readonly byte[][] Answers =
-    [
-        .. new[] { "Mostly backend work.", "Payments, mainly.", "A flaky cache.", "Queues.", "Unit tests.", "I ask questions.", "Cut scope.", "We talked.", "Rust.", "Good team." }
-            .Select(a => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["user_input"] = a })),
-    ];
-
-    private static readonly MediaTypeHeaderValue Json = new("application/json");
-
-    private readonly byte[] _startBody = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["concept_id"] = options.Concept, ["candidate"] = "load" });
-    private readonly Channel<SessionSlot> _free = Channel.CreateUnbounded<SessionSlot>();
-    private readonly List<Acknowledged> _finished = [];
-    private readonly List<SessionSlot> _slots = [];
+    private readonly InterviewDriver _driver = new(http, options.Server, options.Concept, "load", TimeProvider.System);
+    private readonly Channel<InterviewSlot> _free = Channel.CreateUnbounded<InterviewSlot>();
+    private readonly List<InterviewSlot> _slots = [];
     private volatile bool _measuring;
 
     public async Task<TurnLoadResult> RunAsync()
     {
         for (var i = 0; i < options.Sessions; i++)
         {
-            var slot = new SessionSlot();
+            var slot = new InterviewSlot();
             _slots.Add(slot);
             _free.Writer.TryWrite(slot);
         }
@@ -55,83 +42,45 @@ internal sealed class TurnLoadRun(TurnLoadOptions options, HttpClient http)
         var tallies = await Task.WhenAll(workers);
 
         var total = WorkerTally.Merge(tallies);
-        var acknowledged = _finished.Concat(_slots.Where(s => s.SessionId is not null).Select(s => new Acknowledged(s.SessionId!, s.AcknowledgedQuestion))).ToList();
+        var acknowledged = _slots.SelectMany(s => s.Started).Select(s => new Acknowledged(s.Id, s.QuestionNumber)).ToList();
         return new TurnLoadResult(options, elapsed, total, acknowledged);
     }
 
     private async Task<WorkerTally> WorkAsync(CancellationToken stop)
     {
         var tally = new WorkerTally();
-        var answer = Random.Shared.Next(Answers.Length);
         while (!stop.IsCancellationRequested)
         {
             var slot = await _free.Reader.ReadAsync(CancellationToken.None);
+            string? error;
             try
             {
-                if (slot.Done) await StartSessionAsync(slot, tally);
-                if (!slot.Done) await TakeTurnAsync(slot, Answers[answer++ % Answers.Length], tally);
+                var interviews = slot.Started.Count;
+                var answer = await _driver.NextTurnAsync(slot, CancellationToken.None);
+                if (_measuring) tally.Sessions += slot.Started.Count - interviews;
+                error = answer.Error ?? (answer.Step == DriverStep.Start ? "ended at greeting" : null);
+                if (error is null && _measuring)
+                {
+                    tally.Record((long)answer.Client.TotalMicroseconds, answer.ServerMs, answer.ServerMs - answer.AiMs);
+                }
             }
-            catch (HttpRequestException e)
+            catch (Exception e) when (RequestErrors.KindOf(e, CancellationToken.None) is { } kind)
             {
-                tally.CountError(e.StatusCode is { } code ? $"HTTP {(int)code}" : e.HttpRequestError.ToString());
-                await Task.Delay(10, CancellationToken.None);
+                error = kind;
             }
             finally
             {
                 _free.Writer.TryWrite(slot);
             }
+
+            if (error is not null)
+            {
+                tally.CountError(error);
+                await Task.Delay(10, CancellationToken.None);
+            }
         }
 
         return tally;
-    }
-
-    private async Task StartSessionAsync(SessionSlot slot, WorkerTally tally)
-    {
-        if (slot.SessionId is not null)
-        {
-            lock (_finished) _finished.Add(new Acknowledged(slot.SessionId, slot.AcknowledgedQuestion));
-        }
-
-        using var content = new ByteArrayContent(_startBody);
-        content.Headers.ContentType = Json;
-        using var response = await http.PostAsync("/sessions", content);
-        var body = await Read(response);
-        using var json = JsonDocument.Parse(body);
-        slot.SessionId = json.RootElement.GetProperty("id").GetString();
-        slot.AcknowledgedQuestion = 0;
-        slot.Done = false;
-        if (_measuring) tally.Sessions++;
-    }
-
-    private async Task TakeTurnAsync(SessionSlot slot, byte[] answer, WorkerTally tally)
-    {
-        using var content = new ByteArrayContent(answer);
-        content.Headers.ContentType = Json;
-        var sent = Stopwatch.GetTimestamp();
-        using var response = await http.PostAsync($"/sessions/{slot.SessionId}/turns", content);
-        var body = await Read(response);
-        var micros = (long)(Stopwatch.GetElapsedTime(sent).TotalMicroseconds);
-
-        using var json = JsonDocument.Parse(body);
-        var root = json.RootElement;
-        slot.AcknowledgedQuestion = root.GetProperty("question_number").GetInt32();
-        slot.Done = root.GetProperty("done").GetBoolean();
-        if (!_measuring) return;
-        var latency = root.GetProperty("latency");
-        var server = latency.GetProperty("response_time_ms").GetDouble();
-        var ai = latency.GetProperty("ai_processing_time_ms").GetDouble();
-        tally.Record(micros, server, server - ai);
-    }
-
-    private static async Task<byte[]> Read(HttpResponseMessage response)
-    {
-        var body = await response.Content.ReadAsByteArrayAsync();
-        if (response.StatusCode != HttpStatusCode.OK)
-        {
-            throw new HttpRequestException($"{(int)response.StatusCode}: {Encoding.UTF8.GetString(body)}", null, response.StatusCode);
-        }
-
-        return body;
     }
 }
 

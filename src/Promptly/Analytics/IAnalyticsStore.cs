@@ -31,13 +31,11 @@ internal interface IAnalyticsStore
     Task<int> DeleteExpiredAsync(DateTimeOffset rawBefore, DateTimeOffset digestsBefore, int limit, CancellationToken cancellationToken);
 
     /// <summary>
-    /// How many raw runs fall in [<paramref name="from"/>, <paramref name="to"/>), counting no further than just past
-    /// <paramref name="cap"/>: enough to tell whether a window is small enough to read row by row, at the cost of
-    /// at most that many index entries.
+    /// Everything one query needs, read in one snapshot so the rollup cannot move between its parts: the raw runs of
+    /// <see cref="AnalyticsRead.Exact"/> when its window is small enough, else the digests and the runs not folded yet.
+    /// The choice is made in the same snapshot as the read, and costs at most <see cref="ExactRead.ScanLimit"/> index
+    /// entries per feed however large the window.
     /// </summary>
-    Task<long> CountRunsAsync(DateTimeOffset from, DateTimeOffset to, RunFilter filter, long cap, CancellationToken cancellationToken);
-
-    /// <summary>Everything one query needs, read in one snapshot so the rollup cannot move between its parts.</summary>
     Task<AnalyticsSnapshot> ReadAsync(AnalyticsRead read, CancellationToken cancellationToken);
 }
 
@@ -76,12 +74,24 @@ internal enum DigestDetail
 }
 
 /// <summary>
-/// One analytics read. With <see cref="Exact"/> the raw runs of [From, To) are read; otherwise the digests of
-/// <see cref="Ranges"/> plus the raw runs in [From, To) that the rollup has not reached yet.
+/// One analytics read: the digests of <see cref="Ranges"/> plus the raw runs in [From, To) that the rollup has not
+/// reached yet; or, when <see cref="Exact"/> is given and its window holds few enough runs, that window's raw runs.
 /// </summary>
-internal sealed record AnalyticsRead(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<DigestRange> Ranges, RunFilter Filter, DigestDetail Detail, bool Exact);
+internal sealed record AnalyticsRead(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<DigestRange> Ranges, RunFilter Filter, DigestDetail Detail, ExactRead? Exact);
 
-internal sealed record AnalyticsSnapshot(IReadOnlyList<StoredDigest> Digests, IReadOnlyList<RunSample> Runs);
+/// <summary>
+/// Read the raw runs of [From, To) instead of digests when at most <see cref="RunLimit"/> of them match the filter.
+/// To decide, at most <see cref="ScanLimit"/> runs of the window are looked at (matching or not), so a filter that
+/// matches few runs of a busy window costs no more than a small window: such a window is answered from digests.
+/// </summary>
+internal sealed record ExactRead(DateTimeOffset From, DateTimeOffset To, long RunLimit)
+{
+    /// <summary>Runs looked at per feed, at most: four times the limit, and one more to see that there are more.</summary>
+    public long ScanLimit => RunLimit * 4 + 1;
+}
+
+/// <param name="Exact">Whether the runs are the exact window's raw runs (and there are no digests).</param>
+internal sealed record AnalyticsSnapshot(IReadOnlyList<StoredDigest> Digests, IReadOnlyList<RunSample> Runs, bool Exact);
 
 /// <summary>A stored digest; <see cref="Histogram"/> is null when the read did not ask for it.</summary>
 internal sealed record StoredDigest(DigestKey Key, long Count, double Mean, double SquaredDeviations, double Min, double Max, long Within, long Failed, byte[]? Histogram)

@@ -15,7 +15,18 @@ internal sealed class LatencyAnalytics(IAnalyticsStore store, BudgetPolicy polic
     public async Task<LatencySummary> SummaryAsync(AnalyticsRequest request, CancellationToken cancellationToken)
     {
         var (scope, slices) = await ReadAsync(request, DigestDetail.PhaseMoments, window => window, (_, _, _) => 0, cancellationToken);
-        var slice = slices.GetValueOrDefault(0) ?? LatencySlice.Empty;
+        return SummaryOf(scope, slices.GetValueOrDefault(0) ?? LatencySlice.Empty);
+    }
+
+    /// <summary>Summary, phase breakdown and bottlenecks from one read of the window, so the three agree.</summary>
+    public async Task<LatencyOverview> OverviewAsync(AnalyticsRequest request, double? thresholdMs, CancellationToken cancellationToken)
+    {
+        var (scope, slice) = await ReadWholeAsync(request, cancellationToken);
+        return new LatencyOverview(SummaryOf(scope, slice), PhasesOf(scope, slice), BottleneckAnalysis.Of(scope, slice, thresholdMs ?? scope.BudgetThresholdMs / 2));
+    }
+
+    private LatencySummary SummaryOf(AnalyticsScope scope, LatencySlice slice)
+    {
         var total = slice.Total;
         var p = total.Percentiles(SummaryPercentiles);
         var slowest = slice.Phases.Where(x => x.Value.Count > 0).OrderByDescending(x => x.Value.Mean).FirstOrDefault();
@@ -29,8 +40,11 @@ internal sealed class LatencyAnalytics(IAnalyticsStore store, BudgetPolicy polic
     public async Task<PhaseBreakdown> ByPhaseAsync(AnalyticsRequest request, CancellationToken cancellationToken)
     {
         var (scope, slice) = await ReadWholeAsync(request, cancellationToken);
-        return new PhaseBreakdown(scope, slice.Total.Count, Round(slice.Total.Mean), PhaseStatsOf(slice));
+        return PhasesOf(scope, slice);
     }
+
+    private static PhaseBreakdown PhasesOf(AnalyticsScope scope, LatencySlice slice) =>
+        new(scope, slice.Total.Count, Round(slice.Total.Mean), PhaseStatsOf(slice));
 
     public async Task<BottleneckReport> BottlenecksAsync(AnalyticsRequest request, double? thresholdMs, CancellationToken cancellationToken)
     {
@@ -99,15 +113,20 @@ internal sealed class LatencyAnalytics(IAnalyticsStore store, BudgetPolicy polic
         var settings = options.Value;
 
         // Raw rows answer exactly while they are all still kept and few enough to read in a few milliseconds; the
-        // count is of the window as asked, so five minutes of a busy hour are still read exactly.
-        var exact = window.RequestedFrom >= now.AddDays(-settings.RawRetentionDays)
-            && await store.CountRunsAsync(window.RequestedFrom, window.RequestedTo, filter, settings.ExactRunLimit, cancellationToken) <= settings.ExactRunLimit;
-        var (from, to) = exact ? (window.RequestedFrom, window.RequestedTo) : (window.From, window.To);
-        var snapshot = await store.ReadAsync(new AnalyticsRead(from, to, window.Ranges, filter, detail, exact), cancellationToken);
+        // window is the one asked for, so five minutes of a busy hour are still read exactly. The store decides in the
+        // read's own snapshot, so the runs it counted are the runs it reads.
+        var exactRead = window.RequestedFrom >= now.AddDays(-settings.RawRetentionDays)
+            ? new ExactRead(window.RequestedFrom, window.RequestedTo, settings.ExactRunLimit)
+            : null;
+        var snapshot = await store.ReadAsync(new AnalyticsRead(window.From, window.To, window.Ranges, filter, detail, exactRead), cancellationToken);
+        var (from, to) = snapshot.Exact ? (window.RequestedFrom, window.RequestedTo) : (window.From, window.To);
         var threshold = type is null ? policy.Options.ThresholdMs : policy.For(type).ThresholdMs;
-        var scope = new AnalyticsScope(from, to, request.Source, type, exact, threshold);
-        return (scope, LatencySlice.Build(snapshot, exact, groupOf));
+        var scope = new AnalyticsScope(from, to, request.Source, type, snapshot.Exact, threshold);
+        return (scope, LatencySlice.Build(snapshot, snapshot.Exact, groupOf));
     }
 
     internal static double Round(double ms) => Math.Round(ms, 3);
 }
+
+/// <summary>The three views of one window that <c>promptly analyze</c> shows by default, computed from one read.</summary>
+internal sealed record LatencyOverview(LatencySummary Summary, PhaseBreakdown Phases, BottleneckReport Bottlenecks);

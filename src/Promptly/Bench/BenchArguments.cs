@@ -1,3 +1,5 @@
+using Promptly.Load;
+
 namespace Promptly.Bench;
 
 /// <summary>One run of <c>promptly bench</c>, checked.</summary>
@@ -17,5 +19,5 @@ internal sealed record BenchArguments(Uri Server, int Turns, double P95BudgetMs,
     /// The built-in guide with the longest interviews: 20 turns when answers are short (every one of its ten questions
     /// gets its probe), so few sessions are started.
     /// </summary>
-    public const string DefaultConcept = "software_engineer_practice";
+    public const string DefaultConcept = InterviewDriver.DefaultConcept;
 }

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text;
-using Promptly.Cli;
 using Spectre.Console;
+using Promptly.Load;
 
 namespace Promptly.Bench;
 
@@ -13,11 +13,11 @@ internal static class BenchOutput
     {
         var sessions = result.Sessions == 1
             ? "in 1 session"
-            : $"in {Figures.Count(result.Sessions)} sessions (a new one whenever an interview ended; starting one is not a turn)";
-        console.WriteLine($"promptly bench {result.Url}: {Figures.Count(result.Turns)} turns of {result.Concept}, one at a time, {sessions}");
+            : $"in {Counts.Format(result.Sessions)} sessions (a new one whenever an interview ended; starting one is not a turn)";
+        console.WriteLine($"promptly bench {result.Url}: {Counts.Format(result.Turns)} turns of {result.Concept}, one at a time, {sessions}");
 
         var table = new Table().AddColumn("Figure").AddColumn(new TableColumn("Client ms").RightAligned()).AddColumn(new TableColumn("Server ms").RightAligned());
-        table.AddRow("Turns", Figures.Count(result.Turns), Figures.Count(result.Turns));
+        table.AddRow("Turns", Counts.Format(result.Turns), Counts.Format(result.Turns));
         Row(table, "Average", result.Client.AverageMs, result.Server.AverageMs);
         Row(table, "Median", result.Client.MedianMs, result.Server.MedianMs);
         Row(table, "p95", result.Client.P95Ms, result.Server.P95Ms);

@@ -14,11 +14,20 @@ internal sealed record AnalysisResults(
     {
         var request = arguments.Request;
         var sections = arguments.Sections;
+        bool Wants(ReportSections section) => sections.HasFlag(section);
+
+        // Two or more of summary, phases and bottlenecks: one read serves them all (locally, one snapshot of the runs).
+        LatencyOverview? overview = null;
+        if (new[] { ReportSections.Summary, ReportSections.Phases, ReportSections.Bottlenecks }.Count(Wants) > 1)
+        {
+            overview = await source.OverviewAsync(request, arguments.ThresholdMs, cancellationToken);
+        }
+
         return new AnalysisResults(
-            sections.HasFlag(ReportSections.Summary) ? await source.SummaryAsync(request, cancellationToken) : null,
-            sections.HasFlag(ReportSections.Phases) ? await source.ByPhaseAsync(request, cancellationToken) : null,
-            sections.HasFlag(ReportSections.Bottlenecks) ? await source.BottlenecksAsync(request, arguments.ThresholdMs, cancellationToken) : null,
-            sections.HasFlag(ReportSections.Trends) ? await source.TrendsAsync(request, arguments.Interval, cancellationToken) : null,
-            sections.HasFlag(ReportSections.Recommendations) ? await source.RecommendationsAsync(request, cancellationToken) : null);
+            !Wants(ReportSections.Summary) ? null : overview?.Summary ?? await source.SummaryAsync(request, cancellationToken),
+            !Wants(ReportSections.Phases) ? null : overview?.Phases ?? await source.ByPhaseAsync(request, cancellationToken),
+            !Wants(ReportSections.Bottlenecks) ? null : overview?.Bottlenecks ?? await source.BottlenecksAsync(request, arguments.ThresholdMs, cancellationToken),
+            Wants(ReportSections.Trends) ? await source.TrendsAsync(request, arguments.Interval, cancellationToken) : null,
+            Wants(ReportSections.Recommendations) ? await source.RecommendationsAsync(request, cancellationToken) : null);
     }
 }

@@ -4,6 +4,7 @@ using Promptly.Analytics;
 using Promptly.Http;
 using Promptly.Latency;
 using Spectre.Console;
+using Promptly.Load;
 
 namespace Promptly.Cli;
 
@@ -90,7 +91,7 @@ internal sealed class AnalyzeCommand
         var reportPath = parse.GetValue(_output) ?? (parse.GetValue(_report) ? DefaultReportPath : null);
         if (sections == ReportSections.None) sections = reportPath is null ? ReportSections.Default : ReportSections.All;
         var json = parse.GetValue(_json);
-        if (json && reportPath is not null) throw CliException.Invalid("Give either --json or --report, not both.");
+        if (json && reportPath is not null) throw CommandException.Usage("Give either --json or --report, not both.");
 
         // The HTTP API's own parsing and checks, so both answer the same question the same way.
         var query = new Dictionary<string, StringValues>();
@@ -102,15 +103,15 @@ internal sealed class AnalyzeCommand
         var request = AnalyticsEndpoints.ParseRequest(new QueryCollection(query));
         double? threshold = parse.GetValue(_threshold) is { } thresholdText ? TimeWindow.ParsePositive("threshold", thresholdText, LatencyDigest.MaxMs) : null;
         var intervalText = parse.GetValue(_interval);
-        var interval = AnalyticsRequest.ParseInterval(intervalText) ?? throw CliException.Invalid($"'interval' must be 'day' or 'hour', not '{intervalText}'.");
-        if (sections.HasFlag(ReportSections.Trends) && request.TrendProblem(interval, now) is { } problem) throw CliException.Invalid(problem);
+        var interval = AnalyticsRequest.ParseInterval(intervalText) ?? throw CommandException.Usage($"'interval' must be 'day' or 'hour', not '{intervalText}'.");
+        if (sections.HasFlag(ReportSections.Trends) && request.TrendProblem(interval, now) is { } problem) throw CommandException.Usage(problem);
 
         var dataFolder = parse.GetValue(_dataFolder);
         Uri? server = null;
         if (parse.GetValue(_server) is { } url)
         {
-            server = ServerUrl.Parse(url) ?? throw CliException.Invalid($"--server must be an http(s) URL such as http://localhost:5000, not '{url}'.");
-            if (dataFolder is not null) throw CliException.Invalid("Give either --server or --data-folder, not both.");
+            server = ServerUrl.Parse(url) ?? throw CommandException.Usage($"--server must be an http(s) URL such as http://localhost:5000, not '{url}'.");
+            if (dataFolder is not null) throw CommandException.Usage("Give either --server or --data-folder, not both.");
         }
 
         return new AnalyzeArguments(sections, request, threshold, interval, server, dataFolder, reportPath, json);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Promptly.Analytics;
+using Promptly.Load;
 
 namespace Promptly.Cli;
 
@@ -20,7 +21,7 @@ internal static class Figures
         _ => ms.Value.ToString("#,0", CultureInfo.InvariantCulture),
     };
 
-    public static string Count(long count) => count.ToString("#,0", CultureInfo.InvariantCulture);
+    public static string Count(long count) => Counts.Format(count);
 
     /// <summary>A fraction (0.975) as a percentage ("97.5%").</summary>
     public static string Share(double? fraction) => fraction is { } value ? Percent(value * 100) : "–";

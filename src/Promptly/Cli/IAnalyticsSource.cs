@@ -11,6 +11,9 @@ internal interface IAnalyticsSource : IAsyncDisposable
 
     Task<BottleneckReport> BottlenecksAsync(AnalyticsRequest request, double? thresholdMs, CancellationToken cancellationToken);
 
+    /// <summary>Summary, phase breakdown and bottlenecks of one window, for a run that shows more than one of them.</summary>
+    Task<LatencyOverview> OverviewAsync(AnalyticsRequest request, double? thresholdMs, CancellationToken cancellationToken);
+
     Task<TrendReport> TrendsAsync(AnalyticsRequest request, TrendInterval interval, CancellationToken cancellationToken);
 
     Task<RecommendationReport> RecommendationsAsync(AnalyticsRequest request, CancellationToken cancellationToken);

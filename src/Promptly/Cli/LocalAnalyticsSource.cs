@@ -2,17 +2,19 @@ using Microsoft.Extensions.Options;
 using Promptly.Analytics;
 using Promptly.Budget;
 using Promptly.Storage.Sqlite;
+using Promptly.Load;
 
 namespace Promptly.Cli;
 
 /// <summary>
 /// Reads the local database through the server's own registrations, in a host that is built but never started:
-/// the rollup does not run (the analytics already count the runs it has not folded yet), nothing listens.
+/// the rollup does not run (the analytics already count the runs it has not folded yet), nothing listens. The
+/// database is opened read-only and must have this build's schema.
 /// </summary>
 internal sealed class LocalAnalyticsSource(IHost host, LatencyAnalytics analytics) : IAnalyticsSource
 {
     /// <summary>Opens the database in <paramref name="dataFolder"/>, or in the configured <c>Storage:DataFolder</c> when null.</summary>
-    /// <exception cref="CliException">No database there (it is never created by a read).</exception>
+    /// <exception cref="CommandException">No database there (it is never created by a read).</exception>
     public static async Task<LocalAnalyticsSource> OpenAsync(string? dataFolder, CancellationToken cancellationToken)
     {
         // The server's configuration sources (appsettings, environment variables such as Storage__DataFolder), and
@@ -30,6 +32,9 @@ internal sealed class LocalAnalyticsSource(IHost host, LatencyAnalytics analytic
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddSqliteStorage();
+
+        // Read-only: a report never writes, creates or migrates the server's database (an older schema is refused).
+        builder.Services.PostConfigure<SqliteOptions>(storage => storage.ReadOnly = true);
         builder.AddLatencyBudget();
         builder.AddLatencyAnalytics();
         var host = builder.Build();
@@ -39,7 +44,7 @@ internal sealed class LocalAnalyticsSource(IHost host, LatencyAnalytics analytic
             var database = host.Services.GetRequiredService<IOptions<SqliteOptions>>().Value.DatabasePath;
             if (!File.Exists(database))
             {
-                throw CliException.Unavailable(
+                throw CommandException.Unavailable(
                     $"There is no Promptly database at {database}; give --data-folder, or set Storage__DataFolder, to the server's data folder.");
             }
 
@@ -65,6 +70,10 @@ internal sealed class LocalAnalyticsSource(IHost host, LatencyAnalytics analytic
 
     public Task<LatencySummary> SummaryAsync(AnalyticsRequest request, CancellationToken cancellationToken) =>
         analytics.SummaryAsync(request, cancellationToken);
+
+    /// <summary>One read of the window serves the three: they describe the same runs.</summary>
+    public Task<LatencyOverview> OverviewAsync(AnalyticsRequest request, double? thresholdMs, CancellationToken cancellationToken) =>
+        analytics.OverviewAsync(request, thresholdMs, cancellationToken);
 
     public Task<PhaseBreakdown> ByPhaseAsync(AnalyticsRequest request, CancellationToken cancellationToken) =>
         analytics.ByPhaseAsync(request, cancellationToken);

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
-using Promptly.Bench;
 using Promptly.Http;
 using Promptly.Load;
 using Promptly.Storage;
@@ -9,19 +8,23 @@ using Promptly.Storage;
 namespace Promptly.Cli;
 
 /// <summary>
-/// The commands of the <c>promptly</c> executable besides serving: <c>analyze</c>, <c>load</c>. Each writes its results to the
-/// context's console and any error as one line on stderr, and exits with one of <see cref="ExitCodes"/>.
+/// The commands of the <c>promptly</c> executable besides serving: <c>analyze</c>, <c>bench</c>, <c>load</c>. Each writes its
+/// results to the context's console and any error as one line on stderr, and exits with one of <see cref="ExitCodes"/>.
 /// </summary>
 internal static class PromptlyCommands
 {
-    private static readonly string[] Names = ["analyze", BenchCommand.Name, "load"];
+    private static readonly string[] Names = ["analyze", BenchCommand.Name, LoadCommand.Name];
 
-    /// <summary>Whether <paramref name="args"/> name a command rather than options of the server.</summary>
-    public static bool Handles(string[] args) => args.Length > 0 && Names.Contains(args[0]);
+    // Asked for alone, help and version describe the command line instead of starting the server.
+    private static readonly string[] RootOptions = ["--help", "-h", "-?", "/?", "--version"];
+
+    /// <summary>Whether <paramref name="args"/> name a command (or ask for help) rather than options of the server.</summary>
+    public static bool Handles(string[] args) => args.Length > 0 && (Names.Contains(args[0]) || args.Length == 1 && RootOptions.Contains(args[0]));
 
     public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
     {
-        var root = new RootCommand("Promptly: AI-led interviews within a latency budget.")
+        var root = new RootCommand("Promptly: AI-led interviews within a latency budget. With no command it serves the API "
+            + "(--urls http://127.0.0.1:5080 chooses the address; settings as --Section:Key=value).")
         {
             AnalyzeCommand.Create(context),
             BenchCommand.Create(context),
@@ -31,24 +34,20 @@ internal static class PromptlyCommands
         if (parse.Errors.Count > 0)
         {
             var more = parse.Errors.Count > 1 ? $" (and {parse.Errors.Count - 1} more)" : "";
-            return Fail(context, UsageExitCode(parse), parse.Errors[0].Message + more);
+            return Fail(context, ExitCodes.Usage, parse.Errors[0].Message + more);
         }
 
         return await parse.InvokeAsync(new InvocationConfiguration { Output = context.Out.Profile.Out.Writer, Error = context.Error }, cancellationToken);
     }
-
-    // bench exits 1 for "over budget", so its bad arguments need a code of their own.
-    private static int UsageExitCode(ParseResult parse) =>
-        parse.CommandResult.Command.Name == BenchCommand.Name ? BenchExitCodes.Usage : ExitCodes.Invalid;
 
     /// <summary>Writes what went wrong as one line and returns the exit code that says what kind of failure it was.</summary>
     public static int Fail(CliContext context, Exception e, CancellationToken cancellationToken)
     {
         var (code, message) = e switch
         {
-            CliException cli => (cli.ExitCode, cli.Message),
-            ApiProblemException problem when problem.Status == StatusCodes.Status400BadRequest => (ExitCodes.Invalid, problem.Message),
-            OptionsValidationException invalid => (ExitCodes.Invalid, $"Invalid configuration: {invalid.Message}"),
+            CommandException cli => (cli.ExitCode, cli.Message),
+            ApiProblemException problem when problem.Status == StatusCodes.Status400BadRequest => (ExitCodes.Usage, problem.Message),
+            OptionsValidationException invalid => (ExitCodes.Usage, $"Invalid configuration: {invalid.Message}"),
             StorageUnavailableException or SqliteException => (ExitCodes.Unavailable, $"The database cannot be read: {e.Message}"),
             IOException or UnauthorizedAccessException => (ExitCodes.Unavailable, e.Message),
             OperationCanceledException when cancellationToken.IsCancellationRequested => (ExitCodes.Unavailable, "Cancelled."),

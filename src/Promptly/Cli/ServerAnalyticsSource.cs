@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Promptly.Analytics;
+using Promptly.Load;
 
 namespace Promptly.Cli;
 
@@ -27,6 +28,10 @@ internal sealed class ServerAnalyticsSource(HttpClient http) : IAnalyticsSource
         if (thresholdMs is { } threshold) query.Add(("threshold_ms", threshold.ToString("R", CultureInfo.InvariantCulture)));
         return GetAsync("bottlenecks", query, AnalyticsJson.Default.BottleneckReport, cancellationToken);
     }
+
+    /// <summary>The three endpoints, one after another: the server answers each from its own read.</summary>
+    public async Task<LatencyOverview> OverviewAsync(AnalyticsRequest request, double? thresholdMs, CancellationToken cancellationToken) => new(
+        await SummaryAsync(request, cancellationToken), await ByPhaseAsync(request, cancellationToken), await BottlenecksAsync(request, thresholdMs, cancellationToken));
 
     public Task<TrendReport> TrendsAsync(AnalyticsRequest request, TrendInterval interval, CancellationToken cancellationToken)
     {
@@ -64,19 +69,19 @@ internal sealed class ServerAnalyticsSource(HttpClient http) : IAnalyticsSource
         }
         catch (HttpRequestException e)
         {
-            throw CliException.Unavailable($"The server at {http.BaseAddress} could not be reached: {e.Message}", e);
+            throw CommandException.Unavailable($"The server at {http.BaseAddress} could not be reached: {e.Message}", e);
         }
         catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw CliException.Unavailable($"The server at {http.BaseAddress} did not answer within {Timeout.TotalSeconds:0} s.", e);
+            throw CommandException.Unavailable($"The server at {http.BaseAddress} did not answer within {Timeout.TotalSeconds:0} s.", e);
         }
 
         if ((int)status is < 200 or > 299)
         {
             var detail = ProblemAnswer.DetailOf(body) ?? $"{(int)status} {reason}";
             throw status == HttpStatusCode.BadRequest
-                ? CliException.Invalid(detail)
-                : CliException.Unavailable($"The server answered {(int)status} for {analysis}: {detail}");
+                ? CommandException.Usage(detail)
+                : CommandException.Unavailable($"The server answered {(int)status} for {analysis}: {detail}");
         }
 
         try
@@ -85,7 +90,7 @@ internal sealed class ServerAnalyticsSource(HttpClient http) : IAnalyticsSource
         }
         catch (JsonException e)
         {
-            throw CliException.Unavailable($"The answer of {http.BaseAddress}{path} is not a Promptly {analysis} report ({e.Message}).", e);
+            throw CommandException.Unavailable($"The answer of {http.BaseAddress}{path} is not a Promptly {analysis} report ({e.Message}).", e);
         }
     }
 

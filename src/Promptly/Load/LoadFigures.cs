@@ -1,5 +1,4 @@
 using System.Globalization;
-using Promptly.Cli;
 
 namespace Promptly.Load;
 
@@ -19,11 +18,11 @@ internal static class LoadFigures
     /// <summary>"0", or the count and its kinds, most frequent first: "12 (HTTP 500 ×10, timeout ×2)".</summary>
     public static string Errors(long count, IReadOnlyDictionary<string, long> kinds) => count == 0
         ? "0"
-        : $"{Figures.Count(count)} ({string.Join(", ", kinds.OrderByDescending(k => k.Value).ThenBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} ×{Figures.Count(k.Value)}"))})";
+        : $"{Counts.Format(count)} ({string.Join(", ", kinds.OrderByDescending(k => k.Value).ThenBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} ×{Counts.Format(k.Value)}"))})";
 
     public static string Seconds(double seconds) => seconds.ToString("0.#", CultureInfo.InvariantCulture) + " s";
 
     public static string Progress(ProgressLine p) =>
         $"{p.Phase} {p.Elapsed.TotalSeconds,4:0}/{p.Duration.TotalSeconds:0}s  {Rate(p.Rate),7}/s  p50 {Ms(p.P50Ms)}  p95 {Ms(p.P95Ms)}  p99 {Ms(p.P99Ms)} ms" +
-        $"  errors {Figures.Count(p.Errors)}  in flight {p.InFlight}";
+        $"  errors {Counts.Format(p.Errors)}  in flight {p.InFlight}";
 }

@@ -1,5 +1,4 @@
 using System.Text;
-using Promptly.Cli;
 using Spectre.Console;
 
 namespace Promptly.Load;
@@ -18,10 +17,10 @@ internal static class LoadReport
         console.MarkupLine("[grey]Latency in ms from each request's intended send time to the last byte of its answer; errors are not in the percentiles.[/]");
         console.Write(Table(ScenarioHeaders, ScenarioRows(result)));
         console.WriteLine();
-        console.MarkupLine($"[bold]Phases[/] [grey](all scenarios; lag: how late the generator sent requests after their intended time; budget: every scenario's p95 ≤ {LoadFigures.Ms(result.P95BudgetMs)} ms and no errors)[/]");
+        console.MarkupLine($"[bold]Phases[/] [grey](all scenarios; lag: how late the generator sent requests after their intended time; budget: every scenario's p95 ≤ {LoadFigures.Ms(result.P95BudgetMs)} ms, no errors and, with a rate, requests started on time)[/]");
         console.Write(Table(PhaseHeaders, PhaseRows(result)));
         console.MarkupLine(Markup.Escape(GeneratorLine(result)));
-        if (result.Stress is { } stress) console.MarkupLine(Markup.Escape(StressLine(stress, result.P95BudgetMs)));
+        console.MarkupLine(Markup.Escape(result.Stress is { } stress ? StressLine(stress, result.P95BudgetMs) : BudgetLine(result)));
         if (result.CrossCheck is { } check)
         {
             console.WriteLine();
@@ -32,9 +31,14 @@ internal static class LoadReport
     }
 
     public static string GeneratorLine(LoadResult r) =>
-        $"Generator: {Figures.Count(r.Sent)} requests sent of {Figures.Count(r.Scheduled)} scheduled"
-        + (r.Skipped > 0 ? $" ({Figures.Count(r.Skipped)} not sent: no session free)" : "")
+        $"Generator: {Counts.Format(r.Sent)} requests sent of {Counts.Format(r.Scheduled)} scheduled"
+        + (r.Skipped > 0 ? $" ({Counts.Format(r.Skipped)} not sent: no session free)" : "")
         + $", at most {r.PeakInFlight} in flight (limit {r.MaxInFlight}), CPU {r.CpuSeconds:0.0} s = {r.CpuMicrosPerRequest:0} µs per request.";
+
+    /// <summary>The verdict of an open or closed run: the budget kept in every phase, or the phases that missed it and why.</summary>
+    public static string BudgetLine(LoadResult r) => r.BudgetKept
+        ? $"PASS: every phase kept the budget (each scenario's p95 ≤ {LoadFigures.Ms(r.P95BudgetMs)} ms, no errors, rate reached)."
+        : "FAIL: budget MISSED in " + string.Join("; ", r.Phases.Where(p => !p.WithinBudget).Select(p => $"{p.Name} ({p.MissedBecause})")) + ".";
 
     public static string StressLine(StressOutcome stress, double budgetMs) => stress.BreakingRate is { } rate
         ? $"Stress: broke at {LoadFigures.Rate(rate)}/s ({stress.BreakingPhase}: {stress.Reason}); last step that held (p95 ≤ {LoadFigures.Ms(budgetMs)} ms, no errors, rate reached): "
@@ -42,8 +46,8 @@ internal static class LoadReport
         : $"Stress: every step up to {LoadFigures.Rate(stress.LastGoodRate ?? 0)}/s held (p95 ≤ {LoadFigures.Ms(budgetMs)} ms, no errors, rate reached); raise --max-rate to find the limit.";
 
     public static string AnalyticsLine(CrossCheck check) => check.Analytics is { } a
-        ? $"Server analytics (source interview, {a.From:HH:mm:ss}–{a.To:HH:mm:ss} UTC, {(a.Exact ? "exact" : "from digests")}): {Figures.Count(a.ServerCount)} responses "
-          + $"(the run received {Figures.Count(a.ClientCount)}), p50 {LoadFigures.Ms(a.ServerP50Ms)} ms, p95 {LoadFigures.Ms(a.ServerP95Ms)} ms, p99 {LoadFigures.Ms(a.ServerP99Ms)} ms."
+        ? $"Server analytics (source interview, {a.From:HH:mm:ss}–{a.To:HH:mm:ss} UTC, {(a.Exact ? "exact" : "from digests")}): {Counts.Format(a.ServerCount)} responses "
+          + $"(the run received {Counts.Format(a.ClientCount)}), p50 {LoadFigures.Ms(a.ServerP50Ms)} ms, p95 {LoadFigures.Ms(a.ServerP95Ms)} ms, p99 {LoadFigures.Ms(a.ServerP99Ms)} ms."
         : $"Server analytics: {check.AnalyticsProblem ?? "not asked"}.";
 
     /// <summary>Writes the Markdown summary of <paramref name="result"/> to <paramref name="path"/>.</summary>
@@ -54,10 +58,10 @@ internal static class LoadReport
         md.AppendLine($"`{result.Command}`").AppendLine();
         md.AppendLine($"{result.StartedAt:yyyy-MM-dd HH:mm:ss} to {result.EndedAt:HH:mm:ss} UTC. Latency in ms from each request's intended send time to the last byte of its answer.").AppendLine();
         MarkdownTable(md, ScenarioHeaders, ScenarioRows(result));
-        md.AppendLine().AppendLine($"Phases (lag: how late requests were sent after their intended time; budget: every scenario's p95 ≤ {LoadFigures.Ms(result.P95BudgetMs)} ms and no errors):").AppendLine();
+        md.AppendLine().AppendLine($"Phases (lag: how late requests were sent after their intended time; budget: every scenario's p95 ≤ {LoadFigures.Ms(result.P95BudgetMs)} ms, no errors and, with a rate, requests started on time):").AppendLine();
         MarkdownTable(md, PhaseHeaders, PhaseRows(result));
         md.AppendLine().AppendLine(GeneratorLine(result));
-        if (result.Stress is { } stress) md.AppendLine().AppendLine(StressLine(stress, result.P95BudgetMs));
+        md.AppendLine().AppendLine(result.Stress is { } stress ? StressLine(stress, result.P95BudgetMs) : BudgetLine(result));
         if (result.CrossCheck is { } check)
         {
             md.AppendLine().AppendLine("Cross-check (the same requests: client latency from the intended and from the actual send, and the server's `latency.response_time_ms` from each answer; overhead = p50 sent − server p50):").AppendLine();
@@ -70,20 +74,20 @@ internal static class LoadReport
 
     private static IEnumerable<string[]> ScenarioRows(LoadResult result) => result.Scenarios.Select(r => new[]
     {
-        r.Scenario, r.Phase, Figures.Count(r.Count), LoadFigures.Rate(r.Rps), LoadFigures.Ms(r.Latency.P50Ms), LoadFigures.Ms(r.Latency.P90Ms),
+        r.Scenario, r.Phase, Counts.Format(r.Count), LoadFigures.Rate(r.Rps), LoadFigures.Ms(r.Latency.P50Ms), LoadFigures.Ms(r.Latency.P90Ms),
         LoadFigures.Ms(r.Latency.P95Ms), LoadFigures.Ms(r.Latency.P99Ms), LoadFigures.Ms(r.Latency.MaxMs), LoadFigures.Errors(r.ErrorCount, r.Errors),
     });
 
     private static IEnumerable<string[]> PhaseRows(LoadResult result) => result.Phases.Select(p => new[]
     {
-        p.Name, p.TargetRate > 0 ? LoadFigures.Rate(p.TargetRate) : "closed", Figures.Count(p.Count), LoadFigures.Rate(p.Rps), LoadFigures.Ms(p.Latency.P50Ms),
-        LoadFigures.Ms(p.Latency.P95Ms), LoadFigures.Ms(p.Latency.P99Ms), Figures.Count(p.ErrorCount), LoadFigures.Ms(p.LagP99Ms), LoadFigures.Ms(p.LagMaxMs),
+        p.Name, p.TargetRate > 0 ? LoadFigures.Rate(p.TargetRate) : "closed", Counts.Format(p.Count), LoadFigures.Rate(p.Rps), LoadFigures.Ms(p.Latency.P50Ms),
+        LoadFigures.Ms(p.Latency.P95Ms), LoadFigures.Ms(p.Latency.P99Ms), Counts.Format(p.ErrorCount), LoadFigures.Ms(p.LagP99Ms), LoadFigures.Ms(p.LagMaxMs),
         p.WithinBudget ? "kept" : "MISSED",
     });
 
     private static IEnumerable<string[]> CheckRows(CrossCheck check) => check.Rows.Select(r => new[]
     {
-        r.Scenario, Figures.Count(r.ClientCount), Figures.Count(r.ServerCount), LoadFigures.Ms(r.ClientP50Ms), LoadFigures.Ms(r.SentP50Ms),
+        r.Scenario, Counts.Format(r.ClientCount), Counts.Format(r.ServerCount), LoadFigures.Ms(r.ClientP50Ms), LoadFigures.Ms(r.SentP50Ms),
         LoadFigures.Ms(r.ServerP50Ms), LoadFigures.Ms(r.ClientP95Ms), LoadFigures.Ms(r.SentP95Ms), LoadFigures.Ms(r.ServerP95Ms), LoadFigures.Ms(r.OverheadP50Ms),
     });
 

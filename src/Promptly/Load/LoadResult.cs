@@ -8,10 +8,10 @@ internal sealed record LatencyFigures(long Count, double P50Ms, double P90Ms, do
 {
     public static LatencyFigures From(HistogramBase h) => h.TotalCount == 0
         ? new LatencyFigures(0, 0, 0, 0, 0, 0, 0)
-        : new LatencyFigures(h.TotalCount, Ms(h.GetValueAtPercentile(50)), Ms(h.GetValueAtPercentile(90)), Ms(h.GetValueAtPercentile(95)),
-            Ms(h.GetValueAtPercentile(99)), Ms(h.GetMaxValue()), Math.Round(h.GetMean() / 1000, 3));
+        : new LatencyFigures(h.TotalCount, Percentile(h, 50), Percentile(h, 90), Percentile(h, 95), Percentile(h, 99),
+            Math.Round(h.GetMaxValue() / 1000.0, 3), Math.Round(h.GetMean() / 1000, 3));
 
-    private static double Ms(long micros) => Math.Round(micros / 1000.0, 3);
+    private static double Percentile(HistogramBase h, double percentile) => Math.Round(LatencyHistograms.ValueAtPercentileMs(h, percentile), 3);
 }
 
 /// <summary>One scenario in one phase (or, with phase <c>all</c>, over the whole run).</summary>
@@ -28,9 +28,10 @@ internal sealed record ScenarioPhaseResult(
 /// <summary>One phase, all scenarios together, and how late the generator sent its requests.</summary>
 /// <param name="TargetRate">The rate asked for (0 for a closed run).</param>
 /// <param name="LagP99Ms">99% of requests were sent within this long of their intended time.</param>
+/// <param name="WithinBudget">The phase's <see cref="PhaseVerdict"/>: kept, or missed for <paramref name="MissedBecause"/>.</param>
 internal sealed record PhaseResult(
     string Name, double DurationSeconds, double TargetRate, long Scheduled, long Count, double Rps, LatencyFigures Latency, long ErrorCount, bool WithinBudget,
-    double LagP50Ms, double LagP99Ms, double LagMaxMs);
+    double LagP50Ms, double LagP99Ms, double LagMaxMs, string? MissedBecause = null);
 
 /// <summary>The client's and the server's view of the same requests.</summary>
 /// <param name="ClientP50Ms">From the intended send time, as in the main table.</param>
@@ -69,6 +70,12 @@ internal sealed record LoadResult(
 {
     public const string AllPhases = "all";
 
+    /// <summary>
+    /// The run's verdict, what <c>promptly load</c> exits with: every phase kept the budget; for a stress run, whose
+    /// last step is meant to break it, at least one step held.
+    /// </summary>
+    public bool BudgetKept => Mode == "stress" ? Stress?.LastGoodRate is not null : Phases.All(p => p.WithinBudget);
+
     /// <summary>Requests counted as scheduled but not sent because no session was available.</summary>
     public long Skipped => Scenarios.Where(r => r.Phase != AllPhases).Sum(r => r.Skipped);
 
@@ -88,20 +95,19 @@ internal sealed record LoadResult(
             totalSeconds += seconds;
             var count = 0L;
             var errors = 0L;
-            var withinBudget = true;
             for (var s = 0; s < settings.Scenarios.Count; s++)
             {
                 var row = Row(settings.Scenarios[s], phase.Name, seconds, [recorder[s, p]]);
                 rows.Add(row);
                 count += row.Count;
                 errors += row.ErrorCount;
-                withinBudget &= row.Latency.P95Ms <= settings.P95BudgetMs;
             }
 
             var lag = recorder.Lag[p];
+            var verdict = runner.Verdict(p);
             phases.Add(new PhaseResult(phase.Name, Math.Round(seconds, 3), phase.Rate, recorder.Scheduled(p), count, Math.Round(count / seconds, 1),
-                LatencyFigures.From(recorder.PhaseLatency(p)), errors, withinBudget && errors == 0,
-                LagMs(lag, 50), LagMs(lag, 99), lag.TotalCount == 0 ? 0 : Math.Round(lag.GetMaxValue() / 1000.0, 3)));
+                LatencyFigures.From(recorder.PhaseLatency(p)), errors, verdict.WithinBudget,
+                LagMs(lag, 50), LagMs(lag, 99), lag.TotalCount == 0 ? 0 : Math.Round(lag.GetMaxValue() / 1000.0, 3), verdict.MissedBecause));
         }
 
         if (runner.PhasesRun > 1)

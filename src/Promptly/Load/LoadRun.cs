@@ -1,5 +1,4 @@
 using System.Net;
-using Promptly.Cli;
 using Spectre.Console;
 
 namespace Promptly.Load;
@@ -10,25 +9,28 @@ internal static class LoadRun
     private const int SetupConcurrency = 16;
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(10);
 
-    public static async Task<LoadResult> RunAsync(LoadSettings settings, CliContext context, string command, CancellationToken cancellationToken)
+    /// <param name="console">Where the set-up and progress lines go.</param>
+    /// <param name="handler">Sends the requests (tests pass an in-memory server's); a new socket handler when null.</param>
+    public static async Task<LoadResult> RunAsync(LoadSettings settings, IAnsiConsole console, HttpMessageHandler? handler, string command, CancellationToken cancellationToken)
     {
-        using var http = CreateClient(settings, context.ServerHandler);
+        using var http = CreateClient(settings, handler);
         await CheckServerAsync(http, settings, cancellationToken);
         var pool = new SessionPool(LoadSettings.PoolCapacity);
-        var target = new LoadTarget(http, settings.Server, settings.Concept, pool);
-        await SetUpAsync(target, settings, context, cancellationToken);
+        var time = TimeProvider.System;
+        var driver = new InterviewDriver(http, settings.Server, settings.Concept, "promptly load", time);
+        var target = new LoadTarget(http, settings.Server, driver, pool);
+        await SetUpAsync(target, settings, console, cancellationToken);
 
-        context.Out.MarkupLine(Markup.Escape($"Loading {settings.Server} ({settings.Mode.ToString().ToLowerInvariant()}): "
+        console.MarkupLine(Markup.Escape($"Loading {settings.Server} ({settings.Mode.ToString().ToLowerInvariant()}): "
             + (settings.Mode == LoadMode.Closed
                 ? $"{settings.Connections} connections for {LoadFigures.Seconds(settings.Phases[0].Duration.TotalSeconds)}"
                 : string.Join(", ", settings.Phases.Select(p => p.ToString())))
             + "; scenarios " + string.Join(", ", settings.Scenarios.Select(s => $"{s.Name} ({s.Weight:0.##})"))));
 
-        var time = TimeProvider.System;
         var runner = new LoadRunner(settings, target, time);
         var startedAt = time.GetUtcNow();
         var cpu = Environment.CpuUsage.TotalTime;
-        await runner.RunAsync(line => context.Out.MarkupLine($"[grey]{Markup.Escape(LoadFigures.Progress(line))}[/]"), cancellationToken);
+        await runner.RunAsync(line => console.MarkupLine($"[grey]{Markup.Escape(LoadFigures.Progress(line))}[/]"), cancellationToken);
         var result = LoadResult.From(settings, runner, command, startedAt, time.GetUtcNow(), Environment.CpuUsage.TotalTime - cpu);
         return settings.CrossCheck ? result with { CrossCheck = await LoadCrossCheck.RunAsync(http, settings.Server, result, cancellationToken) } : result;
     }
@@ -52,7 +54,7 @@ internal static class LoadRun
         return new HttpClient(handler, disposeHandler: owned) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
-    /// <summary>GET /health, then the concept when interviews are created: unreachable or failing is exit 2, an unknown concept exit 1.</summary>
+    /// <summary>GET /health, then the concept when interviews are created: unreachable or failing is exit 2, an unknown concept exit 3 (a bad argument).</summary>
     private static async Task CheckServerAsync(HttpClient http, LoadSettings settings, CancellationToken cancellationToken)
     {
         var health = new Uri(settings.Server, "health");
@@ -60,14 +62,14 @@ internal static class LoadRun
         {
             if (response.StatusCode != HttpStatusCode.OK)
             {
-                throw CliException.Unavailable($"The server at {settings.Server} is not healthy: GET /health answered {(int)response.StatusCode}.");
+                throw CommandException.Unavailable($"The server at {settings.Server} is not healthy: GET /health answered {(int)response.StatusCode}.");
             }
         }
 
         if (!settings.Scenarios.Any(s => s.Weight > 0 && s.Kind is not ScenarioKind.Health)) return;
         using var concept = await GetAsync(http, new Uri(settings.Server, "concepts/" + Uri.EscapeDataString(settings.Concept)), settings.Server, cancellationToken);
-        if (concept.StatusCode == HttpStatusCode.NotFound) throw CliException.Invalid($"The server has no guide '{settings.Concept}'; see GET /concepts.");
-        if (concept.StatusCode != HttpStatusCode.OK) throw CliException.Unavailable($"The server answered {(int)concept.StatusCode} for its guide '{settings.Concept}'.");
+        if (concept.StatusCode == HttpStatusCode.NotFound) throw CommandException.Usage($"The server has no guide '{settings.Concept}'; see GET /concepts.");
+        if (concept.StatusCode != HttpStatusCode.OK) throw CommandException.Unavailable($"The server answered {(int)concept.StatusCode} for its guide '{settings.Concept}'.");
     }
 
     private static async Task<HttpResponseMessage> GetAsync(HttpClient http, Uri uri, Uri server, CancellationToken cancellationToken)
@@ -80,16 +82,16 @@ internal static class LoadRun
         }
         catch (HttpRequestException e)
         {
-            throw CliException.Unavailable($"The server at {server} could not be reached: {e.Message}", e);
+            throw CommandException.Unavailable($"The server at {server} could not be reached: {e.Message}", e);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw CliException.Unavailable($"The server at {server} did not answer GET {uri.AbsolutePath} within {CheckTimeout.TotalSeconds:0} s.", e);
+            throw CommandException.Unavailable($"The server at {server} did not answer GET {uri.AbsolutePath} within {CheckTimeout.TotalSeconds:0} s.", e);
         }
     }
 
     /// <summary>Creates the sessions that reads and turns start from; not measured.</summary>
-    private static async Task SetUpAsync(LoadTarget target, LoadSettings settings, CliContext context, CancellationToken cancellationToken)
+    private static async Task SetUpAsync(LoadTarget target, LoadSettings settings, IAnsiConsole console, CancellationToken cancellationToken)
     {
         var needed = settings.Scenarios.Any(s => s.Weight > 0 && s.Kind is ScenarioKind.GetInterview or ScenarioKind.TakeTurn) ? settings.Sessions : 0;
         if (needed == 0) return;
@@ -106,7 +108,7 @@ internal static class LoadRun
             }
         }));
         cancellationToken.ThrowIfCancellationRequested();
-        if (!failures.IsEmpty) throw CliException.Unavailable($"Setting up sessions failed: POST /sessions gave {failures.First()}.");
-        context.Out.MarkupLine($"Set-up: {needed} sessions created.");
+        if (!failures.IsEmpty) throw CommandException.Unavailable($"Setting up sessions failed: POST /sessions gave {failures.First()}.");
+        console.MarkupLine($"Set-up: {needed} sessions created.");
     }
 }

@@ -19,10 +19,6 @@ internal sealed class LoadRunner
     private static readonly TimeSpan SpinBelow = TimeSpan.FromMilliseconds(0.05);
     private static readonly TimeSpan DrainSlack = TimeSpan.FromSeconds(2);
 
-    // A stress step that starts fewer than this share of its requests on schedule has not held its rate.
-    private const double MinimumRateShare = 0.9;
-    private static readonly TimeSpan MinimumLateness = TimeSpan.FromSeconds(0.5);
-
     private readonly LoadSettings _settings;
     private readonly LoadTarget _target;
     private readonly TimeProvider _time;
@@ -31,6 +27,7 @@ internal sealed class LoadRunner
     private readonly TimeoutSlots _timeouts;
     private readonly long[] _phaseStart;
     private readonly long[] _phaseEnd;
+    private readonly PhaseVerdict?[] _verdicts;
     private int _inFlight;
     private int _peakInFlight;
     private volatile int _phase;
@@ -46,6 +43,7 @@ internal sealed class LoadRunner
         Recorder = new LoadRecorder(settings.Scenarios.Count, settings.Phases.Count);
         _phaseStart = new long[settings.Phases.Count];
         _phaseEnd = new long[settings.Phases.Count];
+        _verdicts = new PhaseVerdict?[settings.Phases.Count];
     }
 
     public LoadRecorder Recorder { get; }
@@ -56,6 +54,9 @@ internal sealed class LoadRunner
     public int PhasesRun { get; private set; }
 
     public int PeakInFlight => Volatile.Read(ref _peakInFlight);
+
+    /// <summary>Whether phase <paramref name="phase"/> kept the budget; judged once, when its requests have finished.</summary>
+    public PhaseVerdict Verdict(int phase) => _verdicts[phase] ?? throw new InvalidOperationException($"Phase {phase} has not been judged: it did not run, or the run is not over.");
 
     /// <summary>How long phase <paramref name="phase"/> lasted (zero if it did not run).</summary>
     public TimeSpan PhaseElapsed(int phase) =>
@@ -76,6 +77,7 @@ internal sealed class LoadRunner
             await stopProgress.CancelAsync();
             await ticker;
             Recorder.Harvest();
+            for (var p = 0; p < PhasesRun; p++) _verdicts[p] ??= PhaseVerdict.Of(_settings, Recorder, p, PhaseElapsed(p));
         }
     }
 
@@ -131,7 +133,7 @@ internal sealed class LoadRunner
     /// The next scenario by weight, with the session it needs (any known one to read, a free one to take a turn);
     /// not ready when there is no such session yet.
     /// </summary>
-    private (int Scenario, ScenarioKind Kind, LoadSession? Session, bool Ready) Choose(Random random)
+    private (int Scenario, ScenarioKind Kind, InterviewSession? Session, bool Ready) Choose(Random random)
     {
         var s = _choice.Pick(random);
         var kind = _settings.Scenarios[s].Kind;
@@ -144,7 +146,7 @@ internal sealed class LoadRunner
         return (s, kind, session, session is not null || kind is not (ScenarioKind.GetInterview or ScenarioKind.TakeTurn));
     }
 
-    private async Task RunOneAsync(int scenario, int phase, ScenarioKind kind, LoadSession? session, long intended)
+    private async Task RunOneAsync(int scenario, int phase, ScenarioKind kind, InterviewSession? session, long intended)
     {
         try
         {
@@ -162,7 +164,7 @@ internal sealed class LoadRunner
     }
 
     /// <summary>Sends one request and records its latency from <paramref name="intended"/>, whatever delayed the send.</summary>
-    private async Task MeasureAsync(int scenario, int phase, ScenarioKind kind, LoadSession? session, long intended)
+    private async Task MeasureAsync(int scenario, int phase, ScenarioKind kind, InterviewSession? session, long intended)
     {
         var cell = Recorder[scenario, phase];
         var sent = _time.GetTimestamp();
@@ -219,44 +221,18 @@ internal sealed class LoadRunner
     }
 
     /// <summary>
-    /// Waits for the step's requests to finish, then judges it: any error, a scenario's p95 over the budget, or a rate
-    /// not held ends the stress run (false).
+    /// Waits for the step's requests to finish, then judges it (<see cref="PhaseVerdict"/>): a step that missed the
+    /// budget ends the stress run (false).
     /// </summary>
     private async Task<bool> StepKeptBudgetAsync(int p)
     {
         await DrainAsync();
         Recorder.Harvest();
+        var verdict = _verdicts[p] = PhaseVerdict.Of(_settings, Recorder, p, PhaseElapsed(p));
+        if (verdict.WithinBudget) return true;
         var phase = _settings.Phases[p];
-        string? reason = null;
-        for (var s = 0; s < _settings.Scenarios.Count && reason is null; s++)
-        {
-            var cell = Recorder[s, p];
-            var name = _settings.Scenarios[s].Name;
-            if (cell.ErrorCount > 0)
-            {
-                var errors = cell.Errors().OrderByDescending(e => e.Value).Select(e => $"{e.Key} ×{e.Value}");
-                reason = $"{name}: {cell.ErrorCount} errors ({string.Join(", ", errors)})";
-            }
-            else if (LatencyHistograms.ValueAtPercentileMs(cell.Client, 95) is var p95 && p95 > _settings.P95BudgetMs)
-            {
-                reason = $"{name}: p95 {p95:0.#} ms > {_settings.P95BudgetMs:0.#} ms";
-            }
-        }
-
-        // A step whose requests could not all be started on time (every slot busy) did not really run at its rate,
-        // however good the latency of the requests it managed to send. Its last request then leaves late: over 10% of
-        // the step's length, and over half a second, so that a short step is not judged on one stall of the machine.
-        var elapsed = PhaseElapsed(p);
-        var started = Recorder.Scheduled(p) / Math.Max(1e-3, elapsed.TotalSeconds);
-        var allowed = TimeSpan.FromTicks(Math.Max((long)(phase.Duration.Ticks * (1 / MinimumRateShare - 1)), MinimumLateness.Ticks));
-        if (reason is null && elapsed - phase.Duration > allowed)
-        {
-            reason = $"only {started:0} of the {phase.Rate:0} requests/s could be started on time ({_settings.MaxInFlight} in flight)";
-        }
-
-        if (reason is null) return true;
         var previous = p > 0 ? _settings.Phases[p - 1] : null;
-        Stress = new StressOutcome(phase.Rate, phase.Name, reason, previous?.Rate, previous?.Name);
+        Stress = new StressOutcome(phase.Rate, phase.Name, verdict.MissedBecause, previous?.Rate, previous?.Name);
         return false;
     }
 
@@ -311,16 +287,14 @@ internal sealed class LoadRunner
                 var latency = Recorder.PhaseLatency(p);
                 var phase = _settings.Phases[p];
                 progress(new ProgressLine(phase.Name, PhaseElapsed(p), phase.Duration, rate,
-                    Ms(latency, 50), Ms(latency, 95), Ms(latency, 99), Recorder.Errors(p), Volatile.Read(ref _inFlight)));
+                    LatencyHistograms.ValueAtPercentileMs(latency, 50), LatencyHistograms.ValueAtPercentileMs(latency, 95),
+                    LatencyHistograms.ValueAtPercentileMs(latency, 99), Recorder.Errors(p), Volatile.Read(ref _inFlight)));
             }
         }
         catch (OperationCanceledException)
         {
         }
     }
-
-    private static double Ms(HdrHistogram.HistogramBase histogram, double percentile) =>
-        histogram.TotalCount == 0 ? 0 : histogram.GetValueAtPercentile(percentile) / 1000.0;
 
     private long Micros(long ticks) => ticks <= 0 ? 0 : (long)(ticks * 1_000_000.0 / _time.TimestampFrequency);
 }

@@ -1,4 +1,3 @@
-using Promptly.Cli;
 
 namespace Promptly.Load;
 
@@ -45,23 +44,23 @@ internal sealed record LoadScenario(string Name, ScenarioKind Kind, double Weigh
         "get_interview" => ScenarioKind.GetInterview,
         "take_turn" => ScenarioKind.TakeTurn,
         "health" => ScenarioKind.Health,
-        _ => throw CliException.Invalid($"Scenario '{scenario}' has kind '{text}'; use create_interview, get_interview, take_turn or health."),
+        _ => throw CommandException.Usage($"Scenario '{scenario}' has kind '{text}'; use create_interview, get_interview, take_turn or health."),
     };
 
     /// <summary>Checks a list of scenarios as a whole: count, names, weights.</summary>
     public static IReadOnlyList<LoadScenario> CheckedList(IReadOnlyList<LoadScenario> scenarios)
     {
-        if (scenarios.Count == 0) throw CliException.Invalid("At least one scenario is needed.");
-        if (scenarios.Count > MaxScenarios) throw CliException.Invalid($"At most {MaxScenarios} scenarios, not {scenarios.Count}.");
+        if (scenarios.Count == 0) throw CommandException.Usage("At least one scenario is needed.");
+        if (scenarios.Count > MaxScenarios) throw CommandException.Usage($"At most {MaxScenarios} scenarios, not {scenarios.Count}.");
         foreach (var s in scenarios)
         {
-            if (string.IsNullOrWhiteSpace(s.Name) || s.Name.Length > 40) throw CliException.Invalid("Every scenario needs a name of 1 to 40 characters.");
-            if (!double.IsFinite(s.Weight) || s.Weight < 0) throw CliException.Invalid($"Scenario '{s.Name}' weight must be 0 or more, not {s.Weight}.");
+            if (string.IsNullOrWhiteSpace(s.Name) || s.Name.Length > 40) throw CommandException.Usage("Every scenario needs a name of 1 to 40 characters.");
+            if (!double.IsFinite(s.Weight) || s.Weight < 0) throw CommandException.Usage($"Scenario '{s.Name}' weight must be 0 or more, not {s.Weight}.");
         }
 
         var duplicate = scenarios.GroupBy(s => s.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null) throw CliException.Invalid($"Scenario name '{duplicate.Key}' is used twice.");
-        if (scenarios.Sum(s => s.Weight) <= 0) throw CliException.Invalid("The scenario weights add up to 0; at least one must be positive.");
+        if (duplicate is not null) throw CommandException.Usage($"Scenario name '{duplicate.Key}' is used twice.");
+        if (scenarios.Sum(s => s.Weight) <= 0) throw CommandException.Usage("The scenario weights add up to 0; at least one must be positive.");
         return scenarios;
     }
 }

@@ -52,7 +52,7 @@ internal sealed record LoadSettings(
     string? OutputPath,
     bool CrossCheck)
 {
-    public const string DefaultConcept = "software_engineer_practice";
+    public const string DefaultConcept = InterviewDriver.DefaultConcept;
     public const int DefaultSessions = 200;
     public const int DefaultMaxInFlight = 1024;
     public const int MaxConnections = 10_000;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Promptly.Cli;
 using YamlDotNet.Serialization;
 
 namespace Promptly.Load;
@@ -26,13 +25,13 @@ internal sealed record ScenarioFile(IReadOnlyList<LoadScenario> Scenarios, IRead
         try
         {
             var info = new FileInfo(path);
-            if (!info.Exists) throw CliException.Invalid($"The scenario file {path} does not exist.");
-            if (info.Length > MaxFileBytes) throw CliException.Invalid($"The scenario file {path} is over {MaxFileBytes / 1024} KiB.");
+            if (!info.Exists) throw CommandException.Usage($"The scenario file {path} does not exist.");
+            if (info.Length > MaxFileBytes) throw CommandException.Usage($"The scenario file {path} is over {MaxFileBytes / 1024} KiB.");
             text = File.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw CliException.Invalid($"The scenario file {path} cannot be read: {e.Message}");
+            throw CommandException.Usage($"The scenario file {path} cannot be read: {e.Message}");
         }
 
         return Parse(text, path);
@@ -49,11 +48,11 @@ internal sealed record ScenarioFile(IReadOnlyList<LoadScenario> Scenarios, IRead
         }
         catch (Exception e) when (e is JsonException or YamlDotNet.Core.YamlException or InvalidOperationException)
         {
-            throw CliException.Invalid($"The scenario file {source} is not valid: {e.Message}");
+            throw CommandException.Usage($"The scenario file {source} is not valid: {e.Message}");
         }
 
-        if (document is null) throw CliException.Invalid($"The scenario file {source} is empty.");
-        if (document.Scenarios is not { Count: > 0 }) throw CliException.Invalid($"The scenario file {source} has no scenarios.");
+        if (document is null) throw CommandException.Usage($"The scenario file {source} is empty.");
+        if (document.Scenarios is not { Count: > 0 }) throw CommandException.Usage($"The scenario file {source} has no scenarios.");
         var scenarios = document.Scenarios.Select((s, i) =>
         {
             var name = s.Name ?? s.Kind ?? $"#{i + 1}";
@@ -66,7 +65,7 @@ internal sealed record ScenarioFile(IReadOnlyList<LoadScenario> Scenarios, IRead
             phases = LoadPhase.CheckedList([.. listed.Select((p, i) =>
             {
                 var name = p.Name ?? $"phase-{i + 1}";
-                return LoadPhase.Checked(name, Duration(p.Duration, name), p.Rate ?? throw CliException.Invalid($"Phase '{name}' in {source} has no rate."));
+                return LoadPhase.Checked(name, Duration(p.Duration, name), p.Rate ?? throw CommandException.Usage($"Phase '{name}' in {source} has no rate."));
             })]);
         }
 
@@ -77,7 +76,7 @@ internal sealed record ScenarioFile(IReadOnlyList<LoadScenario> Scenarios, IRead
     {
         JsonValueKind.String => LoadPhase.ParseDuration(duration.GetString()!, $"phase '{phase}'"),
         JsonValueKind.Number => LoadPhase.ParseDuration(duration.GetDouble().ToString(CultureInfo.InvariantCulture), $"phase '{phase}'"),
-        _ => throw CliException.Invalid($"Phase '{phase}' needs a duration such as 30s."),
+        _ => throw CommandException.Usage($"Phase '{phase}' needs a duration such as 30s."),
     };
 
     private static string YamlToJson(string yaml)

@@ -1,16 +1,5 @@
 namespace Promptly.Load;
 
-/// <summary>A session the run created; its request addresses are built once.</summary>
-internal sealed class LoadSession(string id, Uri server)
-{
-    public Uri StateUri { get; } = new(server, "sessions/" + Uri.EscapeDataString(id));
-
-    public Uri TurnUri { get; } = new(server, "sessions/" + Uri.EscapeDataString(id) + "/turns");
-
-    /// <summary>Turns taken so far; only the request holding the session touches it.</summary>
-    public int Turns { get; set; }
-}
-
 /// <summary>
 /// The sessions that <c>get_interview</c> and <c>take_turn</c> use. Every known session can be read; a session is
 /// lent to one <c>take_turn</c> at a time (the server answers 409 to a second concurrent turn) and comes back only
@@ -22,13 +11,13 @@ internal sealed class LoadSession(string id, Uri server)
 /// </remarks>
 internal sealed class SessionPool(int capacity)
 {
-    private readonly LoadSession?[] _known = new LoadSession?[capacity];
-    private readonly System.Collections.Concurrent.ConcurrentQueue<LoadSession> _free = new();
+    private readonly InterviewSession?[] _known = new InterviewSession?[capacity];
+    private readonly System.Collections.Concurrent.ConcurrentQueue<InterviewSession> _free = new();
     private long _added;
     private int _freeCount;
 
     /// <summary>Adds a new session: readable at once, and free for a turn unless enough are free already.</summary>
-    public void Add(LoadSession session)
+    public void Add(InterviewSession session)
     {
         var slot = (Interlocked.Increment(ref _added) - 1) % capacity;
         Volatile.Write(ref _known[slot], session);
@@ -36,14 +25,14 @@ internal sealed class SessionPool(int capacity)
     }
 
     /// <summary>Any known session, for a read; null before the first one.</summary>
-    public LoadSession? Any(Random random)
+    public InterviewSession? Any(Random random)
     {
         var count = Math.Min(Interlocked.Read(ref _added), capacity);
         return count == 0 ? null : Volatile.Read(ref _known[random.NextInt64(count)]);
     }
 
     /// <summary>A session no other turn is using, or null when none is free.</summary>
-    public LoadSession? TakeFree()
+    public InterviewSession? TakeFree()
     {
         if (!_free.TryDequeue(out var session)) return null;
         Interlocked.Decrement(ref _freeCount);
@@ -51,7 +40,7 @@ internal sealed class SessionPool(int capacity)
     }
 
     /// <summary>Gives a lent session back after its turn, when the interview goes on.</summary>
-    public void Return(LoadSession session)
+    public void Return(InterviewSession session)
     {
         if (Interlocked.Increment(ref _freeCount) > capacity)
         {

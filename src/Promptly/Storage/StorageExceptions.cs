@@ -7,4 +7,4 @@ internal sealed class StorageConflictException(string message) : Exception(messa
 internal sealed class StorageNotFoundException(string message) : Exception(message);
 
 /// <summary>The database cannot be used (disk full, file locked, I/O error): the caller answers 503.</summary>
-internal sealed class StorageUnavailableException(string message, Exception inner) : Exception(message, inner);
+internal sealed class StorageUnavailableException(string message, Exception? inner) : Exception(message, inner);

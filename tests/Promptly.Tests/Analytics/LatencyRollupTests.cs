@@ -144,7 +144,7 @@ public sealed class LatencyRollupTests
     // The runs the stored digests of the ranges hold (whole runs only, not their phases).
     private static async Task<long> DigestRunsAsync(IAnalyticsStore store, IReadOnlyList<DigestRange> ranges)
     {
-        var read = new AnalyticsRead(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, ranges, new RunFilter(null, null), DigestDetail.Totals, Exact: false);
+        var read = new AnalyticsRead(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, ranges, new RunFilter(null, null), DigestDetail.Totals, Exact: null);
         var snapshot = await store.ReadAsync(read, CancellationToken.None);
         return snapshot.Digests.Where(d => d.Key.Phase == DigestKey.Total).Sum(d => d.Count);
     }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Promptly.Bench;
 using Promptly.Cli;
+using Promptly.Tests.Cli;
 
 namespace Promptly.Tests.Bench;
 

@@ -1,5 +1,5 @@
 using Promptly.Analytics;
-using Promptly.Cli;
+using Promptly.Load;
 
 namespace Promptly.Tests.Cli;
 
@@ -26,7 +26,7 @@ public sealed class AnalyzeArgumentsTests
     {
         var run = await AnalyzeRun.RunAsync(["--data-folder", Missing, .. args]);
 
-        run.AssertFailed(ExitCodes.Invalid, message);
+        run.AssertFailed(ExitCodes.Usage, message);
     }
 
     [Fact]
@@ -34,7 +34,7 @@ public sealed class AnalyzeArgumentsTests
     {
         var run = await AnalyzeRun.RunAsync("--server", "http://localhost:5000", "--data-folder", Missing);
 
-        run.AssertFailed(ExitCodes.Invalid, "Give either --server or --data-folder, not both.");
+        run.AssertFailed(ExitCodes.Usage, "Give either --server or --data-folder, not both.");
     }
 
     [Fact]
@@ -73,6 +73,6 @@ public sealed class AnalyzeArgumentsTests
     {
         var run = await ProcessRun.AnalyzeAsync(null, "--days", "0");
 
-        run.AssertFailed(ExitCodes.Invalid, "'days' must be a whole number from 1 to 3650.");
+        run.AssertFailed(ExitCodes.Usage, "'days' must be a whole number from 1 to 3650.");
     }
 }

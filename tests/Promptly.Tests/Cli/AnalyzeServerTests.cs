@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Promptly.Analytics;
 using Promptly.Cli;
+using Promptly.Load;
 
 namespace Promptly.Tests.Cli;
 
@@ -54,9 +55,9 @@ public sealed class AnalyzeServerTests(SeededAnalytics data) : IClassFixture<See
     {
         await using var source = ServerAnalyticsSource.Create(new Uri(Server + "/"), data.Factory.Server.CreateHandler());
 
-        var e = await Assert.ThrowsAsync<CliException>(() => source.SummaryAsync(new AnalyticsRequest(Days: 0), CancellationToken.None));
+        var e = await Assert.ThrowsAsync<CommandException>(() => source.SummaryAsync(new AnalyticsRequest(Days: 0), CancellationToken.None));
 
-        Assert.Equal(ExitCodes.Invalid, e.ExitCode);
+        Assert.Equal(ExitCodes.Usage, e.ExitCode);
         Assert.Equal($"'days' must be a whole number from 1 to {AnalyticsRequest.MaxDays}.", e.Message);
     }
 
@@ -68,7 +69,7 @@ public sealed class AnalyzeServerTests(SeededAnalytics data) : IClassFixture<See
 
         var run = await AnalyzeRun.RunAsync(handler, "--server", Server, "--summary");
 
-        run.AssertFailed(ExitCodes.Invalid, "'source' is not known here.");
+        run.AssertFailed(ExitCodes.Usage, "'source' is not known here.");
     }
 
     [Fact]

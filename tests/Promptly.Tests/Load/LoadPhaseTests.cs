@@ -1,4 +1,3 @@
-using Promptly.Cli;
 using Promptly.Load;
 
 namespace Promptly.Tests.Load;
@@ -16,6 +15,24 @@ public sealed class LoadPhaseTests
         Assert.Equal([100L, 1500L, 1000L], phases.Select(p => p.RequestCount));
     }
 
+    [Fact]
+    public void ParseList_NoNames_NamesThePhasesByPosition()
+    {
+        var phases = LoadPhase.ParseList("10s@10,30s@50");
+
+        Assert.Equal(["phase1", "phase2"], phases.Select(p => p.Name));
+        Assert.Equal([10.0, 30.0], phases.Select(p => p.Duration.TotalSeconds));
+        Assert.Equal([10.0, 50.0], phases.Select(p => p.Rate));
+    }
+
+    [Fact]
+    public void ParseList_SomeNamed_NamesTheOthersByPosition()
+    {
+        var phases = LoadPhase.ParseList("ramp:5s@10,30s@50");
+
+        Assert.Equal(["ramp", "phase2"], phases.Select(p => p.Name));
+    }
+
     [Theory]
     [InlineData("a:500ms@10/s", 0.5, 10)]
     [InlineData("a:2m@0.5", 120, 0.5)]
@@ -31,7 +48,9 @@ public sealed class LoadPhaseTests
 
     [Theory]
     [InlineData("", "is empty")]
-    [InlineData("warm-up:10s", "is not name:duration@rate")]
+    [InlineData("warm-up:10s", "is not [name:]duration@rate")]
+    [InlineData("10s", "is not [name:]duration@rate")]
+    [InlineData("10s@1,phase1:10s@2", "'phase1' is used twice")]
     [InlineData("a:10x@5", "must look like 500ms, 10s, 2m or 1h")]
     [InlineData("a:10s@fast", "must be a number of requests per second")]
     [InlineData("a:10s@0", "rate must be more than 0")]
@@ -44,9 +63,9 @@ public sealed class LoadPhaseTests
     [InlineData("a:9999999h@1", "at most 1 h")]
     public void ParseList_BadPhase_ThrowsInvalidNamingTheProblem(string text, string message)
     {
-        var e = Assert.Throws<CliException>(() => LoadPhase.ParseList(text));
+        var e = Assert.Throws<CommandException>(() => LoadPhase.ParseList(text));
 
-        Assert.Equal(ExitCodes.Invalid, e.ExitCode);
+        Assert.Equal(ExitCodes.Usage, e.ExitCode);
         Assert.Contains(message, e.Message);
     }
 

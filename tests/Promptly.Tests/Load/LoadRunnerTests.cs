@@ -1,5 +1,6 @@
 using System.Net;
 using Promptly.Load;
+using Promptly.Tests.Support;
 
 namespace Promptly.Tests.Load;
 
@@ -13,7 +14,7 @@ public sealed class LoadRunnerTests
     private static async Task<(LoadRunner Runner, LoadResult Result)> RunAsync(LoadSettings settings, HttpMessageHandler handler, SessionPool? pool = null)
     {
         using var http = new HttpClient(handler, disposeHandler: false);
-        var runner = new LoadRunner(settings, new LoadTarget(http, Server, settings.Concept, pool ?? new SessionPool(100)), TimeProvider.System);
+        var runner = new LoadRunner(settings, new LoadTarget(http, Server, new InterviewDriver(http, Server, settings.Concept, "promptly load", TimeProvider.System), pool ?? new SessionPool(100)), TimeProvider.System);
         await runner.RunAsync(null, CancellationToken.None);
         return (runner, LoadResult.From(settings, runner, "test", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, TimeSpan.Zero));
     }
@@ -47,7 +48,7 @@ public sealed class LoadRunnerTests
     {
         using var server = ScriptedServer.Fast();
         var pool = new SessionPool(100);
-        pool.Add(new LoadSession("s0", Server));
+        pool.Add(new InterviewSession("s0", Server));
         var settings = Settings(LoadMode.Open, [new LoadPhase("a", TimeSpan.FromSeconds(0.5), 40), new LoadPhase("b", TimeSpan.FromSeconds(0.5), 60)], LoadScenario.Defaults);
 
         var (_, result) = await RunAsync(settings, server, pool);

@@ -1,4 +1,3 @@
-using Promptly.Cli;
 using Promptly.Load;
 
 namespace Promptly.Tests.Load;
@@ -51,18 +50,18 @@ public sealed class ScenarioFileTests
     [InlineData("scenarios: [ {", "is not valid")]
     public void Parse_BadFile_ThrowsInvalidNamingTheProblem(string text, string message)
     {
-        var e = Assert.Throws<CliException>(() => ScenarioFile.Parse(text, "bad.yaml"));
+        var e = Assert.Throws<CommandException>(() => ScenarioFile.Parse(text, "bad.yaml"));
 
-        Assert.Equal(ExitCodes.Invalid, e.ExitCode);
+        Assert.Equal(ExitCodes.Usage, e.ExitCode);
         Assert.Contains(message, e.Message);
     }
 
     [Fact]
     public void Read_MissingFile_ThrowsInvalid()
     {
-        var e = Assert.Throws<CliException>(() => ScenarioFile.Read(Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".yaml")));
+        var e = Assert.Throws<CommandException>(() => ScenarioFile.Read(Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".yaml")));
 
-        Assert.Equal(ExitCodes.Invalid, e.ExitCode);
+        Assert.Equal(ExitCodes.Usage, e.ExitCode);
         Assert.Contains("does not exist", e.Message);
     }
 }

@@ -27,5 +27,11 @@ internal sealed class SqliteOptions
     [Range(1, 100_000)]
     public int MaxBatch { get; set; } = 512;
 
+    /// <summary>
+    /// Open the existing database read-only, as <c>promptly analyze</c> does: never create, migrate or write it, and
+    /// refuse a schema other than this build's. Not a setting (internal, so configuration never binds it).
+    /// </summary>
+    internal bool ReadOnly { get; set; }
+
     public string DatabasePath => Path.GetFullPath(Path.Combine(DataFolder, FileName));
 }

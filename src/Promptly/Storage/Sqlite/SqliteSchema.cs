@@ -135,11 +135,32 @@ internal static class SqliteSchema
 
     public static int LatestVersion => Migrations.Length;
 
-    public static void Migrate(SqliteConnection connection)
+    /// <summary>
+    /// For a read-only reader: the schema must be this build's, since a reader cannot migrate an older one and does
+    /// not know a newer one.
+    /// </summary>
+    /// <exception cref="StorageUnavailableException">Another schema version, named with this build's.</exception>
+    public static void RequireLatest(SqliteConnection connection, string path)
+    {
+        var current = Version(connection);
+        if (current == Migrations.Length) return;
+        var advice = current < Migrations.Length
+            ? "it is read-only here and never migrated: start this version's server on it once to migrate it, or read it with the promptly that wrote it"
+            : "it was written by a newer promptly: read it with that version";
+        throw new StorageUnavailableException(
+            $"The database at {path} has schema version {current}, this promptly reads version {Migrations.Length}; {advice}.", null);
+    }
+
+    private static int Version(SqliteConnection connection)
     {
         using var version = connection.CreateCommand();
         version.CommandText = "PRAGMA user_version";
-        var current = Convert.ToInt32(version.ExecuteScalar());
+        return Convert.ToInt32(version.ExecuteScalar());
+    }
+
+    public static void Migrate(SqliteConnection connection)
+    {
+        var current = Version(connection);
         if (current > Migrations.Length)
         {
             throw new InvalidOperationException($"The database schema is version {current}, newer than this server's {Migrations.Length}: upgrade the server.");

@@ -80,42 +80,25 @@ internal sealed partial class SqliteStore : IAnalyticsStore
                 + context.Execute("DELETE FROM latency_digests WHERE size IN (3600, 86400) AND bucket_start < @p0", ToUnixMs(digestsBefore));
         });
 
-    public async Task<long> CountRunsAsync(DateTimeOffset from, DateTimeOffset to, RunFilter filter, long cap, CancellationToken cancellationToken)
-    {
-        long count = 0;
-        foreach (var feed in Enum.GetValues<RunFeed>())
-        {
-            if (!filter.Includes(feed) || count > cap) continue;
-
-            // The time index finds the window's rows and LIMIT stops at the cap: the cost is that of the rows a
-            // small window would read anyway, however many a large one holds.
-            var rows = await QueryAsync(
-                feed == RunFeed.Responses
-                    ? "SELECT count(*) FROM (SELECT 1 FROM latency_records WHERE timestamp >= @p0 AND timestamp < @p1 AND (@p2 IS NULL OR interview_type = @p2) LIMIT @p4)"
-                    : "SELECT count(*) FROM (SELECT 1 FROM latency_events WHERE timestamp >= @p0 AND timestamp < @p1 AND (@p2 IS NULL OR interview_type = @p2) AND (@p3 IS NULL OR source = @p3) LIMIT @p4)",
-                r => r.GetInt64(0), cancellationToken, ToUnixMs(from), ToUnixMsCeiling(to), filter.InterviewType, filter.Source, cap + 1 - count);
-            count += rows[0];
-        }
-
-        return count;
-    }
-
     public async Task<AnalyticsSnapshot> ReadAsync(AnalyticsRead read, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        // One read transaction: in WAL mode it sees a single snapshot, so digests and watermarks agree.
+        // One read transaction: in WAL mode it sees a single snapshot, so the exact-or-digests choice, the digests and
+        // the watermarks agree with the rows read.
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        var exact = read.Exact is { } candidate && FewRuns(connection, transaction, candidate, read.Filter);
+        var (from, to) = exact ? (read.Exact!.From, read.Exact.To) : (read.From, read.To);
         var digests = new List<StoredDigest>();
         var runs = new List<RunSample>();
-        var watermarks = read.Exact ? null : ReadWatermarks(connection, transaction);
+        var watermarks = exact ? null : ReadWatermarks(connection, transaction);
         foreach (var feed in Enum.GetValues<RunFeed>())
         {
             if (!read.Filter.Includes(feed)) continue;
             var after = watermarks is null ? -1 : watermarks.GetValueOrDefault(feed);
-            ReadRuns(connection, transaction, feed, read, after, runs);
+            ReadRuns(connection, transaction, feed, from, to, read.Filter, after, runs);
         }
 
-        if (!read.Exact)
+        if (!exact)
         {
             foreach (var range in read.Ranges)
             {
@@ -123,10 +106,42 @@ internal sealed partial class SqliteStore : IAnalyticsStore
             }
         }
 
-        return new AnalyticsSnapshot(digests, runs);
+        return new AnalyticsSnapshot(digests, runs, exact);
     }
 
-    private static void ReadRuns(SqliteConnection connection, SqliteTransaction transaction, RunFeed feed, AnalyticsRead read, long afterId, List<RunSample> into)
+    /// <summary>
+    /// Whether at most <see cref="ExactRead.RunLimit"/> runs of the window match the filter. The time index finds the
+    /// window's rows and LIMIT stops after <see cref="ExactRead.ScanLimit"/> of them, matching or not: a window with
+    /// more is not read row by row, so the cost is bounded by the limit, not by the window.
+    /// </summary>
+    private static bool FewRuns(SqliteConnection connection, SqliteTransaction transaction, ExactRead exact, RunFilter filter)
+    {
+        long matched = 0;
+        foreach (var feed in Enum.GetValues<RunFeed>())
+        {
+            if (!filter.Includes(feed)) continue;
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = feed == RunFeed.Responses
+                ? "SELECT count(*), coalesce(sum(@type IS NULL OR interview_type = @type), 0) FROM (SELECT interview_type FROM latency_records WHERE timestamp >= @from AND timestamp < @to LIMIT @scan)"
+                : "SELECT count(*), coalesce(sum((@type IS NULL OR interview_type = @type) AND (@source IS NULL OR source = @source)), 0) FROM (SELECT interview_type, source FROM latency_events WHERE timestamp >= @from AND timestamp < @to LIMIT @scan)";
+            command.Parameters.AddWithValue("@from", ToUnixMs(exact.From));
+            command.Parameters.AddWithValue("@to", ToUnixMsCeiling(exact.To));
+            command.Parameters.AddWithValue("@type", (object?)filter.InterviewType ?? DBNull.Value);
+            command.Parameters.AddWithValue("@source", (object?)filter.Source ?? DBNull.Value);
+            command.Parameters.AddWithValue("@scan", exact.ScanLimit);
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            if (reader.GetInt64(0) >= exact.ScanLimit) return false;
+            matched += reader.GetInt64(1);
+            if (matched > exact.RunLimit) return false;
+        }
+
+        return true;
+    }
+
+    private static void ReadRuns(
+        SqliteConnection connection, SqliteTransaction transaction, RunFeed feed, DateTimeOffset from, DateTimeOffset to, RunFilter filter, long afterId, List<RunSample> into)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -136,10 +151,10 @@ internal sealed partial class SqliteStore : IAnalyticsStore
             ? $"SELECT {ResponseRunColumns} FROM latency_records WHERE id > @after AND {time} >= @from AND {time} < @to AND (@type IS NULL OR interview_type = @type)"
             : $"SELECT {EventRunColumns} FROM latency_events WHERE id > @after AND {time} >= @from AND {time} < @to AND (@type IS NULL OR interview_type = @type) AND (@source IS NULL OR source = @source)";
         command.Parameters.AddWithValue("@after", afterId);
-        command.Parameters.AddWithValue("@from", ToUnixMs(read.From));
-        command.Parameters.AddWithValue("@to", ToUnixMsCeiling(read.To));
-        command.Parameters.AddWithValue("@type", (object?)read.Filter.InterviewType ?? DBNull.Value);
-        if (feed == RunFeed.Events) command.Parameters.AddWithValue("@source", (object?)read.Filter.Source ?? DBNull.Value);
+        command.Parameters.AddWithValue("@from", ToUnixMs(from));
+        command.Parameters.AddWithValue("@to", ToUnixMsCeiling(to));
+        command.Parameters.AddWithValue("@type", (object?)filter.InterviewType ?? DBNull.Value);
+        if (feed == RunFeed.Events) command.Parameters.AddWithValue("@source", (object?)filter.Source ?? DBNull.Value);
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {

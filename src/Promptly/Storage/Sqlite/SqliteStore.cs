@@ -21,11 +21,11 @@ internal sealed partial class SqliteStore : IInterviewStore, IInvitationStore, I
     public SqliteStore(IOptions<SqliteOptions> options, ILogger<SqliteStore> logger)
     {
         var settings = options.Value;
-        Directory.CreateDirectory(Path.GetDirectoryName(settings.DatabasePath)!);
+        if (!settings.ReadOnly) Directory.CreateDirectory(Path.GetDirectoryName(settings.DatabasePath)!);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = settings.DatabasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
+            Mode = settings.ReadOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
@@ -33,10 +33,17 @@ internal sealed partial class SqliteStore : IInterviewStore, IInvitationStore, I
         using (var setup = new SqliteConnection(_connectionString))
         {
             setup.Open();
-            using var wal = setup.CreateCommand();
-            wal.CommandText = "PRAGMA journal_mode = WAL;";
-            wal.ExecuteNonQuery();
-            SqliteSchema.Migrate(setup);
+            if (settings.ReadOnly)
+            {
+                SqliteSchema.RequireLatest(setup, settings.DatabasePath);
+            }
+            else
+            {
+                using var wal = setup.CreateCommand();
+                wal.CommandText = "PRAGMA journal_mode = WAL;";
+                wal.ExecuteNonQuery();
+                SqliteSchema.Migrate(setup);
+            }
         }
 
         _writer = new SqliteWriter(_connectionString, settings.Synchronous, settings.MaxBatch, logger);

@@ -5,8 +5,9 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Promptly.Bench;
 using Promptly.Tests.Support;
+using Promptly.Load;
 
-namespace Promptly.Tests.Bench;
+namespace Promptly.Tests.Cli;
 
 /// <summary><c>promptly bench</c> against the in-memory server, and against servers that fail or are not there.</summary>
 public sealed class BenchCommandTests : IAsyncLifetime
@@ -32,7 +33,7 @@ public sealed class BenchCommandTests : IAsyncLifetime
     {
         var run = await BenchAsync("--turns", "25");
 
-        run.AssertExit(BenchExitCodes.WithinBudget);
+        run.AssertExit(ExitCodes.Ok);
         Assert.Equal("", run.Error);
         Assert.Equal(["Turns", "25", "25"], run.Row("Turns"));
         foreach (var figure in new[] { "Average", "Median", "p95", "p99", "Min", "Max" })
@@ -53,7 +54,7 @@ public sealed class BenchCommandTests : IAsyncLifetime
     {
         var run = await BenchAsync("--turns", "23", "--json");
 
-        run.AssertExit(BenchExitCodes.WithinBudget);
+        run.AssertExit(ExitCodes.Ok);
         var json = JsonNode.Parse(run.Output)!;
         Assert.Equal(23, json["turns"]!.GetValue<int>());
         var ids = json["session_ids"]!.AsArray().Select(id => id!.GetValue<string>()).ToList();
@@ -68,7 +69,7 @@ public sealed class BenchCommandTests : IAsyncLifetime
     {
         var run = await BenchAsync("--turns", "12", "--json");
 
-        run.AssertExit(BenchExitCodes.WithinBudget);
+        run.AssertExit(ExitCodes.Ok);
         var json = JsonNode.Parse(run.Output)!;
         var id = Assert.Single(json["session_ids"]!.AsArray())!.GetValue<string>();
 
@@ -95,7 +96,7 @@ public sealed class BenchCommandTests : IAsyncLifetime
     {
         var run = await BenchAsync("--turns", "3", "--p95-budget-ms", "0.000001");
 
-        run.AssertExit(BenchExitCodes.OverBudget);
+        run.AssertExit(ExitCodes.BudgetMissed);
         Assert.Equal("", run.Error);
         Assert.Contains("FAIL: client p95 ", run.Output);
         Assert.Contains("over the budget of 0.000001 ms", run.Output);
@@ -106,7 +107,7 @@ public sealed class BenchCommandTests : IAsyncLifetime
     {
         var run = await BenchAsync("--turns", "3", "--p95-budget-ms", "0.000001", "--json");
 
-        run.AssertExit(BenchExitCodes.OverBudget);
+        run.AssertExit(ExitCodes.BudgetMissed);
         var json = JsonNode.Parse(run.Output)!;
         Assert.False(json["within_budget"]!.GetValue<bool>());
         Assert.Equal(0.000001, json["p95_budget_ms"]!.GetValue<double>());
@@ -117,7 +118,7 @@ public sealed class BenchCommandTests : IAsyncLifetime
     {
         var run = await BenchAsync("--turns", "3", "--p95-budget-ms", "60000");
 
-        run.AssertExit(BenchExitCodes.WithinBudget);
+        run.AssertExit(ExitCodes.Ok);
         Assert.Contains("within the budget of 60,000 ms", run.Output);
     }
 
@@ -126,7 +127,7 @@ public sealed class BenchCommandTests : IAsyncLifetime
     {
         var run = await BenchAsync("--concept", "no_such_guide");
 
-        run.AssertFailed(BenchExitCodes.Unavailable, "The server answered 400 to POST /sessions: There is no concept 'no_such_guide'.");
+        run.AssertFailed(ExitCodes.Unavailable, "The server answered 400 to POST /sessions: There is no concept 'no_such_guide'.");
     }
 
     [Fact]
@@ -136,7 +137,7 @@ public sealed class BenchCommandTests : IAsyncLifetime
 
         var run = await BenchRun.RunAsync(handler, Server);
 
-        run.AssertFailed(BenchExitCodes.Unavailable, "The server answered 500 to POST /sessions: The database cannot be opened.");
+        run.AssertFailed(ExitCodes.Unavailable, "The server answered 500 to POST /sessions: The database cannot be opened.");
     }
 
     [Fact]
@@ -146,7 +147,7 @@ public sealed class BenchCommandTests : IAsyncLifetime
 
         var run = await BenchRun.RunAsync(handler, Server);
 
-        run.AssertFailed(BenchExitCodes.Unavailable, "to POST /sessions is not Promptly's");
+        run.AssertFailed(ExitCodes.Unavailable, "to POST /sessions is not Promptly's");
     }
 
     [Fact]
@@ -160,7 +161,7 @@ public sealed class BenchCommandTests : IAsyncLifetime
 
         var run = await BenchRun.RunAsync(null, $"http://127.0.0.1:{port}");
 
-        run.AssertFailed(BenchExitCodes.Unavailable, $"http://127.0.0.1:{port}/ could not be reached");
+        run.AssertFailed(ExitCodes.Unavailable, $"http://127.0.0.1:{port}/ could not be reached");
     }
 
     [Theory]
@@ -178,7 +179,7 @@ public sealed class BenchCommandTests : IAsyncLifetime
 
         var run = await BenchRun.RunAsync(handler, Server, option, value);
 
-        run.AssertFailed(BenchExitCodes.Usage, "");
+        run.AssertFailed(ExitCodes.Usage, "");
         Assert.Equal(0, handler.Requests);
     }
 
@@ -190,7 +191,7 @@ public sealed class BenchCommandTests : IAsyncLifetime
     {
         var run = await BenchRun.RunAsync(null, url);
 
-        run.AssertFailed(BenchExitCodes.Usage, "The URL must be http(s)");
+        run.AssertFailed(ExitCodes.Usage, "The URL must be http(s)");
     }
 
     [Fact]
@@ -198,7 +199,7 @@ public sealed class BenchCommandTests : IAsyncLifetime
     {
         var run = await BenchRun.RunAsync(null);
 
-        run.AssertFailed(BenchExitCodes.Usage, "Required argument missing");
+        run.AssertFailed(ExitCodes.Usage, "Required argument missing");
     }
 
     private sealed class FixedAnswer(HttpStatusCode status, string body) : HttpMessageHandler

@@ -1,4 +1,4 @@
-namespace Promptly.Cli;
+namespace Promptly.Load;
 
 /// <summary>The base address of a Promptly server named on the command line.</summary>
 internal static class ServerUrl

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Promptly.Cli;
+namespace Promptly.Load;
 
 /// <summary>Reads the <c>detail</c> of an <c>application/problem+json</c> answer, which says in one line what the server refused.</summary>
 internal static class ProblemAnswer

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using Promptly.Cli;
 
-namespace Promptly.Tests.Load;
+namespace Promptly.Tests.Cli;
 
 /// <summary>What one <c>promptly load</c> run printed and exited with.</summary>
 public sealed record LoadCommandRun(int ExitCode, string Output, string Error)
@@ -28,6 +28,8 @@ public sealed record LoadCommandRun(int ExitCode, string Output, string Error)
         Assert.DoesNotContain("   at ", Error);
     }
 
+    public void AssertExit(int code) => Assert.True(ExitCode == code, $"exit {ExitCode}, expected {code}; stderr: {Error}; stdout: {Output}");
+
     public void AssertOk() => Assert.True(ExitCode == 0, $"exit {ExitCode}; stderr: {Error}; stdout: {Output}");
 
     /// <summary>A loopback port that was just free and is closed again: connecting to it is refused.</summary>
@@ -48,28 +50,5 @@ public sealed record LoadCommandRun(int ExitCode, string Output, string Error)
         var path = Path.Combine(folder, "file" + extension);
         File.WriteAllText(path, text, Encoding.UTF8);
         return path;
-    }
-}
-
-/// <summary>
-/// A server in a handler: answers every request with <paramref name="answer"/>, given the request, its number
-/// (1 for the first) and the request's cancellation. Its answers are Promptly-shaped enough for every scenario kind.
-/// </summary>
-public sealed class ScriptedServer(Func<HttpRequestMessage, int, CancellationToken, Task<HttpStatusCode>> answer) : HttpMessageHandler
-{
-    private int _requests;
-
-    public int Requests => Volatile.Read(ref _requests);
-
-    public static ScriptedServer Fast() => new((_, _, _) => Task.FromResult(HttpStatusCode.OK));
-
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        var n = Interlocked.Increment(ref _requests);
-        var status = await answer(request, n, cancellationToken);
-        var body = request.Method == HttpMethod.Post
-            ? """{"id":"s1","done":false,"latency":{"response_time_ms":1.5}}"""
-            : """{"status":"ok"}""";
-        return new HttpResponseMessage(status) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
     }
 }

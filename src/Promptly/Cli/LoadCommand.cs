@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Text.Json;
-using Promptly.Cli;
+using Promptly.Load;
 using Spectre.Console;
 
-namespace Promptly.Load;
+namespace Promptly.Cli;
 
 /// <summary>
 /// <c>promptly load URL</c>: weighted scenarios sent to a running server on an open-model schedule (phases of
@@ -12,6 +12,8 @@ namespace Promptly.Load;
 /// </summary>
 internal sealed partial class LoadCommand
 {
+    public const string Name = "load";
+
     private readonly Argument<string?> _url = new("url") { Description = "The server, e.g. http://127.0.0.1:5080.", Arity = ArgumentArity.ZeroOrOne };
     private readonly Option<string?> _phases = new("--phases") { Description = $"Open-model phases name:duration@rate. Default {LoadPhase.DefaultPhases}.", HelpName = "LIST" };
     private readonly Option<string?> _scenarios = new("--scenarios") { Description = "A YAML or JSON file of scenarios (name, kind, weight) and optionally phases.", HelpName = "FILE" };
@@ -38,7 +40,7 @@ internal sealed partial class LoadCommand
 
     private Command Build(CliContext context)
     {
-        var load = new Command("load", "Load a server with weighted scenarios and report latency per scenario and phase.")
+        var load = new Command(Name, "Load a server with weighted scenarios and report latency per scenario and phase.")
         {
             _url, _phases, _scenarios, _connections, _duration, _stress, _startRate, _stepRate, _stepDuration, _maxRate, _budget, _concept, _sessions,
             _maxInFlight, _timeout, _seed, _output, _noCrossCheck, _selfTest, _fakeServer,
@@ -54,11 +56,11 @@ internal sealed partial class LoadCommand
             if (parse.GetValue(_fakeServer) is { } port) return await ServeFakeAsync(parse, port, context, cancellationToken);
             var selfTest = parse.GetValue(_selfTest);
             var url = parse.GetValue(_url);
-            if (selfTest && url is not null) throw CliException.Invalid("Give either a URL or --self-test, not both.");
+            if (selfTest && url is not null) throw CommandException.Usage("Give either a URL or --self-test, not both.");
             await using var fake = selfTest ? await FakeServer.StartAsync(0, cancellationToken) : null;
             var settings = Read(parse, fake?.Address);
             var command = "promptly " + string.Join(' ', parse.Tokens.Select(t => t.Value.Contains(' ') || t.Value.Contains(',') ? $"\"{t.Value}\"" : t.Value));
-            var result = await LoadRun.RunAsync(settings, context, command, cancellationToken);
+            var result = await LoadRun.RunAsync(settings, context.Out, context.ServerHandler, command, cancellationToken);
             LoadReport.Write(context.Out, result);
             if (settings.OutputPath is { } path)
             {
@@ -69,7 +71,7 @@ internal sealed partial class LoadCommand
                 context.Out.MarkupLine($"Results written to {Markup.Escape(Path.GetFullPath(path))} and {Markup.Escape(Path.GetFullPath(markdown))}");
             }
 
-            return ExitCodes.Ok;
+            return result.BudgetKept ? ExitCodes.Ok : ExitCodes.BudgetMissed;
         }
         catch (Exception e)
         {
@@ -80,10 +82,10 @@ internal sealed partial class LoadCommand
     /// <summary><c>--fake-server PORT</c>: serves fixed answers until <c>--duration</c> has passed (bounded, like every run).</summary>
     private async Task<int> ServeFakeAsync(ParseResult parse, int port, CliContext context, CancellationToken cancellationToken)
     {
-        if (port is < 1 or > 65535) throw CliException.Invalid($"--fake-server must be a port from 1 to 65535, not {port}.");
-        if (parse.GetValue(_url) is not null || parse.GetValue(_selfTest)) throw CliException.Invalid("--fake-server only serves; give no URL and no --self-test.");
+        if (port is < 1 or > 65535) throw CommandException.Usage($"--fake-server must be a port from 1 to 65535, not {port}.");
+        if (parse.GetValue(_url) is not null || parse.GetValue(_selfTest)) throw CommandException.Usage("--fake-server only serves; give no URL and no --self-test.");
         var duration = LoadPhase.ParseDuration(parse.GetValue(_duration) ?? "10m", "--duration");
-        if (duration <= TimeSpan.Zero || duration > LoadPhase.MaxTotalDuration) throw CliException.Invalid("--duration must be more than 0 and at most 1h.");
+        if (duration <= TimeSpan.Zero || duration > LoadPhase.MaxTotalDuration) throw CommandException.Usage("--duration must be more than 0 and at most 1h.");
         await using var fake = await FakeServer.StartAsync(port, cancellationToken);
         context.Out.MarkupLine(Markup.Escape($"Fake server on {fake.Address} for {LoadFigures.Seconds(duration.TotalSeconds)}."));
         try

@@ -1,9 +1,9 @@
 using System.CommandLine;
-using Promptly.Cli;
+using Promptly.Load;
 
-namespace Promptly.Load;
+namespace Promptly.Cli;
 
-/// <summary>The checks of <c>promptly load</c>'s options: every problem is one <see cref="CliException"/> (exit 1).</summary>
+/// <summary>The checks of <c>promptly load</c>'s options: every problem is one <see cref="CommandException"/> (exit 3).</summary>
 internal sealed partial class LoadCommand
 {
     private const int MaxSessions = LoadSettings.PoolCapacity;
@@ -16,41 +16,41 @@ internal sealed partial class LoadCommand
         var stress = parse.GetValue(_stress);
         var connections = parse.GetValue(_connections);
         var phasesText = parse.GetValue(_phases);
-        if (connections is not null && stress) throw CliException.Invalid("Give either --connections (closed mode) or --stress, not both.");
-        if (connections is not null && phasesText is not null) throw CliException.Invalid("--phases is for the open model; closed mode (--connections) runs for --duration.");
-        if (stress && phasesText is not null) throw CliException.Invalid("--stress makes its own steps; give --start-rate, --step-rate, --step-duration and --max-rate instead of --phases.");
-        if (connections is null && parse.GetValue(_duration) is not null) throw CliException.Invalid("--duration is for closed mode; give --connections too, or --phases for the open model.");
+        if (connections is not null && stress) throw CommandException.Usage("Give either --connections (closed mode) or --stress, not both.");
+        if (connections is not null && phasesText is not null) throw CommandException.Usage("--phases is for the open model; closed mode (--connections) runs for --duration.");
+        if (stress && phasesText is not null) throw CommandException.Usage("--stress makes its own steps; give --start-rate, --step-rate, --step-duration and --max-rate instead of --phases.");
+        if (connections is null && parse.GetValue(_duration) is not null) throw CommandException.Usage("--duration is for closed mode; give --connections too, or --phases for the open model.");
         if (!stress && (parse.GetValue(_startRate) ?? parse.GetValue(_stepRate) ?? parse.GetValue(_maxRate)) is not null || !stress && parse.GetValue(_stepDuration) is not null)
         {
-            throw CliException.Invalid("--start-rate, --step-rate, --step-duration and --max-rate are for --stress.");
+            throw CommandException.Usage("--start-rate, --step-rate, --step-duration and --max-rate are for --stress.");
         }
 
         var file = parse.GetValue(_scenarios) is { } path ? ScenarioFile.Read(path) : null;
         var scenarios = file?.Scenarios ?? LoadScenario.Defaults;
         var budget = parse.GetValue(_budget) ?? LoadSettings.DefaultP95BudgetMs;
-        if (!(budget > 0) || budget > LoadPhase.MaxTotalDuration.TotalMilliseconds) throw CliException.Invalid($"--p95-budget-ms must be more than 0 and at most 3600000, not {budget}.");
+        if (!(budget > 0) || budget > LoadPhase.MaxTotalDuration.TotalMilliseconds) throw CommandException.Usage($"--p95-budget-ms must be more than 0 and at most 3600000, not {budget}.");
         var timeout = Duration(parse.GetValue(_timeout) ?? LoadSettings.DefaultTimeout, "--timeout");
-        if (timeout < TimeSpan.FromMilliseconds(1) || timeout > MaxTimeout) throw CliException.Invalid($"--timeout must be from 1ms to {MaxTimeout.TotalMinutes:0}m.");
+        if (timeout < TimeSpan.FromMilliseconds(1) || timeout > MaxTimeout) throw CommandException.Usage($"--timeout must be from 1ms to {MaxTimeout.TotalMinutes:0}m.");
         var maxInFlight = parse.GetValue(_maxInFlight) ?? LoadSettings.DefaultMaxInFlight;
-        if (maxInFlight is < 1 or > MaxInFlightCeiling) throw CliException.Invalid($"--max-in-flight must be from 1 to {MaxInFlightCeiling}, not {maxInFlight}.");
+        if (maxInFlight is < 1 or > MaxInFlightCeiling) throw CommandException.Usage($"--max-in-flight must be from 1 to {MaxInFlightCeiling}, not {maxInFlight}.");
         var sessions = parse.GetValue(_sessions) ?? LoadSettings.DefaultSessions;
-        if (sessions is < 0 or > MaxSessions) throw CliException.Invalid($"--sessions must be from 0 to {MaxSessions}, not {sessions}.");
+        if (sessions is < 0 or > MaxSessions) throw CommandException.Usage($"--sessions must be from 0 to {MaxSessions}, not {sessions}.");
         var concept = parse.GetValue(_concept) ?? LoadSettings.DefaultConcept;
-        if (string.IsNullOrWhiteSpace(concept) || concept.Length > 200) throw CliException.Invalid("--concept must name a guide, e.g. software_engineer_practice.");
+        if (string.IsNullOrWhiteSpace(concept) || concept.Length > 200) throw CommandException.Usage("--concept must name a guide, e.g. software_engineer_practice.");
 
         var output = parse.GetValue(_output);
         if (output is not null && (string.IsNullOrWhiteSpace(output) || string.Equals(Path.GetExtension(output), ".md", StringComparison.OrdinalIgnoreCase)))
         {
-            throw CliException.Invalid("--output names the JSON file (results.json); the Markdown summary is written beside it.");
+            throw CommandException.Usage("--output names the JSON file (results.json); the Markdown summary is written beside it.");
         }
 
         LoadMode mode;
         IReadOnlyList<LoadPhase> phases;
         if (connections is { } n)
         {
-            if (n is < 1 or > LoadSettings.MaxConnections) throw CliException.Invalid($"--connections must be from 1 to {LoadSettings.MaxConnections}, not {n}.");
+            if (n is < 1 or > LoadSettings.MaxConnections) throw CommandException.Usage($"--connections must be from 1 to {LoadSettings.MaxConnections}, not {n}.");
             var duration = Duration(parse.GetValue(_duration) ?? "30s", "--duration");
-            if (duration <= TimeSpan.Zero || duration > LoadPhase.MaxTotalDuration) throw CliException.Invalid("--duration must be more than 0 and at most 1h.");
+            if (duration <= TimeSpan.Zero || duration > LoadPhase.MaxTotalDuration) throw CommandException.Usage("--duration must be more than 0 and at most 1h.");
             mode = LoadMode.Closed;
             phases = [new LoadPhase("closed", duration, 0)];
         }
@@ -61,9 +61,9 @@ internal sealed partial class LoadCommand
                 Rate(parse.GetValue(_stepRate) ?? StressSettings.DefaultStepRate, "--step-rate"),
                 Duration(parse.GetValue(_stepDuration) ?? StressSettings.DefaultStepDuration, "--step-duration"),
                 Rate(parse.GetValue(_maxRate) ?? StressSettings.DefaultMaxRate, "--max-rate"));
-            if (stressSettings.MaxRate < stressSettings.StartRate) throw CliException.Invalid("--max-rate must not be below --start-rate.");
+            if (stressSettings.MaxRate < stressSettings.StartRate) throw CommandException.Usage("--max-rate must not be below --start-rate.");
             var steps = (stressSettings.MaxRate - stressSettings.StartRate) / stressSettings.StepRate + 1;
-            if (steps > LoadPhase.MaxPhases) throw CliException.Invalid($"That makes {Math.Floor(steps):0} steps; at most {LoadPhase.MaxPhases}: raise --step-rate or lower --max-rate.");
+            if (steps > LoadPhase.MaxPhases) throw CommandException.Usage($"That makes {Math.Floor(steps):0} steps; at most {LoadPhase.MaxPhases}: raise --step-rate or lower --max-rate.");
             mode = LoadMode.Stress;
             phases = LoadPhase.CheckedList([.. stressSettings.Steps().Select(p => LoadPhase.Checked(p.Name, p.Duration, p.Rate))]);
         }
@@ -79,13 +79,13 @@ internal sealed partial class LoadCommand
 
     private static Uri ServerUri(string? url)
     {
-        if (url is null) throw CliException.Invalid("Name the server to load, e.g. promptly load http://127.0.0.1:5080 (or --self-test).");
-        return ServerUrl.Parse(url) ?? throw CliException.Invalid($"The server must be an http(s) URL such as http://127.0.0.1:5080, not '{url}'.");
+        if (url is null) throw CommandException.Usage("Name the server to load, e.g. promptly load http://127.0.0.1:5080 (or --self-test).");
+        return ServerUrl.Parse(url) ?? throw CommandException.Usage($"The server must be an http(s) URL such as http://127.0.0.1:5080, not '{url}'.");
     }
 
     private static TimeSpan Duration(string text, string option) => LoadPhase.ParseDuration(text, option);
 
     private static double Rate(double rate, string option) => rate > 0 && rate <= LoadPhase.MaxRate
         ? rate
-        : throw CliException.Invalid($"{option} must be more than 0 and at most {LoadPhase.MaxRate:0}/s, not {rate}.");
+        : throw CommandException.Usage($"{option} must be more than 0 and at most {LoadPhase.MaxRate:0}/s, not {rate}.");
 }

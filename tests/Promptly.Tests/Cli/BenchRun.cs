@@ -1,6 +1,6 @@
 using Promptly.Tests.Support;
 
-namespace Promptly.Tests.Bench;
+namespace Promptly.Tests.Cli;
 
 /// <summary>What one <c>promptly bench</c> run printed and exited with.</summary>
 public sealed record BenchRun(int ExitCode, string Output, string Error)

@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
-using Promptly.Cli;
+using Promptly.Bench;
+using Promptly.Load;
 
-namespace Promptly.Bench;
+namespace Promptly.Cli;
 
 /// <summary>
 /// <c>promptly bench URL</c>: measures a running server's turn latency from outside, one turn at a time, next to
-/// the server's own record of each turn, and exits 0 when the p95 is within the budget (see <see cref="BenchExitCodes"/>).
+/// the server's own record of each turn, and exits 0 when the p95 is within the budget (see <see cref="ExitCodes"/>).
 /// </summary>
 internal sealed class BenchCommand
 {
@@ -42,7 +43,7 @@ internal sealed class BenchCommand
             var result = await runner.RunAsync(arguments, cancellationToken);
             if (arguments.Json) BenchOutput.WriteJson(context.Out.Profile.Out.Writer, result);
             else BenchOutput.WriteTable(context.Out, result);
-            return result.WithinBudget ? BenchExitCodes.WithinBudget : BenchExitCodes.OverBudget;
+            return result.WithinBudget ? ExitCodes.Ok : ExitCodes.BudgetMissed;
         }
         catch (Exception e)
         {
@@ -73,5 +74,5 @@ internal sealed class BenchCommand
         return new BenchArguments(server, turns, budget, concept.Trim(), TimeSpan.FromSeconds(timeout), parse.GetValue(_json));
     }
 
-    private static CliException Usage(string message) => new(BenchExitCodes.Usage, message);
+    private static CommandException Usage(string message) => new(ExitCodes.Usage, message);
 }

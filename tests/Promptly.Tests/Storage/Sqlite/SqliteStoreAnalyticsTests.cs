@@ -1,0 +1,84 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Promptly.Analytics;
+using Promptly.Latency;
+using Promptly.Storage.Sqlite;
+
+namespace Promptly.Tests.Storage.Sqlite;
+
+/// <summary>The store's choice between an exact read of raw runs and digests, made inside the read's own snapshot.</summary>
+public sealed class SqliteStoreAnalyticsTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 2, 10, 0, 0, TimeSpan.Zero);
+
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "promptly-tests", Guid.NewGuid().ToString("N"));
+    private SqliteStore _store = null!;
+
+    public Task InitializeAsync()
+    {
+        _store = new SqliteStore(Options.Create(new SqliteOptions { DataFolder = _folder }), NullLogger<SqliteStore>.Instance);
+        return Task.CompletedTask;
+    }
+
+    private Task SaveAsync(string source, int count) => _store.SaveEventsAsync(
+        [.. Enumerable.Range(0, count).Select(i => new IngestedEvent(
+            new RunSample(source, "PRACTICE", Start.AddSeconds(i), 100 + i, [new PhaseTiming("Build", 50)], true, false), null, null, 1000))],
+        CancellationToken.None);
+
+    private Task<AnalyticsSnapshot> ReadAsync(string? source, long limit) => _store.ReadAsync(
+        new AnalyticsRead(Start, Start.AddHours(1), [], new RunFilter(source, null), DigestDetail.Totals, new ExactRead(Start, Start.AddHours(1), limit)),
+        CancellationToken.None);
+
+    [Fact]
+    public async Task ReadAsync_FewRunsInTheWindow_ReadsThemExactly()
+    {
+        await SaveAsync("ci", 10);
+
+        var snapshot = await ReadAsync(null, limit: 10);
+
+        Assert.True(snapshot.Exact);
+        Assert.Equal(10, snapshot.Runs.Count);
+    }
+
+    [Fact]
+    public async Task ReadAsync_OneRunOverTheLimit_IsNotExact()
+    {
+        await SaveAsync("ci", 11);
+
+        var snapshot = await ReadAsync(null, limit: 10);
+
+        Assert.False(snapshot.Exact);
+    }
+
+    [Fact]
+    public async Task ReadAsync_FilterMatchingFewOfAWindowWithinTheScan_IsExact()
+    {
+        await SaveAsync("ci", 30);
+        await SaveAsync("etl", 3);
+
+        var snapshot = await ReadAsync("etl", limit: 10);
+
+        Assert.True(snapshot.Exact);
+        Assert.Equal(3, snapshot.Runs.Count);
+    }
+
+    [Fact]
+    public async Task ReadAsync_FilterMatchingFewOfABusyWindow_StopsScanningAndUsesDigests()
+    {
+        // 41 runs is past the scan limit of 4 × 10 + 1 rows: the three matching runs are not counted row by row.
+        await SaveAsync("ci", 41);
+        await SaveAsync("etl", 3);
+
+        var snapshot = await ReadAsync("etl", limit: 10);
+
+        Assert.False(snapshot.Exact);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+}
