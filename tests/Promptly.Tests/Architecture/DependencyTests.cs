@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using NetArchTest.Rules;
 using Promptly.Interviews;
 using Promptly.Latency;
+using Promptly.Load;
 
 namespace Promptly.Tests.Architecture;
 
@@ -81,6 +82,16 @@ public sealed class DependencyTests
         var references = typeof(LatencyTracker).Assembly.GetReferencedAssemblies().Select(a => a.Name!);
 
         Assert.DoesNotContain(references, r => r.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) || r.StartsWith("Promptly", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void DriverLibrary_ReferencesNeitherTheServerNorAspNetCore()
+    {
+        // bench/Promptly.TurnLoad references the shared interview driver alone.
+        var references = typeof(InterviewDriver).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+
+        Assert.DoesNotContain("Promptly", references);
+        Assert.DoesNotContain(references, r => r.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
     }
 
     [Fact]
