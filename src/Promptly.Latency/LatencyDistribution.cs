@@ -2,8 +2,8 @@ namespace Promptly.Latency;
 
 /// <summary>
 /// A set of durations (ms) as the analyses see it, whether held exactly (<see cref="ExactDistribution"/>, for small
-/// windows) or summarised (<see cref="LatencyDigest"/>). Percentiles follow numpy's default linear interpolation:
-/// h = (n − 1)·q/100, between the order statistics ⌊h⌋ and ⌊h⌋ + 1.
+/// windows) or summarised (<see cref="LatencyDigest"/>). Percentiles follow numpy's default linear interpolation,
+/// computed by <see cref="Latency.Percentiles"/> as for a session's exact figures.
 /// </summary>
 public abstract class LatencyDistribution
 {
@@ -34,11 +34,10 @@ public abstract class LatencyDistribution
         if (n == 0) return result;
 
         Span<long> ranks = stackalloc long[qs.Length * 2];
+        Span<double> fractions = stackalloc double[qs.Length];
         for (var i = 0; i < qs.Length; i++)
         {
-            var h = (n - 1) * (qs[i] / 100.0);
-            ranks[2 * i] = (long)Math.Floor(h);
-            ranks[2 * i + 1] = Math.Min(ranks[2 * i] + 1, n - 1);
+            (ranks[2 * i], ranks[2 * i + 1], fractions[i]) = Latency.Percentiles.Ranks(n, qs[i]);
         }
 
         Span<long> sorted = stackalloc long[ranks.Length];
@@ -48,10 +47,7 @@ public abstract class LatencyDistribution
         OrderStatistics(sorted, values);
         for (var i = 0; i < qs.Length; i++)
         {
-            var h = (n - 1) * (qs[i] / 100.0);
-            var low = ValueOf(ranks[2 * i], sorted, values, n);
-            var high = ValueOf(ranks[2 * i + 1], sorted, values, n);
-            result[i] = Math.Clamp(low + (h - ranks[2 * i]) * (high - low), low, high);
+            result[i] = Latency.Percentiles.Interpolate(ValueOf(ranks[2 * i], sorted, values, n), ValueOf(ranks[2 * i + 1], sorted, values, n), fractions[i]);
         }
 
         return result;
@@ -91,11 +87,8 @@ public abstract class LatencyDistribution
         if (Count == 0) return 0;
         var median = Percentile(50);
         var deviations = Buckets().Select(b => (Value: Math.Abs(b.Value - median), b.Count)).OrderBy(d => d.Value).ToList();
-        var h = (Count - 1) * 0.5;
-        var lowRank = (long)Math.Floor(h);
-        var low = WeightedOrderStatistic(deviations, lowRank);
-        var high = WeightedOrderStatistic(deviations, Math.Min(lowRank + 1, Count - 1));
-        return low + (h - lowRank) * (high - low);
+        var (lowRank, highRank, fraction) = Latency.Percentiles.Ranks(Count, 50);
+        return Latency.Percentiles.Interpolate(WeightedOrderStatistic(deviations, lowRank), WeightedOrderStatistic(deviations, highRank), fraction);
     }
 
     private static double WeightedOrderStatistic(List<(double Value, long Count)> sorted, long rank)

@@ -12,18 +12,30 @@ public static class Percentiles
     /// <param name="q">The percentile, 0 to 100.</param>
     public static double? OfSorted(ReadOnlySpan<double> sorted, double q)
     {
+        var (low, high, fraction) = Ranks(sorted.Length, q);
+        return sorted.Length == 0 ? null : Interpolate(sorted[(int)low], sorted[(int)high], fraction);
+    }
+
+    /// <summary>
+    /// Where the <paramref name="q"/>-th percentile of <paramref name="count"/> values lies: between the 0-based order
+    /// statistics <c>Low</c> and <c>High</c>, <c>Fraction</c> of the way. Every representation (sorted values, a digest's
+    /// buckets) finds its two values and hands them to <see cref="Interpolate"/>, so all percentiles agree.
+    /// </summary>
+    public static (long Low, long High, double Fraction) Ranks(long count, double q)
+    {
         if (double.IsNaN(q) || q < 0 || q > 100)
         {
             throw new ArgumentOutOfRangeException(nameof(q), q, "A percentile is between 0 and 100.");
         }
 
-        if (sorted.Length == 0) return null;
-        var h = (sorted.Length - 1) * (q / 100.0);
-        var lo = (int)Math.Floor(h);
-        var hi = Math.Min(lo + 1, sorted.Length - 1);
-        var low = sorted[lo];
-        var high = sorted[hi];
-        // Rounding in the interpolation must not step outside the two neighbours (and so outside min..max).
-        return Math.Clamp(low + (h - lo) * (high - low), low, high);
+        if (count == 0) return (0, 0, 0);
+        var h = (count - 1) * (q / 100.0);
+        var low = (long)Math.Floor(h);
+        return (low, Math.Min(low + 1, count - 1), h - low);
     }
+
+    /// <summary>The value <paramref name="fraction"/> of the way from <paramref name="low"/> to <paramref name="high"/>.</summary>
+    public static double Interpolate(double low, double high, double fraction) =>
+        // Rounding in the interpolation must not step outside the two neighbours (and so outside min..max).
+        Math.Clamp(low + fraction * (high - low), low, high);
 }
