@@ -19,21 +19,8 @@ internal static class GraphEndpoints
         return app;
     }
 
-    private static async Task<Results<Ok<ConceptGraph>, NotFoundProblem, ConflictProblem>> GraphAsync(string id, HttpContext context, InterviewService interviews)
-    {
-        try
-        {
-            return TypedResults.Ok(Of(await interviews.GetStateAsync(id, context.RequestAborted)));
-        }
-        catch (InterviewNotFoundException e)
-        {
-            return InterviewProblems.NotFound(e, context);
-        }
-        catch (InterviewConflictException e)
-        {
-            return InterviewProblems.Conflict(e, context);
-        }
-    }
+    private static Task<Results<Ok<ConceptGraph>, NotFoundProblem, ConflictProblem>> GraphAsync(string id, HttpContext context, InterviewService interviews) =>
+        InterviewProblems.AnswerAsync(context, async ct => Of(await interviews.GetStateAsync(id, ct)));
 
     /// <summary>Built from the transcript on each request: it is cheap, and off the turn's hot path.</summary>
     public static ConceptGraph Of(InterviewState state) =>

@@ -106,57 +106,19 @@ internal static class InterviewEndpoints
         new(id, turn.Message.Content, turn.Message.QuestionNumber, turn.Step.Done, turn.Step.Kind, turn.Step.ElementId,
             LatencyView.From(turn.Latency), turn.Latency.Fallback, turn.Latency.FallbackCause);
 
-    private static async Task<Results<Ok<SessionView>, NotFoundProblem, ConflictProblem>> GetAsync(string id, HttpContext context, InterviewService interviews)
-    {
-        try
-        {
-            return TypedResults.Ok(SessionView.From(await interviews.GetStateAsync(id, context.RequestAborted)));
-        }
-        catch (InterviewNotFoundException e)
-        {
-            return InterviewProblems.NotFound(e, context);
-        }
-        catch (InterviewConflictException e)
-        {
-            return InterviewProblems.Conflict(e, context);
-        }
-    }
+    private static Task<Results<Ok<SessionView>, NotFoundProblem, ConflictProblem>> GetAsync(string id, HttpContext context, InterviewService interviews) =>
+        InterviewProblems.AnswerAsync(context, async ct => SessionView.From(await interviews.GetStateAsync(id, ct)));
 
-    private static async Task<Results<Ok<SessionView>, NotFoundProblem, ConflictProblem>> EndAsync(string id, HttpContext context, InterviewService interviews)
-    {
-        try
-        {
-            return TypedResults.Ok(SessionView.From(await interviews.EndAsync(id, context.RequestAborted)));
-        }
-        catch (InterviewNotFoundException e)
-        {
-            return InterviewProblems.NotFound(e, context);
-        }
-        catch (InterviewConflictException e)
-        {
-            return InterviewProblems.Conflict(e, context);
-        }
-    }
+    private static Task<Results<Ok<SessionView>, NotFoundProblem, ConflictProblem>> EndAsync(string id, HttpContext context, InterviewService interviews) =>
+        InterviewProblems.AnswerAsync(context, async ct => SessionView.From(await interviews.EndAsync(id, ct)));
 
-    private static async Task<Results<Ok<SessionCompliance>, NotFoundProblem, ConflictProblem>> LatencyAsync(
-        string id, HttpContext context, InterviewService interviews, ILatencyStore store, BudgetPolicy policy)
-    {
-        try
+    private static Task<Results<Ok<SessionCompliance>, NotFoundProblem, ConflictProblem>> LatencyAsync(
+        string id, HttpContext context, InterviewService interviews, ILatencyStore store, BudgetPolicy policy) =>
+        InterviewProblems.AnswerAsync(context, async ct =>
         {
-            await interviews.GetStateAsync(id, context.RequestAborted);
-        }
-        catch (InterviewNotFoundException e)
-        {
-            return InterviewProblems.NotFound(e, context);
-        }
-        catch (InterviewConflictException e)
-        {
-            return InterviewProblems.Conflict(e, context);
-        }
-
-        var records = await store.SessionLatencyAsync(id, context.RequestAborted);
-        return TypedResults.Ok(SessionCompliance.Of(id, records, policy.TargetCompliance));
-    }
+            await interviews.GetStateAsync(id, ct);
+            return SessionCompliance.Of(id, await store.SessionLatencyAsync(id, ct), policy.TargetCompliance);
+        });
 
     private static StartInterview Validate(StartSessionRequest body, InterviewOptions options)
     {

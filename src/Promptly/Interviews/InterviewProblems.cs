@@ -25,6 +25,26 @@ internal static class InterviewProblems
     public static BadGatewayProblem InterviewerFailed(InterviewerFailedException e, HttpContext context) =>
         Problems.BadGateway("Interviewer unavailable", $"{e.Message} Nothing was stored; send the answer again.", context);
 
+    /// <summary>
+    /// Answers with what <paramref name="read"/> makes of a session, or with the problem that the session cannot be
+    /// read or changed (404 unknown, 409 closed or gone): the one mapping of every session sub-resource.
+    /// </summary>
+    public static async Task<Results<Ok<T>, NotFoundProblem, ConflictProblem>> AnswerAsync<T>(HttpContext context, Func<CancellationToken, Task<T>> read)
+    {
+        try
+        {
+            return TypedResults.Ok(await read(context.RequestAborted));
+        }
+        catch (InterviewNotFoundException e)
+        {
+            return NotFound(e, context);
+        }
+        catch (InterviewConflictException e)
+        {
+            return Conflict(e, context);
+        }
+    }
+
     /// <summary>The problem an exception of the interview core is answered with; null for anything else.</summary>
     public static ProblemDetails? Describe(Exception exception, HttpContext context) => exception switch
     {
