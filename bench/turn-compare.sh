@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Turn cost of two builds on this machine, measured in one run so that machine speed and neighbours' load cancel out
+# (issue 11, BENCHMARKS.md "Turn cost"):
+#   bench/turn-compare.sh OLD_TREE [rounds] [seconds]
+# OLD_TREE is another checkout of the repository (e.g. `git worktree add /work/perf-before a6d5ecf`). Both are built
+# in Release and both servers are driven by this tree's load driver. Each round starts each build's server on a fresh
+# data folder, in alternating order (old-new, new-old, ...), and measures:
+#   calibration  GET /nope (a 404: routing only) at 64 connections, requests/s
+#   turns        POST /sessions/{id}/turns at 64 connections, turns/s and client p99
+#   light load   turns at 8 connections: server overhead p99, and bytes allocated per turn (GC.GetTotalAllocatedBytes
+#                read from GET /api/diagnostics/memory before and after; session starts, 1 per 20 turns, included)
+# then prints each figure's median over the rounds and the ratios new/old and turns/calibration.
+# Only the processes this script starts are stopped, by their pid.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+old_tree=$(cd "${1:?usage: bench/turn-compare.sh OLD_TREE [rounds] [seconds]}" && pwd)
+rounds=${2:-5}
+seconds=${3:-10}
+port=${PROMPTLY_BENCH_PORT:-5080}
+url=http://127.0.0.1:$port
+work=$(mktemp -d /tmp/promptly-turn-compare.XXXXXX)
+source bench/server.sh
+trap stop_server EXIT
+
+driver=bench/Promptly.TurnLoad/bin/Release/net10.0/Promptly.TurnLoad.dll
+load() { dotnet "$driver" --server "$url" "$@"; }
+allocated() { curl -sf "$url/api/diagnostics/memory" | sed 's/.*"total_allocated_bytes":\([0-9]*\).*/\1/'; }
+
+dotnet build -c Release bench/Promptly.TurnLoad >/dev/null
+dotnet build -c Release src/Promptly >/dev/null
+(cd "$old_tree" && dotnet build -c Release src/Promptly >/dev/null)
+declare -A dll=([old]="$old_tree/src/Promptly/bin/Release/net10.0/Promptly.dll" [new]="$PWD/src/Promptly/bin/Release/net10.0/Promptly.dll")
+
+measure() {
+    local build=$1 round=$2 out="$work/$1-$2"
+    server_dll=${dll[$build]}
+    start_server "$work/data-$build-$round" "$url" "$work/server-$build.log" Diagnostics__MemoryEndpoint=true
+    load --calibrate /nope --connections 64 --warmup 2 --duration "$seconds" >"$out.calibration"
+    load --connections 64 --warmup 3 --duration "$seconds" >"$out.turns64"
+    local before after
+    before=$(allocated)
+    load --connections 8 --warmup 0 --duration "$seconds" >"$out.turns8"
+    after=$(allocated)
+    stop_server
+    local calibration turns p99 overhead8 turns8
+    calibration=$(sed -n 's/^calibration .* = \([0-9]*\) requests.*/\1/p' "$out.calibration")
+    turns=$(sed -n 's/^turns .* = \([0-9]*\) turns.*/\1/p' "$out.turns64")
+    p99=$(sed -n 's/^client latency .* p99 \([0-9.]*\) .*/\1/p' "$out.turns64")
+    overhead8=$(sed -n 's/^server overhead .* p99 \([0-9.]*\) .*/\1/p' "$out.turns8")
+    turns8=$(sed -n 's/^turns *\([0-9]*\) in.*/\1/p' "$out.turns8")
+    echo "$build $round $calibration $turns $p99 $overhead8 $(( (after - before) / turns8 ))" | tee -a "$work/results"
+}
+
+echo "build round calibration_rps turns_per_s client_p99_ms overhead_p99_8c_ms bytes_per_turn"
+for round in $(seq 1 "$rounds"); do
+    if (( round % 2 )); then order="old new"; else order="new old"; fi
+    for build in $order; do measure "$build" "$round"; done
+done
+
+python3 - "$work/results" <<'EOF'
+import statistics, sys
+rows = [line.split() for line in open(sys.argv[1])]
+names = ["calibration req/s", "turns/s (64 conn)", "client p99 ms (64)", "overhead p99 ms (8)", "bytes/turn"]
+med = {b: [statistics.median(float(r[i + 2]) for r in rows if r[0] == b) for i in range(5)] for b in ("old", "new")}
+ratio = {b: statistics.median(float(r[3]) / float(r[2]) for r in rows if r[0] == b) for b in ("old", "new")}
+pair = statistics.median(float(n[3]) / float(o[3]) for o in rows if o[0] == "old" for n in rows if n[0] == "new" and n[1] == o[1])
+print(f"\nmedians of {len(rows) // 2} rounds")
+print(f"{'':22}{'old':>12}{'new':>12}{'new/old':>10}")
+for i, name in enumerate(names):
+    print(f"{name:22}{med['old'][i]:>12.4g}{med['new'][i]:>12.4g}{med['new'][i] / med['old'][i]:>10.2f}")
+print(f"{'turns/calibration':22}{ratio['old']:>12.3f}{ratio['new']:>12.3f}{ratio['new'] / ratio['old']:>10.2f}   (median of each round's ratio)")
+print(f"turns/s new/old, median of the per-round ratios: {pair:.2f}")
+EOF
+echo "(raw output in $work)"
