@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
@@ -10,7 +13,9 @@ namespace Promptly.Storage.Sqlite;
 /// </summary>
 /// <remarks>
 /// Each write runs inside its own savepoint, so a write that fails (a conflict) is rolled back alone and the rest of
-/// its batch still commits. Writes run in the order they were queued.
+/// its batch still commits. Writes run in the order they were queued, except background writes
+/// (<see cref="WriteInBackgroundAsync{T}"/>), which wait for a moment when no other write is queued so that
+/// housekeeping never holds up a request.
 /// </remarks>
 internal sealed class SqliteWriter : IAsyncDisposable
 {
@@ -38,9 +43,20 @@ internal sealed class SqliteWriter : IAsyncDisposable
     }
 
     /// <summary>Queues <paramref name="work"/>; the task completes once its transaction is durable.</summary>
-    public Task<T> WriteAsync<T>(Func<WriteContext, T> work)
+    public Task<T> WriteAsync<T>(Func<WriteContext, T> work) => Enqueue(new WriteOperation<T>(work, background: false));
+
+    /// <summary>
+    /// Queues housekeeping (the rollup, retention, request metrics) behind the requests' writes: it runs in a
+    /// transaction of its own, only when no request's write is waiting, or once it has waited
+    /// <see cref="BackgroundMaxWait"/> under unbroken load. The task completes once its transaction is durable.
+    /// </summary>
+    public Task<T> WriteInBackgroundAsync<T>(Func<WriteContext, T> work) => Enqueue(new WriteOperation<T>(work, background: true));
+
+    /// <summary>Longest a background write waits for a moment without requests' writes before it goes first anyway.</summary>
+    public static readonly TimeSpan BackgroundMaxWait = TimeSpan.FromSeconds(5);
+
+    private Task<T> Enqueue<T>(WriteOperation<T> operation)
     {
-        var operation = new WriteOperation<T>(work);
         if (!_queue.Writer.TryWrite(operation))
         {
             throw new ObjectDisposedException(nameof(SqliteWriter), "The database is shutting down.");
@@ -52,16 +68,27 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private async Task RunAsync()
     {
         var batch = new List<WriteOperation>(_maxBatch);
+        var background = new Queue<WriteOperation>();
+        var single = new List<WriteOperation>(1);
         var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (background.Count > 0 || await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             batch.Clear();
             while (batch.Count < _maxBatch && reader.TryRead(out var operation))
             {
-                batch.Add(operation);
+                if (operation.Background) background.Enqueue(operation);
+                else batch.Add(operation);
             }
 
-            Commit(batch);
+            // A background write goes now if nothing else waits, or first if it has waited too long.
+            if (background.Count > 0 && (batch.Count == 0 || Stopwatch.GetElapsedTime(background.Peek().Queued) > BackgroundMaxWait))
+            {
+                single.Clear();
+                single.Add(background.Dequeue());
+                Commit(single);
+            }
+
+            if (batch.Count > 0) Commit(batch);
         }
     }
 
@@ -73,16 +100,16 @@ internal sealed class SqliteWriter : IAsyncDisposable
             _context.Transaction = transaction;
             foreach (var operation in batch)
             {
-                _context.Execute("SAVEPOINT w");
+                _context.Savepoint.Run();
                 try
                 {
                     operation.Run(_context);
-                    _context.Execute("RELEASE w");
+                    _context.Release.Run();
                 }
                 catch (Exception e) when (e is not SqliteException { SqliteErrorCode: SQLitePCL.raw.SQLITE_FULL or SQLitePCL.raw.SQLITE_IOERR })
                 {
-                    _context.Execute("ROLLBACK TO w");
-                    _context.Execute("RELEASE w");
+                    _context.RollbackTo.Run();
+                    _context.Release.Run();
                     operation.Fail(e);
                 }
             }
@@ -117,8 +144,12 @@ internal sealed class SqliteWriter : IAsyncDisposable
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
 
-    private abstract class WriteOperation
+    private abstract class WriteOperation(bool background)
     {
+        public bool Background { get; } = background;
+
+        public long Queued { get; } = Stopwatch.GetTimestamp();
+
         public abstract void Run(WriteContext context);
 
         public abstract void Fail(Exception e);
@@ -126,7 +157,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         public abstract void Complete();
     }
 
-    private sealed class WriteOperation<T>(Func<WriteContext, T> work) : WriteOperation
+    private sealed class WriteOperation<T>(Func<WriteContext, T> work, bool background) : WriteOperation(background)
     {
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T? _result;
@@ -153,11 +184,49 @@ internal sealed class SqliteWriter : IAsyncDisposable
 }
 
 /// <summary>What a queued write sees: prepared statements on the writer's connection, inside the open transaction.</summary>
+/// <remarks>
+/// Hot writes use <see cref="Statement"/> (positional parameters, bound straight into SQLite); the rest use
+/// <see cref="Execute"/>, <see cref="Scalar"/> and <see cref="Query"/> with parameters named <c>@p0</c>, <c>@p1</c>, ….
+/// Used by the writer's thread only.
+/// </remarks>
 internal sealed class WriteContext(SqliteConnection connection) : IDisposable
 {
     private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, WriteStatement> _statements = new(StringComparer.Ordinal);
+    private readonly ArrayBufferWriter<byte> _scratch = new(256);
+    private Utf8JsonWriter? _json;
 
     public SqliteTransaction? Transaction { get; set; }
+
+    public WriteStatement Savepoint => Statement("SAVEPOINT w");
+
+    public WriteStatement Release => Statement("RELEASE w");
+
+    public WriteStatement RollbackTo => Statement("ROLLBACK TO w");
+
+    /// <summary>The statement for <paramref name="sql"/>, prepared on first use and kept: parameters <c>?1</c>, <c>?2</c>, ….</summary>
+    public WriteStatement Statement(string sql)
+    {
+        if (!_statements.TryGetValue(sql, out var statement))
+        {
+            statement = new WriteStatement(connection.Handle!, sql);
+            _statements[sql] = statement;
+        }
+
+        return statement;
+    }
+
+    /// <summary>A JSON writer over a buffer reused by every write; the text is valid until the next call.</summary>
+    public Utf8JsonWriter Json()
+    {
+        _scratch.ResetWrittenCount();
+        if (_json is null) _json = new Utf8JsonWriter(_scratch);
+        else _json.Reset(_scratch);
+        return _json;
+    }
+
+    /// <summary>What the writer from <see cref="Json"/> wrote (after its Flush).</summary>
+    public ReadOnlySpan<byte> JsonWritten => _scratch.WrittenSpan;
 
     /// <summary>Runs a statement whose parameters are named <c>@p0</c>, <c>@p1</c>, … in argument order.</summary>
     public int Execute(string sql, params ReadOnlySpan<object?> args) => Bind(sql, args).ExecuteNonQuery();
@@ -195,5 +264,12 @@ internal sealed class WriteContext(SqliteConnection connection) : IDisposable
         {
             command.Dispose();
         }
+
+        foreach (var statement in _statements.Values)
+        {
+            statement.Dispose();
+        }
+
+        _json?.Dispose();
     }
 }
