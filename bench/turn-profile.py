@@ -2,7 +2,8 @@
 
 A sample belongs to the first frame, from the leaf up, that names an owner (generic frames such as collections,
 CoreLib or the C library are skipped, so a dictionary lookup inside the writer counts as the writer). The rollup and
-the configuration watcher own every sample with one of their frames anywhere in the stack; GC and JIT threads are
+the configuration watcher, and the kernel's fsync and pwrite paths, own every sample with one of their frames anywhere
+in the stack; GC and JIT threads are
 recognised by name. SQLite's native code has no frame pointers, so a sample inside it is the writer's unless it
 shows a rollup frame (the rollup's own reads are therefore counted with the writer; they run on pooled connections).
 """
@@ -10,10 +11,8 @@ import collections
 import re
 import sys
 
-# (category, pattern) in the order tried at each frame.
+# (category, pattern) in the order tried at each frame, from the leaf up.
 OWNERS = [
-    ("SQLite: fsync", r"fsync|fdatasync"),
-    ("SQLite: WAL writes", r"pwrite|ext4_|vfs_write|generic_perform_write|jbd2"),
     ("SQLite: engine", r"libe_sqlite3|sqlite3"),
     ("SQLite: binding and writer", r"Microsoft\.Data\.Sqlite|SQLitePCL|Promptly\.Storage\.Sqlite"),
     ("request metrics", r"Promptly\.Telemetry\.RequestMetrics(Collector|Service)|Promptly\.Histograms"),
@@ -26,6 +25,8 @@ OWNERS = [
 ANYWHERE = [
     ("background rollup", r"Promptly\.Analytics\.(LatencyRollup|RollupAggregator|LatencyDigest|DigestCodec|LogLinearHistogram)|SaveRollupAsync|RunsAfterAsync|DeleteExpiredAsync"),
     ("config reload watcher", r"FileSystemWatcher|PhysicalFilesWatcher|inotify|fsnotify"),
+    ("SQLite: fsync", r"fsync|fdatasync"),
+    ("SQLite: WAL writes", r"pwrite"),
 ]
 THREADS = [
     ("GC", r"^\.NET (Server GC|BGC|Background GC)|^\.NET GC"),

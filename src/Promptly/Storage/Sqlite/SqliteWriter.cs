@@ -9,13 +9,24 @@ namespace Promptly.Storage.Sqlite;
 /// <summary>
 /// The single writer of the database. Writes queue up while a transaction commits and the next transaction takes
 /// them all (group commit): under load one fsync covers many turns, and a write's task completes only after the
-/// transaction holding it has committed.
+/// transaction holding it has committed and is durable.
 /// </summary>
 /// <remarks>
+/// <para>
+/// With <c>synchronous=FULL</c> the fsync is taken out of the writer's path but not out of the write's: the
+/// connection commits without syncing (SQLite's <c>NORMAL</c>), and a thread of its own then fsyncs the WAL file and
+/// only after that completes every write whose transaction was committed before the fsync began. While one fsync
+/// runs, the writer already executes and commits the next batch, and the next fsync covers all of them. What a client
+/// is told is therefore exactly as durable as under SQLite's <c>FULL</c> (the WAL holding its transaction was
+/// fsynced before the answer); another connection may see a transaction a moment before it is durable. Checkpoints
+/// still sync the WAL themselves before copying it into the database. <c>NORMAL</c> and <c>EXTRA</c> are SQLite's own.
+/// </para>
+/// <para>
 /// Each write runs inside its own savepoint, so a write that fails (a conflict) is rolled back alone and the rest of
 /// its batch still commits. Writes run in the order they were queued, except background writes
 /// (<see cref="WriteInBackgroundAsync{T}"/>), which wait for a moment when no other write is queued so that
 /// housekeeping never holds up a request.
+/// </para>
 /// </remarks>
 internal sealed class SqliteWriter : IAsyncDisposable
 {
@@ -26,19 +37,35 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private readonly Task _loop;
     private readonly ILogger _logger;
 
+    // synchronous=FULL only: committed writes waiting for the next fsync of the WAL, and the thread that takes it.
+    private readonly object _syncLock = new();
+    private readonly Thread? _syncThread;
+    private readonly string? _walPath;
+    private List<WriteOperation> _unsynced = [];
+    private bool _syncStopping;
+
     public SqliteWriter(string connectionString, string synchronous, int maxBatch, ILogger logger)
     {
         _connection = new SqliteConnection(connectionString);
         _connection.Open();
+        var level = synchronous.ToUpperInvariant();
+        var syncAfterCommit = level == "FULL";
         using (var pragma = _connection.CreateCommand())
         {
-            pragma.CommandText = $"PRAGMA synchronous = {synchronous.ToUpperInvariant()};";
+            pragma.CommandText = $"PRAGMA synchronous = {(syncAfterCommit ? "NORMAL" : level)};";
             pragma.ExecuteNonQuery();
         }
 
         _context = new WriteContext(_connection);
         _maxBatch = maxBatch;
         _logger = logger;
+        if (syncAfterCommit)
+        {
+            _walPath = _connection.DataSource + "-wal";
+            _syncThread = new Thread(SyncLoop) { IsBackground = true, Name = "Promptly WAL fsync" };
+            _syncThread.Start();
+        }
+
         _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
@@ -94,6 +121,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
     private void Commit(List<WriteOperation> batch)
     {
+        var committed = false;
         try
         {
             using var transaction = _connection.BeginTransaction();
@@ -115,6 +143,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             }
 
             transaction.Commit();
+            committed = true;
         }
         catch (Exception e)
         {
@@ -130,9 +159,67 @@ internal sealed class SqliteWriter : IAsyncDisposable
             _context.Transaction = null;
         }
 
+        if (committed && _syncThread is not null)
+        {
+            lock (_syncLock)
+            {
+                _unsynced.AddRange(batch);
+                Monitor.Pulse(_syncLock);
+            }
+
+            return;
+        }
+
         foreach (var operation in batch)
         {
             operation.Complete();
+        }
+    }
+
+    /// <summary>
+    /// Takes every write committed so far, fsyncs the WAL, completes them, and again: one fsync at a time, each
+    /// covering all the transactions committed while the one before ran.
+    /// </summary>
+    private void SyncLoop()
+    {
+        var syncing = new List<WriteOperation>();
+        FileStream? wal = null;
+        while (true)
+        {
+            lock (_syncLock)
+            {
+                while (_unsynced.Count == 0 && !_syncStopping) Monitor.Wait(_syncLock);
+                if (_unsynced.Count == 0)
+                {
+                    wal?.Dispose();
+                    return;
+                }
+
+                (_unsynced, syncing) = (syncing, _unsynced);
+            }
+
+            StorageUnavailableException? failure = null;
+            try
+            {
+                // A handle of our own on the WAL; the writer's connection keeps the file in place while it is open.
+                wal ??= new FileStream(_walPath!, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+                wal.Flush(flushToDisk: true);
+            }
+            catch (Exception e)
+            {
+                _logger.LogError(e, "The WAL could not be fsynced; {Count} committed writes are reported as failed", syncing.Count);
+                failure = new StorageUnavailableException($"The database could not make the write durable: {e.Message}", e);
+                wal?.Dispose();
+                wal = null;
+            }
+
+            foreach (var operation in syncing)
+            {
+                if (failure is not null) operation.Fail(failure);
+                operation.Complete();
+            }
+
+            syncing.Clear();
         }
     }
 
@@ -140,6 +227,17 @@ internal sealed class SqliteWriter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
+        if (_syncThread is not null)
+        {
+            lock (_syncLock)
+            {
+                _syncStopping = true;
+                Monitor.Pulse(_syncLock);
+            }
+
+            _syncThread.Join();
+        }
+
         _context.Dispose();
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
