@@ -10,6 +10,8 @@
 #   light load   turns at 8 connections: server overhead p99, and bytes allocated per turn (GC.GetTotalAllocatedBytes
 #                read from GET /api/diagnostics/memory before and after; session starts, 1 per 20 turns, included)
 # then prints each figure's median over the rounds and the ratios new/old and turns/calibration.
+# PROMPTLY_OLD_ENV / PROMPTLY_NEW_ENV ("NAME=value ...") add settings to one side's server, e.g. to try a runtime knob
+# on the same build: bench/turn-compare.sh . 5 10 with PROMPTLY_NEW_ENV=DOTNET_TieredPGO=0.
 # Only the processes this script starts are stopped, by their pid.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,7 +36,9 @@ declare -A dll=([old]="$old_tree/src/Promptly/bin/Release/net10.0/Promptly.dll" 
 measure() {
     local build=$1 round=$2 out="$work/$1-$2"
     server_dll=${dll[$build]}
-    start_server "$work/data-$build-$round" "$url" "$work/server-$build.log" Diagnostics__MemoryEndpoint=true
+    local extra=PROMPTLY_${build^^}_ENV
+    # shellcheck disable=SC2086 # the settings are words on purpose
+    start_server "$work/data-$build-$round" "$url" "$work/server-$build.log" Diagnostics__MemoryEndpoint=true ${!extra:-}
     load --calibrate /nope --connections 64 --warmup 2 --duration "$seconds" >"$out.calibration"
     load --connections 64 --warmup 3 --duration "$seconds" >"$out.turns64"
     local before after
