@@ -24,7 +24,7 @@ OWNERS = [
 ]
 ANYWHERE = [
     ("background rollup", r"Promptly\.Analytics\.(LatencyRollup|RollupAggregator|LatencyDigest|DigestCodec|LogLinearHistogram)|SaveRollupAsync|RunsAfterAsync|DeleteExpiredAsync"),
-    ("config reload watcher", r"FileSystemWatcher|PhysicalFilesWatcher|inotify|fsnotify"),
+    ("config reload watcher", r"FileSystemWatcher|PhysicalFilesWatcher|inotify_(read|handle_inode_event|handle_event)"),
     ("SQLite: fsync", r"fsync|fdatasync"),
     ("SQLite: WAL writes", r"pwrite"),
 ]

@@ -19,9 +19,9 @@ dotnet build -c Release bench/Promptly.TurnLoad >/dev/null
 (cd "$tree" && dotnet build -c Release src/Promptly >/dev/null)
 server_dll=$tree/src/Promptly/bin/Release/net10.0/Promptly.dll
 start_server "$work/data" "$url" "$work/server.log" DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_ReadyToRun=0
-dotnet bench/Promptly.TurnLoad/bin/Release/net10.0/Promptly.TurnLoad.dll --server "$url" --connections 64 --warmup 8 --duration $((record + 4)) >"$work/load.txt" 2>&1 &
+dotnet bench/Promptly.TurnLoad/bin/Release/net10.0/Promptly.TurnLoad.dll --server "$url" --connections 64 --warmup 20 --duration $((record + 4)) >"$work/load.txt" 2>&1 &
 load_pid=$!
-sleep 10
+sleep 22
 perf record -F 999 -g -p "$server_pid" -o "$work/perf.data" -- sleep "$record" 2>/dev/null
 wait "$load_pid" || true
 cat "$work/load.txt"

@@ -106,6 +106,8 @@ public sealed class LatencyTracker : IAsyncDisposable
         var persistStart = _budget.Time.GetTimestamp();
         return () =>
         {
+            // Built once: the writer may run a write again (its batch rolled back for another write's failure).
+            if (_sealed is not null) return _sealed;
             AddPhase(LatencyPhases.Persist, persistStart);
             return _sealed = Build(failed: _error is not null);
         };

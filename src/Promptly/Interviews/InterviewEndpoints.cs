@@ -34,7 +34,7 @@ public static class InterviewEndpoints
     /// streamed (<see cref="TurnEventStream"/>). Either way the reply is sent only once the turn is stored, and a client
     /// that leaves before the commit leaves nothing stored.
     /// </summary>
-    private static async Task<Results<Ok<TurnResponse>, EmptyHttpResult>> TakeTurnAsync(
+    private static async Task<Results<JsonOk<TurnResponse>, EmptyHttpResult>> TakeTurnAsync(
         string id, HttpContext context, InterviewService interviews, IOptions<InterviewOptions> options, TimeProvider time, ILogger<ProblemExceptionHandler> logger)
     {
         var arrival = context.ArrivalTimestamp(time);
@@ -42,7 +42,7 @@ public static class InterviewEndpoints
         var answer = ValidateAnswer(body.UserInput, options.Value);
         if (!TurnEventStream.IsWanted(context.Request))
         {
-            return TypedResults.Ok(Turn(id, await interviews.TakeTurnAsync(id, answer, arrival, sink: null, context.RequestAborted)));
+            return new JsonOk<TurnResponse>(Turn(id, await interviews.TakeTurnAsync(id, answer, arrival, sink: null, context.RequestAborted)), PromptlyJson.Default.TurnResponse);
         }
 
         var stream = new TurnEventStream(context, time);
