@@ -3,8 +3,8 @@
 # (issue 11, BENCHMARKS.md "Turn cost"):
 #   bench/turn-compare.sh OLD_TREE [rounds] [seconds]
 # OLD_TREE is another checkout of the repository (e.g. `git worktree add /work/perf-before a6d5ecf`). Both are built
-# in Release and both servers are driven by this tree's load driver. Each round starts each build's server on a fresh
-# data folder, in alternating order (old-new, new-old, ...), and measures:
+# in Release, both servers run side by side on fresh data folders (ports 5080 and 5081) and are driven by this tree's
+# load driver, one at a time. Each round measures each build, in alternating order (old-new, new-old, ...):
 #   calibration  GET /nope (a 404: routing only) at 64 connections, requests/s
 #   turns        POST /sessions/{id}/turns at 64 connections, turns/s and client p99
 #   light load   turns at 8 connections: server overhead p99, and bytes allocated per turn (GC.GetTotalAllocatedBytes
@@ -19,48 +19,56 @@ old_tree=$(cd "${1:?usage: bench/turn-compare.sh OLD_TREE [rounds] [seconds]}" &
 rounds=${2:-5}
 seconds=${3:-10}
 port=${PROMPTLY_BENCH_PORT:-5080}
-url=http://127.0.0.1:$port
 work=$(mktemp -d /tmp/promptly-turn-compare.XXXXXX)
 source bench/server.sh
-trap stop_server EXIT
+declare -A pid url
+stop_both() { for b in old new; do stop "${pid[$b]:-}"; done; }
+trap stop_both EXIT
 
 driver=bench/Promptly.TurnLoad/bin/Release/net10.0/Promptly.TurnLoad.dll
-load() { dotnet "$driver" --server "$url" "$@"; }
-allocated() { curl -sf "$url/api/diagnostics/memory" | sed 's/.*"total_allocated_bytes":\([0-9]*\).*/\1/'; }
+load() { local b=$1; shift; dotnet "$driver" --server "${url[$b]}" "$@"; }
+allocated() { curl -sf "${url[$1]}/api/diagnostics/memory" | sed 's/.*"total_allocated_bytes":\([0-9]*\).*/\1/'; }
 
 dotnet build -c Release bench/Promptly.TurnLoad >/dev/null
 dotnet build -c Release src/Promptly >/dev/null
 (cd "$old_tree" && dotnet build -c Release src/Promptly >/dev/null)
 declare -A dll=([old]="$old_tree/src/Promptly/bin/Release/net10.0/Promptly.dll" [new]="$PWD/src/Promptly/bin/Release/net10.0/Promptly.dll")
 
-measure() {
-    local build=$1 round=$2 out="$work/$1-$2"
-    server_dll=${dll[$build]}
-    local extra=PROMPTLY_${build^^}_ENV
+# Both servers run side by side for the whole comparison, each loaded in turn (an idle one costs next to nothing),
+# so each pair of runs compared is a few seconds apart.
+for b in old new; do
+    server_dll=${dll[$b]}
+    extra=PROMPTLY_${b^^}_ENV
+    url[$b]=http://127.0.0.1:$port
     # shellcheck disable=SC2086 # the settings are words on purpose
-    start_server "$work/data-$build-$round" "$url" "$work/server-$build.log" Diagnostics__MemoryEndpoint=true ${!extra:-}
-    load --calibrate /nope --connections 64 --warmup 2 --duration "$seconds" >"$out.calibration"
-    load --connections 64 --warmup 3 --duration "$seconds" >"$out.turns64"
+    start_server "$work/data-$b" "${url[$b]}" "$work/server-$b.log" Diagnostics__MemoryEndpoint=true ${!extra:-}
+    pid[$b]=$server_pid
+    port=$((port + 1))
+done
+for b in old new; do load "$b" --connections 64 --warmup 0 --duration 5 >/dev/null 2>&1; done
+
+measure() {
+    local b=$1 round=$2 out="$work/$1-$2"
+    load "$b" --calibrate /nope --connections 64 --warmup 1 --duration "$seconds" >"$out.calibration" 2>/dev/null
+    load "$b" --connections 64 --warmup 2 --duration "$seconds" >"$out.turns64" 2>/dev/null
     local before after
-    before=$(allocated)
-    load --connections 8 --warmup 0 --duration "$seconds" >"$out.turns8"
-    after=$(allocated)
-    stop_server
+    before=$(allocated "$b")
+    load "$b" --connections 8 --warmup 0 --duration "$seconds" >"$out.turns8" 2>/dev/null
+    after=$(allocated "$b")
     local calibration turns p99 overhead8 turns8
     calibration=$(sed -n 's/^calibration .* = \([0-9]*\) requests.*/\1/p' "$out.calibration")
     turns=$(sed -n 's/^turns .* = \([0-9]*\) turns.*/\1/p' "$out.turns64")
     p99=$(sed -n 's/^client latency .* p99 \([0-9.]*\) .*/\1/p' "$out.turns64")
     overhead8=$(sed -n 's/^server overhead .* p99 \([0-9.]*\) .*/\1/p' "$out.turns8")
     turns8=$(sed -n 's/^turns *\([0-9]*\) in.*/\1/p' "$out.turns8")
-    echo "$build $round $calibration $turns $p99 $overhead8 $(( (after - before) / turns8 ))" | tee -a "$work/results"
+    echo "$b $round $calibration $turns $p99 $overhead8 $(( (after - before) / turns8 ))" | tee -a "$work/results"
 }
 
 echo "build round calibration_rps turns_per_s client_p99_ms overhead_p99_8c_ms bytes_per_turn"
 for round in $(seq 1 "$rounds"); do
     if (( round % 2 )); then order="old new"; else order="new old"; fi
-    for build in $order; do measure "$build" "$round"; done
+    for b in $order; do measure "$b" "$round"; done
 done
-
 python3 - "$work/results" <<'EOF'
 import statistics, sys
 rows = [line.split() for line in open(sys.argv[1])]
