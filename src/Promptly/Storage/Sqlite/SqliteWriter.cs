@@ -42,6 +42,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private readonly object _syncLock = new();
     private readonly Thread? _syncThread;
     private readonly string? _walPath;
+    private readonly SemaphoreSlim _mayCommit = new(1, 1);
     private List<WriteOperation> _unsynced = [];
     private bool _syncStopping;
 
@@ -101,6 +102,10 @@ internal sealed class SqliteWriter : IAsyncDisposable
         var reader = _queue.Reader;
         while (background.Count > 0 || await reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            // Commit only once the fsync thread has taken the transaction committed before: then at most one waits
+            // for the fsync after the running one, and what queues meanwhile goes into one transaction (one commit,
+            // one write of each page touched, per fsync) rather than into many small ones.
+            await _mayCommit.WaitAsync().ConfigureAwait(false);
             batch.Clear();
             while (batch.Count < _maxBatch && reader.TryRead(out var operation))
             {
@@ -114,9 +119,12 @@ internal sealed class SqliteWriter : IAsyncDisposable
                 single.Clear();
                 single.Add(background.Dequeue());
                 Commit(single);
+                if (batch.Count == 0) continue;
+                await _mayCommit.WaitAsync().ConfigureAwait(false);
             }
 
             if (batch.Count > 0) Commit(batch);
+            else _mayCommit.Release();
         }
     }
 
@@ -143,6 +151,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
         if (committed && _syncThread is not null)
         {
+            // The fsync thread gives the permit back when it takes these writes.
             lock (_syncLock)
             {
                 _unsynced.AddRange(batch);
@@ -151,6 +160,8 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
             return;
         }
+
+        _mayCommit.Release();
 
         foreach (var operation in batch)
         {
@@ -235,6 +246,8 @@ internal sealed class SqliteWriter : IAsyncDisposable
                 (_unsynced, syncing) = (syncing, _unsynced);
             }
 
+            _mayCommit.Release();
+
             StorageUnavailableException? failure = null;
             try
             {
@@ -276,6 +289,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         }
 
         _context.Dispose();
+        _mayCommit.Dispose();
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
 
