@@ -15,10 +15,11 @@ var duration = new Option<int>("--duration") { Description = "Seconds measured."
 var concept = new Option<string>("--concept") { Description = "Guide to interview on.", DefaultValueFactory = _ => "software_engineer_practice" };
 var acks = new Option<string?>("--acks") { Description = "Write every acknowledged (session, question) to this file." };
 var verify = new Option<string?>("--verify") { Description = "Only check that the sessions in this acks file are stored." };
+var calibrate = new Option<string?>("--calibrate") { Description = "Instead of turns, GET this path (e.g. /nope, a 404) in the same closed loop: the do-nothing yardstick." };
 
 var root = new RootCommand("Promptly turn throughput load generator (bounded: stops after warm-up + duration).")
 {
-    server, connections, sessions, warmup, duration, concept, acks, verify,
+    server, connections, sessions, warmup, duration, concept, acks, verify, calibrate,
 };
 root.SetAction(async parse =>
 {
@@ -56,6 +57,12 @@ root.SetAction(async parse =>
             Console.WriteLine($"durability: {count} sessions checked, {lost.Count} with acknowledged turns missing");
             foreach (var line in lost.Take(20)) Console.WriteLine($"  {line}");
             return lost.Count == 0 ? 0 : 1;
+        }
+
+        if (parse.GetValue(calibrate) is { } calibrationPath)
+        {
+            Console.Write(await new CalibrationRun(options, http, calibrationPath).RunAsync());
+            return 0;
         }
 
         var result = await new TurnLoadRun(options, http).RunAsync();

@@ -19,7 +19,7 @@ if (PromptlyCommands.Handles(args))
     return await PromptlyCommands.RunAsync(args, CliContext.System());
 }
 
-var builder = WebApplication.CreateSlimBuilder(args);
+var builder = WebApplication.CreateSlimBuilder(HttpRegistration.HostArguments(args));
 
 builder.AddHttpApi();
 builder.AddSqliteStorage();

@@ -88,12 +88,15 @@ internal static class AnswerAnalyzer
         return (best, length);
     }
 
+    // The cues without their trailing space ("so i " → "so i"), trimmed once rather than on every answer.
+    private static readonly string[] TrimmedCues = [.. Cues.Select(c => c.TrimEnd())];
+
     private static bool StartsWithCue(string lower)
     {
         var trimmed = lower.AsSpan().TrimStart();
-        foreach (var cue in Cues)
+        foreach (var cue in TrimmedCues)
         {
-            if (trimmed.StartsWith(cue.TrimEnd(), StringComparison.Ordinal)) return true;
+            if (trimmed.StartsWith(cue, StringComparison.Ordinal)) return true;
         }
 
         return false;

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.FileProviders;
 using System.Text.Json;
 
 namespace Promptly.Http;
@@ -8,8 +10,16 @@ internal static class HttpRegistration
     /// <summary>Largest request body accepted: far above any valid request, far below what could hurt the server.</summary>
     public const long MaxRequestBodyBytes = 1024 * 1024;
 
+    /// <summary>
+    /// The host's arguments: <paramref name="args"/> with the host's own configuration reload turned off. Its watcher
+    /// covers the whole content root, subfolders included, so every write under it (a data folder's WAL, a build's
+    /// output) woke it; <see cref="AddHttpApi"/> watches appsettings*.json alone instead.
+    /// </summary>
+    public static string[] HostArguments(string[] args) => [.. args, "--hostBuilder:reloadConfigOnChange=false"];
+
     public static WebApplicationBuilder AddHttpApi(this WebApplicationBuilder builder)
     {
+        WatchSettingsFilesOnly(builder);
         // Lowest-priority defaults, so they hold however the server is launched (dotnet run, the dll, a container)
         // while appsettings files, environment variables and arguments still override them. Per-request logging at
         // Information would cost more than a whole turn.
@@ -38,5 +48,26 @@ internal static class HttpRegistration
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
+    }
+
+    /// <summary>
+    /// appsettings.json and appsettings.{Environment}.json are re-read when they change (run-time budget overrides),
+    /// noticed by polling those two files' timestamps every few seconds: no watcher on the content root's tree.
+    /// </summary>
+    private static void WatchSettingsFilesOnly(WebApplicationBuilder builder)
+    {
+        var sources = builder.Configuration.Sources;
+        PhysicalFileProvider? files = null;
+        for (var i = 0; i < sources.Count; i++)
+        {
+            if (sources[i] is not JsonConfigurationSource { ReloadOnChange: false, Path: { } path } json
+                || !path.StartsWith("appsettings", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            files ??= new PhysicalFileProvider(builder.Environment.ContentRootPath) { UsePollingFileWatcher = true, UseActivePolling = true };
+            sources[i] = new JsonConfigurationSource { Path = path, Optional = json.Optional, ReloadOnChange = true, ReloadDelay = json.ReloadDelay, FileProvider = files };
+        }
     }
 }

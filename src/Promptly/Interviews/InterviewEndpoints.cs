@@ -68,7 +68,7 @@ internal static class InterviewEndpoints
     /// streamed (<see cref="TurnEventStream"/>). Either way the reply is sent only once the turn is stored, and a client
     /// that leaves before the commit leaves nothing stored.
     /// </summary>
-    private static async Task<Results<Ok<TurnResponse>, NotFoundProblem, ConflictProblem, BadGatewayProblem, EmptyHttpResult>> TakeTurnAsync(
+    private static async Task<Results<JsonOk<TurnResponse>, NotFoundProblem, ConflictProblem, BadGatewayProblem, EmptyHttpResult>> TakeTurnAsync(
         string id, HttpContext context, InterviewService interviews, IOptions<InterviewOptions> options, TimeProvider time, ILogger<TurnEventStream> logger)
     {
         var arrival = context.ArrivalTimestamp(time);
@@ -78,7 +78,7 @@ internal static class InterviewEndpoints
         try
         {
             var turn = Turn(id, await interviews.TakeTurnAsync(id, answer, arrival, stream, context.RequestAborted));
-            if (stream is null) return TypedResults.Ok(turn);
+            if (stream is null) return new JsonOk<TurnResponse>(turn, InterviewsJson.Default.TurnResponse);
             await stream.FinishAsync(turn, context.RequestAborted);
             return TypedResults.Empty;
         }

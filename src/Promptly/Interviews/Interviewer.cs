@@ -28,26 +28,37 @@ internal sealed class Interviewer(IChatClient chat, ModelCall model, IOptions<In
     public async Task<InterviewerReply> SayAsync(
         InterviewState state, InterviewerStep step, string? answer, TurnDeadline deadline, string fallbackText, IReplySink? sink, CancellationToken cancellationToken)
     {
-        var chatOptions = new ChatOptions { AdditionalProperties = new() { [ScriptedChatClient.StepProperty] = step } };
         if (!_options.IsScripted)
         {
-            chatOptions.ModelId = _options.Model;
-            return await model.ReplyAsync(Prompt(state, step, answer), chatOptions, deadline, fallbackText, sink, cancellationToken);
+            var modelOptions = new ChatOptions { ModelId = _options.Model, AdditionalProperties = new() { [ScriptedChatClient.StepProperty] = step } };
+            return await model.ReplyAsync(Prompt(state, step, answer), modelOptions, deadline, fallbackText, sink, cancellationToken);
         }
 
-        ChatResponse response;
-        try
+        string text;
+        if (chat is ScriptedChatClient)
         {
-            response = await chat.GetResponseAsync([], chatOptions, cancellationToken);
+            // The built-in interviewer says the step word for word; asking it through IChatClient would only build
+            // and unpack a request and a response on every turn.
+            cancellationToken.ThrowIfCancellationRequested();
+            text = step.Text.Trim();
         }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        else
         {
-            throw new InterviewerFailedException($"The interviewer failed: {e.Message}", e);
+            ChatResponse response;
+            try
+            {
+                response = await chat.GetResponseAsync([], new ChatOptions { AdditionalProperties = new() { [ScriptedChatClient.StepProperty] = step } }, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                throw new InterviewerFailedException($"The interviewer failed: {e.Message}", e);
+            }
+
+            text = response.Text.Trim();
         }
 
-        var text = response.Text.Trim();
         if (text.Length == 0) throw new InterviewerFailedException("The interviewer answered with no text.", null);
-        await new ReplyPieces(sink).ReplaceAsync(text, cancellationToken);
+        if (sink is not null) await new ReplyPieces(sink).ReplaceAsync(text, cancellationToken);
         return new InterviewerReply(text);
     }
 

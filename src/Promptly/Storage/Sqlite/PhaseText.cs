@@ -13,16 +13,23 @@ internal static class PhaseText
         var buffer = new ArrayBufferWriter<byte>(128);
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            writer.WriteStartObject();
-            foreach (var phase in phases)
-            {
-                writer.WriteNumber(phase.Name, Math.Round(phase.Ms, 4));
-            }
-
-            writer.WriteEndObject();
+            Write(writer, phases);
         }
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>Writes the phases with <paramref name="writer"/> and flushes it; the hot path reuses one writer and buffer.</summary>
+    public static void Write(Utf8JsonWriter writer, IReadOnlyList<PhaseTiming> phases)
+    {
+        writer.WriteStartObject();
+        for (var i = 0; i < phases.Count; i++)
+        {
+            writer.WriteNumber(phases[i].Name, Math.Round(phases[i].Ms, 4));
+        }
+
+        writer.WriteEndObject();
+        writer.Flush();
     }
 
     public static IReadOnlyList<PhaseTiming> Read(string text)

@@ -7,9 +7,20 @@ internal sealed class SqliteOptions
 {
     public const string Section = "Storage";
 
-    /// <summary>Folder that holds the database file; created when missing. Default <c>data</c> (relative to the working directory).</summary>
+    /// <summary>
+    /// Folder that holds the database file; created when missing. Default <c>promptly</c> in the user's local
+    /// application data folder (<c>~/.local/share/promptly</c> on Linux, <c>%LOCALAPPDATA%\promptly</c> on Windows):
+    /// outside the source tree and outside the content root, so database writes never wake a configuration watcher.
+    /// </summary>
     [Required]
-    public string DataFolder { get; set; } = "data";
+    public string DataFolder { get; set; } = DefaultDataFolder();
+
+    /// <summary>The default <see cref="DataFolder"/>; <c>data</c> under the working directory when the user has no home folder.</summary>
+    public static string DefaultDataFolder()
+    {
+        var local = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
+        return string.IsNullOrEmpty(local) ? "data" : Path.Combine(local, "promptly");
+    }
 
     /// <summary>Default <c>promptly.db</c>.</summary>
     [Required]

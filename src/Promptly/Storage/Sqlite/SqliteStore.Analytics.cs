@@ -38,7 +38,7 @@ internal sealed partial class SqliteStore : IAnalyticsStore
             : await QueryAsync($"SELECT {EventRunColumns} FROM latency_events WHERE id > @p0 ORDER BY id LIMIT @p1", ReadEventRun, cancellationToken, afterId, limit);
 
     public Task<bool> SaveRollupAsync(IReadOnlyDictionary<DigestKey, LatencyDigest> digests, RunFeed feed, long fromId, long lastId, CancellationToken cancellationToken) =>
-        _writer.WriteAsync(context =>
+        _writer.WriteInBackgroundAsync(context =>
         {
             if (Watermark(context, feed) != fromId) return false;
             foreach (var (key, fresh) in digests)
@@ -67,7 +67,7 @@ internal sealed partial class SqliteStore : IAnalyticsStore
         });
 
     public Task<int> DeleteExpiredAsync(DateTimeOffset rawBefore, DateTimeOffset digestsBefore, int limit, CancellationToken cancellationToken) =>
-        _writer.WriteAsync(context =>
+        _writer.WriteInBackgroundAsync(context =>
         {
             // Only rows the digests already hold may go, or their figures would vanish from every window.
             var responses = Watermark(context, RunFeed.Responses);

@@ -8,7 +8,14 @@ namespace Promptly.Storage.Sqlite;
 internal sealed partial class SqliteStore
 {
     private const string InsertMessage =
-        "INSERT INTO messages (session_id, seq, role, content, question_number, element_id, kind, created_at) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7)";
+        "INSERT INTO messages (session_id, seq, role, content, question_number, element_id, kind, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+
+    // A turn's two messages (the answer and the reply) in one statement.
+    private const string InsertTwoMessages =
+        "INSERT INTO messages (session_id, seq, role, content, question_number, element_id, kind, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8), (?1, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+
+    private const string MoveSession =
+        "UPDATE sessions SET question_number = ?1, status = ?2, ended_at = ?3 WHERE id = ?4 AND question_number = ?5 AND status = 'active'";
 
     public Task CreateSessionAsync(SessionRecord session, TranscriptMessage greeting, Func<BudgetedLatency>? latency, CancellationToken cancellationToken) =>
         _writer.WriteAsync(context =>
@@ -42,17 +49,27 @@ internal sealed partial class SqliteStore
     public Task AppendTurnAsync(TurnWrite turn, CancellationToken cancellationToken) =>
         _writer.WriteAsync(context =>
         {
-            var moved = context.Execute(
-                "UPDATE sessions SET question_number = @p0, status = @p1, ended_at = @p2 WHERE id = @p3 AND question_number = @p4 AND status = 'active'",
-                turn.QuestionNumber, turn.Status, turn.EndedAt is { } ended ? ToUnixMs(ended) : null, turn.SessionId, turn.ExpectedQuestionNumber);
+            var moved = context.Statement(MoveSession)
+                .Bind(1, turn.QuestionNumber).Bind(2, turn.Status).Bind(3, turn.EndedAt is { } ended ? ToUnixMs(ended) : null)
+                .Bind(4, turn.SessionId).Bind(5, turn.ExpectedQuestionNumber)
+                .Run();
             if (moved != 1)
             {
                 throw new StorageConflictException($"Session '{turn.SessionId}' is no longer at question {turn.ExpectedQuestionNumber} or has ended.");
             }
 
-            foreach (var message in turn.Messages)
+            if (turn.Messages is [var answer, var reply])
             {
-                WriteMessage(context, turn.SessionId, message);
+                var both = context.Statement(InsertTwoMessages);
+                BindMessage(both, 2, answer).Bind(1, turn.SessionId);
+                BindMessage(both, 9, reply).Run();
+            }
+            else
+            {
+                foreach (var message in turn.Messages)
+                {
+                    WriteMessage(context, turn.SessionId, message);
+                }
             }
 
             if (turn.Latency is { } entry) WriteLatency(context, entry());
@@ -64,7 +81,12 @@ internal sealed partial class SqliteStore
             "UPDATE sessions SET status = 'ended', ended_at = @p0 WHERE id = @p1 AND status = 'active'", ToUnixMs(endedAt), sessionId) == 1);
 
     private static void WriteMessage(WriteContext context, string sessionId, TranscriptMessage message) =>
-        context.Execute(InsertMessage, sessionId, message.Seq, message.Role, message.Content, message.QuestionNumber, message.ElementId, message.Kind, ToUnixMs(message.At));
+        BindMessage(context.Statement(InsertMessage), 2, message).Bind(1, sessionId).Run();
+
+    /// <summary>Binds a message's seven columns after session_id, from parameter <paramref name="first"/> on.</summary>
+    private static WriteStatement BindMessage(WriteStatement statement, int first, TranscriptMessage message) => statement
+        .Bind(first, message.Seq).Bind(first + 1, message.Role).Bind(first + 2, message.Content).Bind(first + 3, message.QuestionNumber)
+        .Bind(first + 4, message.ElementId).Bind(first + 5, message.Kind).Bind(first + 6, ToUnixMs(message.At));
 
     public async Task<StoredSession?> LoadSessionAsync(string sessionId, CancellationToken cancellationToken)
     {

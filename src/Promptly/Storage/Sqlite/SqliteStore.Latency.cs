@@ -11,6 +11,9 @@ internal sealed partial class SqliteStore
     private const string LatencyColumns =
         "id, session_id, candidate, interview_type, concept_id, question_number, response_time_ms, ai_processing_time_ms, phases, threshold_ms, severe_ms, failed, error, timestamp, prompt_tokens, completion_tokens, fallback_cause";
 
+    private const string InsertLatency =
+        "INSERT INTO latency_records (session_id, candidate, interview_type, concept_id, question_number, response_time_ms, ai_processing_time_ms, phases, threshold_ms, severe_ms, failed, error, timestamp, prompt_tokens, completion_tokens, fallback_cause) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+
     public Task SaveLatencyAsync(Func<BudgetedLatency> entry, CancellationToken cancellationToken) =>
         _writer.WriteAsync(context =>
         {
@@ -21,11 +24,13 @@ internal sealed partial class SqliteStore
     private static void WriteLatency(WriteContext context, BudgetedLatency entry)
     {
         var record = entry.Record;
-        context.Execute(
-            "INSERT INTO latency_records (session_id, candidate, interview_type, concept_id, question_number, response_time_ms, ai_processing_time_ms, phases, threshold_ms, severe_ms, failed, error, timestamp, prompt_tokens, completion_tokens, fallback_cause) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14, @p15)",
-            record.SessionId, record.Candidate, record.InterviewType, record.ConceptId, record.QuestionNumber, record.ResponseTimeMs,
-            record.AiProcessingTimeMs, PhaseText.Write(record.Phases), record.ThresholdMs, record.SevereMs, record.Failed ? 1 : 0, record.Error,
-            ToUnixMs(record.Timestamp), record.PromptTokens, record.CompletionTokens, record.FallbackCause);
+        PhaseText.Write(context.Json(), record.Phases);
+        context.Statement(InsertLatency)
+            .Bind(1, record.SessionId).Bind(2, record.Candidate).Bind(3, record.InterviewType).Bind(4, record.ConceptId)
+            .Bind(5, record.QuestionNumber).Bind(6, record.ResponseTimeMs).Bind(7, record.AiProcessingTimeMs).BindUtf8(8, context.JsonWritten)
+            .Bind(9, record.ThresholdMs).Bind(10, record.SevereMs).Bind(11, record.Failed ? 1 : 0).Bind(12, record.Error)
+            .Bind(13, ToUnixMs(record.Timestamp)).Bind(14, record.PromptTokens).Bind(15, record.CompletionTokens).Bind(16, record.FallbackCause)
+            .Run();
         if (entry.Violation is { } violation)
         {
             context.Execute(
@@ -81,7 +86,7 @@ internal sealed partial class SqliteStore
     };
 
     public Task SaveRequestMetricsAsync(IReadOnlyList<RequestMetricBucket> buckets, CancellationToken cancellationToken) =>
-        _writer.WriteAsync(context =>
+        _writer.WriteInBackgroundAsync(context =>
         {
             foreach (var bucket in buckets)
             {

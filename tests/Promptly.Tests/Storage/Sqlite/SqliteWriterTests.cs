@@ -110,6 +110,32 @@ public sealed class SqliteWriterTests : IAsyncLifetime
         Assert.Equal(["x"], await StoredAsync());
     }
 
+    [Fact]
+    public async Task WriteInBackgroundAsync_QueuedWithRequestWrites_AllCommit()
+    {
+        var background = _writer.WriteInBackgroundAsync(context => Insert(context, "background"));
+        var requests = Enumerable.Range(1, 10).Select(i => _writer.WriteAsync(context => Insert(context, $"request {i:00}"))).ToList();
+
+        await Task.WhenAll([background, .. requests]).WaitAsync(Settle);
+
+        Assert.Equal(11, (await StoredAsync()).Count);
+    }
+
+    [Fact]
+    public async Task Batch_SynchronousFull_OneWriteFailsAloneAndTheRestIsDurable()
+    {
+        // FULL takes the other path: commit, then the WAL is fsynced on its own thread before the writes complete.
+        await _writer.DisposeAsync();
+        _writer = new SqliteWriter(_connectionString, "FULL", maxBatch: 64, NullLogger.Instance);
+
+        var (a, failing, c) = await InOneBatchAsync(context => Insert(context, "a"), context => Insert(context, "a"), context => Insert(context, "c"));
+
+        Assert.Equal(1, await a.WaitAsync(Settle));
+        Assert.Equal(1, await c.WaitAsync(Settle));
+        await Assert.ThrowsAsync<SqliteException>(() => failing.WaitAsync(Settle));
+        Assert.Equal(["a", "c"], await StoredAsync());
+    }
+
     /// <summary>
     /// Queues three writes behind one that holds the writer, so that the three are taken as one batch when it lets go.
     /// </summary>
