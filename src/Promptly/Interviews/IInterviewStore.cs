@@ -4,8 +4,8 @@ using Promptly.Storage;
 namespace Promptly.Interviews;
 
 /// <summary>
-/// Sessions, transcripts and invitations. Every write completes only once it is durable: a caller that has
-/// awaited it may tell the client the data is stored.
+/// Sessions and transcripts. Every write completes only once it is durable: a caller that has awaited it may tell the
+/// client the data is stored. A write whose token is cancelled before the store starts it is dropped unwritten.
 /// </summary>
 internal interface IInterviewStore
 {

@@ -32,7 +32,7 @@ internal sealed partial class SqliteStore
             WriteMessage(context, session.Id, greeting);
             if (latency is not null) WriteLatency(context, latency());
             return true;
-        });
+        }, cancellationToken);
 
     private static void ClaimInvitation(WriteContext context, string token, SessionRecord session)
     {
@@ -74,7 +74,7 @@ internal sealed partial class SqliteStore
 
             if (turn.Latency is { } entry) WriteLatency(context, entry());
             return true;
-        });
+        }, cancellationToken);
 
     public Task<bool> EndSessionAsync(string sessionId, DateTimeOffset endedAt, CancellationToken cancellationToken) =>
         _writer.WriteAsync(context => context.Execute(

@@ -72,14 +72,20 @@ internal sealed class SqliteWriter : IAsyncDisposable
     }
 
     /// <summary>Queues <paramref name="work"/>; the task completes once its transaction is durable.</summary>
-    public Task<T> WriteAsync<T>(Func<WriteContext, T> work) => Enqueue(new WriteOperation<T>(work, background: false));
+    /// <param name="work">The write, run on the writer's thread inside the next transaction.</param>
+    /// <param name="cancellationToken">
+    /// The caller's: a write whose token is cancelled by the time the writer takes it is dropped unrun (its task is
+    /// cancelled), so a request abandoned while its write queued leaves nothing stored.
+    /// </param>
+    public Task<T> WriteAsync<T>(Func<WriteContext, T> work, CancellationToken cancellationToken = default) =>
+        Enqueue(new WriteOperation<T>(work, background: false, cancellationToken));
 
     /// <summary>
     /// Queues housekeeping (the rollup, retention, request metrics) behind the requests' writes: it runs in a
     /// transaction of its own, only when no request's write is waiting, or once it has waited
     /// <see cref="BackgroundMaxWait"/> under unbroken load. The task completes once its transaction is durable.
     /// </summary>
-    public Task<T> WriteInBackgroundAsync<T>(Func<WriteContext, T> work) => Enqueue(new WriteOperation<T>(work, background: true));
+    public Task<T> WriteInBackgroundAsync<T>(Func<WriteContext, T> work) => Enqueue(new WriteOperation<T>(work, background: true, CancellationToken.None));
 
     /// <summary>Longest a background write waits for a moment without requests' writes before it goes first anyway.</summary>
     public static readonly TimeSpan BackgroundMaxWait = TimeSpan.FromSeconds(5);
@@ -109,6 +115,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             batch.Clear();
             while (batch.Count < _maxBatch && reader.TryRead(out var operation))
             {
+                if (operation.DropIfCancelled()) continue;
                 if (operation.Background) background.Enqueue(operation);
                 else batch.Add(operation);
             }
@@ -297,6 +304,9 @@ internal sealed class SqliteWriter : IAsyncDisposable
     {
         public bool Background { get; } = background;
 
+        /// <summary>Cancels the write's task instead of running it, when its caller has given up; true when it did.</summary>
+        public abstract bool DropIfCancelled();
+
         public long Queued { get; } = Stopwatch.GetTimestamp();
 
         public abstract void Run(WriteContext context);
@@ -306,13 +316,15 @@ internal sealed class SqliteWriter : IAsyncDisposable
         public abstract void Complete();
     }
 
-    private sealed class WriteOperation<T>(Func<WriteContext, T> work, bool background) : WriteOperation(background)
+    private sealed class WriteOperation<T>(Func<WriteContext, T> work, bool background, CancellationToken cancellationToken) : WriteOperation(background)
     {
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T? _result;
         private Exception? _failure;
 
         public Task<T> Task => _completion.Task;
+
+        public override bool DropIfCancelled() => cancellationToken.IsCancellationRequested && _completion.TrySetCanceled(cancellationToken);
 
         public override void Run(WriteContext context) => _result = work(context);
 

@@ -136,6 +136,33 @@ public sealed class SqliteWriterTests : IAsyncLifetime
         Assert.Equal(["a", "c"], await StoredAsync());
     }
 
+    [Fact]
+    public async Task Write_CallerCancelsWhileItQueues_DroppedUnrunAndNothingStored()
+    {
+        using var holding = new SemaphoreSlim(0);
+        using var release = new SemaphoreSlim(0);
+        var blocker = _writer.WriteAsync(_ =>
+        {
+            holding.Release();
+            release.Wait();
+            return 0;
+        });
+        Assert.True(await holding.WaitAsync(Settle));
+
+        using var abandoned = new CancellationTokenSource();
+        var ran = false;
+        var write = _writer.WriteAsync(context => { ran = true; return Insert(context, "abandoned"); }, abandoned.Token);
+        var kept = _writer.WriteAsync(context => Insert(context, "kept"));
+        await abandoned.CancelAsync();
+        release.Release();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => write.WaitAsync(Settle));
+        Assert.Equal(1, await kept.WaitAsync(Settle));
+        await blocker.WaitAsync(Settle);
+        Assert.False(ran);
+        Assert.Equal(["kept"], await StoredAsync());
+    }
+
     /// <summary>
     /// Queues three writes behind one that holds the writer, so that the three are taken as one batch when it lets go.
     /// </summary>
