@@ -28,6 +28,7 @@ internal sealed class LoadRunner
     private readonly long[] _phaseStart;
     private readonly long[] _phaseEnd;
     private readonly PhaseVerdict?[] _verdicts;
+    private readonly bool[] _slotsRanOut;
     private int _inFlight;
     private int _peakInFlight;
     private volatile int _phase;
@@ -44,6 +45,7 @@ internal sealed class LoadRunner
         _phaseStart = new long[settings.Phases.Count];
         _phaseEnd = new long[settings.Phases.Count];
         _verdicts = new PhaseVerdict?[settings.Phases.Count];
+        _slotsRanOut = new bool[settings.Phases.Count];
     }
 
     public LoadRecorder Recorder { get; }
@@ -77,7 +79,7 @@ internal sealed class LoadRunner
             await stopProgress.CancelAsync();
             await ticker;
             Recorder.Harvest();
-            for (var p = 0; p < PhasesRun; p++) _verdicts[p] ??= PhaseVerdict.Of(_settings, Recorder, p, PhaseElapsed(p));
+            for (var p = 0; p < PhasesRun; p++) _verdicts[p] ??= PhaseVerdict.Of(_settings, Recorder, p, PhaseElapsed(p), _slotsRanOut[p]);
         }
     }
 
@@ -96,6 +98,7 @@ internal sealed class LoadRunner
             {
                 var intended = OpenSchedule.IntendedTimestamp(start, i, phase.Rate, _time.TimestampFrequency);
                 if (_time.GetTimestamp() < intended) await WaitUntilAsync(intended, cancellationToken);
+                if (_slots.CurrentCount == 0) _slotsRanOut[p] = true;
                 await _slots.WaitAsync(cancellationToken);
                 Recorder.CountScheduled(p);
                 Dispatch(random, p, intended);
@@ -228,7 +231,7 @@ internal sealed class LoadRunner
     {
         await DrainAsync();
         Recorder.Harvest();
-        var verdict = _verdicts[p] = PhaseVerdict.Of(_settings, Recorder, p, PhaseElapsed(p));
+        var verdict = _verdicts[p] = PhaseVerdict.Of(_settings, Recorder, p, PhaseElapsed(p), _slotsRanOut[p]);
         if (verdict.WithinBudget) return true;
         var phase = _settings.Phases[p];
         var previous = p > 0 ? _settings.Phases[p - 1] : null;

@@ -20,10 +20,14 @@ internal sealed record PhaseVerdict(string? MissedBecause)
     /// <summary>
     /// Judges phase <paramref name="p"/> from what <paramref name="recorder"/> holds (harvested, its requests finished):
     /// missed when any request failed, when a scenario's p95 (from the intended send time) is over the budget, or, for
-    /// a phase with a rate, when its requests could not be started on time.
+    /// a phase with a rate, when its requests could not be started on time because every slot was busy.
     /// </summary>
     /// <param name="elapsed">How long the phase lasted, from its start until its last request had been started and its time was up.</param>
-    public static PhaseVerdict Of(LoadSettings settings, LoadRecorder recorder, int p, TimeSpan elapsed)
+    /// <param name="slotsRanOut">
+    /// Whether a request of the phase had to wait for one of <see cref="LoadSettings.MaxInFlight"/> slots. Only then is
+    /// lateness the server's doing: a generator that stalled with slots free (the machine was busy) says nothing of it.
+    /// </param>
+    public static PhaseVerdict Of(LoadSettings settings, LoadRecorder recorder, int p, TimeSpan elapsed, bool slotsRanOut)
     {
         for (var s = 0; s < settings.Scenarios.Count; s++)
         {
@@ -43,7 +47,7 @@ internal sealed record PhaseVerdict(string? MissedBecause)
         // however good the latency of the requests it managed to send. Its last request then leaves late: over 10% of
         // the phase's length, and over half a second, so that a short phase is not judged on one stall of the machine.
         var phase = settings.Phases[p];
-        if (phase.Rate <= 0) return Kept;
+        if (phase.Rate <= 0 || !slotsRanOut) return Kept;
         var allowed = TimeSpan.FromTicks(Math.Max((long)(phase.Duration.Ticks * (1 / MinimumRateShare - 1)), MinimumLateness.Ticks));
         if (elapsed - phase.Duration <= allowed) return Kept;
         var started = recorder.Scheduled(p) / Math.Max(1e-3, elapsed.TotalSeconds);

@@ -28,7 +28,7 @@ public sealed class PhaseVerdictTests
     [Fact]
     public void Of_EveryScenarioWithinBudget_IsKept()
     {
-        var verdict = PhaseVerdict.Of(Settings(rate: 40), Recorded(1_000, 90_000), 0, OneSecond);
+        var verdict = PhaseVerdict.Of(Settings(rate: 40), Recorded(1_000, 90_000), 0, OneSecond, slotsRanOut: true);
 
         Assert.True(verdict.WithinBudget);
         Assert.Null(verdict.MissedBecause);
@@ -37,7 +37,7 @@ public sealed class PhaseVerdictTests
     [Fact]
     public void Of_OneScenarioOverTheBudget_IsMissedNamingIt()
     {
-        var verdict = PhaseVerdict.Of(Settings(rate: 40), Recorded(1_000, 150_000), 0, OneSecond);
+        var verdict = PhaseVerdict.Of(Settings(rate: 40), Recorded(1_000, 150_000), 0, OneSecond, slotsRanOut: true);
 
         Assert.False(verdict.WithinBudget);
         Assert.Equal("slow: p95 150 ms > 100 ms", verdict.MissedBecause);
@@ -51,7 +51,7 @@ public sealed class PhaseVerdictTests
         recorder[0, 0].Failed("HTTP 500");
         recorder[0, 0].Failed("timeout");
 
-        var verdict = PhaseVerdict.Of(Settings(rate: 40), recorder, 0, OneSecond);
+        var verdict = PhaseVerdict.Of(Settings(rate: 40), recorder, 0, OneSecond, slotsRanOut: true);
 
         Assert.Equal("fast: 3 errors (HTTP 500 ×2, timeout ×1)", verdict.MissedBecause);
     }
@@ -59,16 +59,25 @@ public sealed class PhaseVerdictTests
     [Fact]
     public void Of_PhaseThatRanLongPastItsEnd_DidNotHoldItsRate()
     {
-        var verdict = PhaseVerdict.Of(Settings(rate: 40), Recorded(1_000, 1_000), 0, TimeSpan.FromSeconds(2));
+        var verdict = PhaseVerdict.Of(Settings(rate: 40), Recorded(1_000, 1_000), 0, TimeSpan.FromSeconds(2), slotsRanOut: true);
 
         Assert.False(verdict.WithinBudget);
         Assert.Contains("could be started on time", verdict.MissedBecause);
     }
 
     [Fact]
+    public void Of_PhaseLateWithSlotsFree_IsKept()
+    {
+        // The generator stalled (a busy machine), not the server: every slot was free the whole time.
+        var verdict = PhaseVerdict.Of(Settings(rate: 40), Recorded(1_000, 1_000), 0, TimeSpan.FromSeconds(2), slotsRanOut: false);
+
+        Assert.True(verdict.WithinBudget);
+    }
+
+    [Fact]
     public void Of_PhaseALittleLate_IsStillKept()
     {
-        var verdict = PhaseVerdict.Of(Settings(rate: 40), Recorded(1_000, 1_000), 0, TimeSpan.FromSeconds(1.4));
+        var verdict = PhaseVerdict.Of(Settings(rate: 40), Recorded(1_000, 1_000), 0, TimeSpan.FromSeconds(1.4), slotsRanOut: true);
 
         Assert.True(verdict.WithinBudget);
     }
@@ -76,7 +85,7 @@ public sealed class PhaseVerdictTests
     [Fact]
     public void Of_ClosedPhase_HasNoRateToHold()
     {
-        var verdict = PhaseVerdict.Of(Settings(rate: 0), Recorded(1_000, 1_000), 0, TimeSpan.FromSeconds(10));
+        var verdict = PhaseVerdict.Of(Settings(rate: 0), Recorded(1_000, 1_000), 0, TimeSpan.FromSeconds(10), slotsRanOut: true);
 
         Assert.True(verdict.WithinBudget);
     }
