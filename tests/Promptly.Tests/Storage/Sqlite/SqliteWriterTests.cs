@@ -139,26 +139,18 @@ public sealed class SqliteWriterTests : IAsyncLifetime
     [Fact]
     public async Task Write_CallerCancelsWhileItQueues_DroppedUnrunAndNothingStored()
     {
-        using var holding = new SemaphoreSlim(0);
-        using var release = new SemaphoreSlim(0);
-        var blocker = _writer.WriteAsync(_ =>
-        {
-            holding.Release();
-            release.Wait();
-            return 0;
-        });
-        Assert.True(await holding.WaitAsync(Settle));
-
         using var abandoned = new CancellationTokenSource();
         var ran = false;
-        var write = _writer.WriteAsync(context => { ran = true; return Insert(context, "abandoned"); }, abandoned.Token);
-        var kept = _writer.WriteAsync(context => Insert(context, "kept"));
-        await abandoned.CancelAsync();
-        release.Release();
+        Task<int> write = null!, kept = null!;
+        await WhileWriterHeldAsync(async () =>
+        {
+            write = _writer.WriteAsync(context => { ran = true; return Insert(context, "abandoned"); }, abandoned.Token);
+            kept = _writer.WriteAsync(context => Insert(context, "kept"));
+            await abandoned.CancelAsync();
+        });
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => write.WaitAsync(Settle));
         Assert.Equal(1, await kept.WaitAsync(Settle));
-        await blocker.WaitAsync(Settle);
         Assert.False(ran);
         Assert.Equal(["kept"], await StoredAsync());
     }
@@ -167,6 +159,18 @@ public sealed class SqliteWriterTests : IAsyncLifetime
     /// Queues three writes behind one that holds the writer, so that the three are taken as one batch when it lets go.
     /// </summary>
     private async Task<(Task<int>, Task<int>, Task<int>)> InOneBatchAsync(Func<WriteContext, int> first, Func<WriteContext, int> second, Func<WriteContext, int> third)
+    {
+        (Task<int>, Task<int>, Task<int>) writes = default;
+        await WhileWriterHeldAsync(() =>
+        {
+            writes = (_writer.WriteAsync(first), _writer.WriteAsync(second), _writer.WriteAsync(third));
+            return Task.CompletedTask;
+        });
+        return writes;
+    }
+
+    /// <summary>Runs <paramref name="queue"/> while a write holds the writer, then lets it go: what was queued is taken together.</summary>
+    private async Task WhileWriterHeldAsync(Func<Task> queue)
     {
         using var holding = new SemaphoreSlim(0);
         using var release = new SemaphoreSlim(0);
@@ -178,10 +182,9 @@ public sealed class SqliteWriterTests : IAsyncLifetime
         });
         Assert.True(await holding.WaitAsync(Settle));
 
-        var writes = (_writer.WriteAsync(first), _writer.WriteAsync(second), _writer.WriteAsync(third));
+        await queue();
         release.Release();
         await blocker.WaitAsync(Settle);
-        return writes;
     }
 
     private static int Insert(WriteContext context, string text) => context.Execute("INSERT INTO notes (text) VALUES (@p0)", text);
