@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace Promptly.TurnLoad;
@@ -10,21 +9,12 @@ namespace Promptly.TurnLoad;
 /// </summary>
 internal sealed class CalibrationRun(TurnLoadOptions options, HttpClient http, string path)
 {
-    private volatile bool _measuring;
+    private readonly MeasuredWindow _window = new(options);
 
     public async Task<string> RunAsync()
     {
-        using var stop = new CancellationTokenSource();
-        var workers = Enumerable.Range(0, options.Connections).Select(_ => Task.Run(() => WorkAsync(stop.Token))).ToArray();
         Console.Error.WriteLine($"calibration: GET {path}, warm-up {options.Warmup.TotalSeconds:0}s, then measuring {options.Duration.TotalSeconds:0}s ({options.Connections} connections)");
-        await Task.Delay(options.Warmup);
-        _measuring = true;
-        var started = Stopwatch.GetTimestamp();
-        await Task.Delay(options.Duration);
-        _measuring = false;
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        await stop.CancelAsync();
-        var counts = await Task.WhenAll(workers);
+        var (counts, elapsed) = await _window.RunAsync(WorkAsync);
         var total = counts.Sum(c => c.Requests);
         var errors = counts.Sum(c => c.Errors);
         return string.Create(CultureInfo.InvariantCulture,
@@ -41,11 +31,11 @@ internal sealed class CalibrationRun(TurnLoadOptions options, HttpClient http, s
                 // Any status counts: the route's answer is the point, not its code.
                 using var response = await http.GetAsync(path, CancellationToken.None);
                 await response.Content.ReadAsByteArrayAsync(CancellationToken.None);
-                if (_measuring) requests++;
+                if (_window.Measuring) requests++;
             }
             catch (HttpRequestException)
             {
-                if (_measuring) errors++;
+                if (_window.Measuring) errors++;
                 await Task.Delay(10, CancellationToken.None);
             }
         }

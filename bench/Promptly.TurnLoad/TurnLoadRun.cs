@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Threading.Channels;
 using HdrHistogram;
 using Promptly.Load;
@@ -17,7 +16,7 @@ internal sealed class TurnLoadRun(TurnLoadOptions options, HttpClient http)
     private readonly InterviewDriver _driver = new(http, options.Server, options.Concept, "load", TimeProvider.System);
     private readonly Channel<InterviewSlot> _free = Channel.CreateUnbounded<InterviewSlot>();
     private readonly List<InterviewSlot> _slots = [];
-    private volatile bool _measuring;
+    private readonly MeasuredWindow _window = new(options);
 
     public async Task<TurnLoadResult> RunAsync()
     {
@@ -28,18 +27,9 @@ internal sealed class TurnLoadRun(TurnLoadOptions options, HttpClient http)
             _free.Writer.TryWrite(slot);
         }
 
-        var stop = new CancellationTokenSource();
-        var workers = Enumerable.Range(0, options.Connections).Select(_ => Task.Run(() => WorkAsync(stop.Token))).ToArray();
         Console.Error.WriteLine($"warm-up {options.Warmup.TotalSeconds:0}s, then measuring {options.Duration.TotalSeconds:0}s " +
                                 $"({options.Connections} connections, {options.Sessions} sessions, {options.Server})");
-        await Task.Delay(options.Warmup);
-        _measuring = true;
-        var started = Stopwatch.GetTimestamp();
-        await Task.Delay(options.Duration);
-        _measuring = false;
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        await stop.CancelAsync();
-        var tallies = await Task.WhenAll(workers);
+        var (tallies, elapsed) = await _window.RunAsync(WorkAsync);
 
         var total = WorkerTally.Merge(tallies);
         var acknowledged = _slots.SelectMany(s => s.Started).Select(s => new Acknowledged(s.Id, s.QuestionNumber)).ToList();
@@ -57,9 +47,9 @@ internal sealed class TurnLoadRun(TurnLoadOptions options, HttpClient http)
             {
                 var interviews = slot.Started.Count;
                 var answer = await _driver.NextTurnAsync(slot, CancellationToken.None);
-                if (_measuring) tally.Sessions += slot.Started.Count - interviews;
+                if (_window.Measuring) tally.Sessions += slot.Started.Count - interviews;
                 error = answer.Error ?? (answer.Step == DriverStep.Start ? "ended at greeting" : null);
-                if (error is null && _measuring)
+                if (error is null && _window.Measuring)
                 {
                     tally.Record((long)answer.Client.TotalMicroseconds, answer.ServerMs, answer.ServerMs - answer.AiMs);
                 }
