@@ -123,7 +123,7 @@ internal sealed class InterviewService(
     /// Gets the reply's words as they come; opened once the session is found open, so a missing or closed session
     /// still fails before anything is sent. The reply is stored only after the last word, as without a sink.
     /// </param>
-    /// <param name="cancellationToken">The request's: cancelled before the commit, nothing is stored.</param>
+    /// <param name="cancellationToken">The request's; it reaches the store, so cancelled before the writer takes the turn, nothing is stored.</param>
     public async Task<InterviewResponse> TakeTurnAsync(string sessionId, string answer, long arrival, IReplySink? sink, CancellationToken cancellationToken)
     {
         var loadStart = time.GetTimestamp();
