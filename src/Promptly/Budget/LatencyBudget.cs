@@ -80,7 +80,7 @@ internal sealed record BudgetedLatency(LatencyRecord Record, ErrorLogEntry? Viol
     public static BudgetedLatency Of(LatencyRecord record) => new(record, ViolationOf(record));
 
     /// <summary>The entry a severe response leaves in the error log; null for any other response.</summary>
-    public static ErrorLogEntry? ViolationOf(LatencyRecord record) => !record.Severe ? null : new()
+    private static ErrorLogEntry? ViolationOf(LatencyRecord record) => !record.Severe ? null : new()
     {
         Type = ErrorLogEntry.LatencyViolationType,
         Message = $"SEVERE LATENCY VIOLATION: {record.ResponseTimeMs:F0}ms > {record.SevereMs:F0}ms severe limit, budget {record.ThresholdMs:F0}ms",

@@ -26,10 +26,14 @@ internal static class GuidesRegistration
 
     private static Results<Ok<InterviewGuide>, NotFoundProblem> GetAsync(string id, HttpContext context, GuideCatalog catalog)
     {
-        if (catalog.Find(id) is { } guide) return TypedResults.Ok(guide);
-        var problem = Problems.NotFound("Unknown concept", new UnknownConceptException(id, [.. catalog.Ids]).Message, context);
-        problem.Value.Extensions["known_concepts"] = catalog.Ids.ToArray();
-        return problem;
+        try
+        {
+            return TypedResults.Ok(catalog.Get(id));
+        }
+        catch (UnknownConceptException e)
+        {
+            return new NotFoundProblem(GuideProblems.UnknownConcept(e, context, StatusCodes.Status404NotFound));
+        }
     }
 }
 

@@ -14,12 +14,8 @@ internal static class InterviewProblems
 
     public static ConflictProblem Conflict(InterviewConflictException e, HttpContext context) => Problems.Conflict(e.Title, e.Message, context);
 
-    public static BadRequestProblem UnknownConcept(UnknownConceptException e, HttpContext context)
-    {
-        var problem = Problems.BadRequest("Unknown concept", e.Message, context);
-        problem.Value.Extensions["known_concepts"] = e.Known;
-        return problem;
-    }
+    public static BadRequestProblem UnknownConcept(UnknownConceptException e, HttpContext context) =>
+        new(GuideProblems.UnknownConcept(e, context, StatusCodes.Status400BadRequest));
 
     /// <summary>502: the built-in interviewer failed; nothing was stored.</summary>
     public static BadGatewayProblem InterviewerFailed(InterviewerFailedException e, HttpContext context) =>

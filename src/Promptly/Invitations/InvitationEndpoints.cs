@@ -32,9 +32,14 @@ internal static class InvitationEndpoints
     {
         var body = await JsonBody.ReadAsync(context.Request, InvitationsJson.Default.InvitationRequest);
         if (string.IsNullOrWhiteSpace(body.ConceptId)) throw Problems.BadRequest("'concept_id' is required.");
-        if (guides.Find(body.ConceptId.Trim()) is not { } guide)
+        InterviewGuide guide;
+        try
         {
-            return InterviewProblems.UnknownConcept(new UnknownConceptException(body.ConceptId, [.. guides.Ids]), context);
+            guide = guides.Get(body.ConceptId.Trim());
+        }
+        catch (UnknownConceptException e)
+        {
+            return InterviewProblems.UnknownConcept(e, context);
         }
 
         var invitation = new Invitation(NewToken(), guide.Id, InterviewEndpoints.ValidateCandidate(body.Candidate, options.Value), time.GetStoredNow(), null, null);

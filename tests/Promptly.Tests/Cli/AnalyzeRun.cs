@@ -3,7 +3,7 @@ using Promptly.Tests.Support;
 namespace Promptly.Tests.Cli;
 
 /// <summary>What one <c>promptly analyze</c> run printed and exited with.</summary>
-public sealed record AnalyzeRun(int ExitCode, string Output, string Error)
+public sealed record AnalyzeRun(int ExitCode, string Output, string Error) : CommandRun(ExitCode, Output, Error)
 {
     /// <summary>Runs <c>analyze</c> with <paramref name="args"/>, writing to strings; <paramref name="server"/> sends any --server requests.</summary>
     public static async Task<AnalyzeRun> RunAsync(HttpMessageHandler? server, params string[] args)
@@ -25,14 +25,9 @@ public sealed record AnalyzeRun(int ExitCode, string Output, string Error)
         ?? throw new Xunit.Sdk.XunitException($"No line starts with '{first}' in:\n{Output}");
 
     /// <summary>Asserts the run failed with <paramref name="code"/>, printed nothing, and explained it in one line on stderr.</summary>
-    public void AssertFailed(int code, string containing)
+    public override void AssertFailed(int code, string containing)
     {
-        Assert.True(ExitCode == code, $"exit {ExitCode}, expected {code}; stderr: {Error}; stdout: {Output}");
+        base.AssertFailed(code, containing);
         Assert.Equal("", Output);
-        var lines = Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Single(lines);
-        Assert.StartsWith("error: ", lines[0]);
-        Assert.Contains(containing, lines[0]);
-        Assert.DoesNotContain("   at ", Error);
     }
 }

@@ -2,11 +2,12 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Promptly.Cli;
+using Promptly.Tests.Support;
 
 namespace Promptly.Tests.Cli;
 
 /// <summary>What one <c>promptly load</c> run printed and exited with.</summary>
-public sealed record LoadCommandRun(int ExitCode, string Output, string Error)
+public sealed record LoadCommandRun(int ExitCode, string Output, string Error) : CommandRun(ExitCode, Output, Error)
 {
     /// <summary>Runs <c>load</c> with <paramref name="args"/>, writing to strings; <paramref name="server"/> receives its requests.</summary>
     public static async Task<LoadCommandRun> RunAsync(HttpMessageHandler? server, params string[] args)
@@ -16,21 +17,6 @@ public sealed record LoadCommandRun(int ExitCode, string Output, string Error)
         var code = await PromptlyCommands.RunAsync(["load", .. args], CliContext.Over(output, error, server, width: 240));
         return new LoadCommandRun(code, output.ToString(), error.ToString());
     }
-
-    /// <summary>Asserts the run failed with <paramref name="code"/> and explained it in one line on stderr.</summary>
-    public void AssertFailed(int code, string containing)
-    {
-        Assert.True(ExitCode == code, $"exit {ExitCode}, expected {code}; stderr: {Error}; stdout: {Output}");
-        var lines = Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Single(lines);
-        Assert.StartsWith("error: ", lines[0]);
-        Assert.Contains(containing, lines[0]);
-        Assert.DoesNotContain("   at ", Error);
-    }
-
-    public void AssertExit(int code) => Assert.True(ExitCode == code, $"exit {ExitCode}, expected {code}; stderr: {Error}; stdout: {Output}");
-
-    public void AssertOk() => Assert.True(ExitCode == 0, $"exit {ExitCode}; stderr: {Error}; stdout: {Output}");
 
     /// <summary>A loopback port that was just free and is closed again: connecting to it is refused.</summary>
     public static int ClosedPort()

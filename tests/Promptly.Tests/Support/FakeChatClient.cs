@@ -179,6 +179,7 @@ public sealed class FakeChatClient(FakeTimeProvider time) : IChatClient
             return;
         }
 
+        // On the fake clock: fires only when the test advances time past it, never by waiting.
         await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
     }
 }
