@@ -20,6 +20,8 @@ public sealed class DependencyTests
     private static readonly (string Namespace, string[] Uses)[] Layers =
     [
         ("Promptly.Storage", []),
+        ("Promptly.Audio", []),
+        ("Promptly.Speech", ["Promptly.Audio"]),
         ("Promptly.Http", ["Promptly.Storage"]),
         ("Promptly.Guides", ["Promptly.Http"]),
         ("Promptly.Errors", ["Promptly.Http"]),
@@ -27,6 +29,7 @@ public sealed class DependencyTests
         ("Promptly.Budget", ["Promptly.Errors", "Promptly.Http"]),
         ("Promptly.Analytics", ["Promptly.Budget", "Promptly.Errors", "Promptly.Http"]),
         ("Promptly.Interviews", ["Promptly.Budget", "Promptly.Guides", "Promptly.Http", "Promptly.Storage"]),
+        ("Promptly.Voice", ["Promptly.Audio", "Promptly.Speech", "Promptly.Interviews", "Promptly.Budget", "Promptly.Guides", "Promptly.Http"]),
         ("Promptly.Graph", ["Promptly.Interviews", "Promptly.Guides", "Promptly.Http"]),
         ("Promptly.Export", ["Promptly.Graph", "Promptly.Interviews", "Promptly.Budget", "Promptly.Guides", "Promptly.Http"]),
         ("Promptly.Invitations", ["Promptly.Interviews", "Promptly.Budget", "Promptly.Guides", "Promptly.Http"]),

@@ -1,0 +1,49 @@
+namespace Promptly.Tests.Support;
+
+/// <summary>
+/// Real parts that some tests drive and that a plain machine with the .NET SDK lacks. <c>.ci/run</c> installs every
+/// one of them, so in CI these tests always run; elsewhere they show as skipped with what to install, never as passed.
+/// </summary>
+public static class Needs
+{
+    public const string EspeakNg = "espeak-ng";
+    public const string Sox = "sox";
+    public const string SileroModel = "silero";
+
+    /// <summary>The Silero VAD v5 model that <c>.ci/run</c> unpacks from the npm package <c>@ricky0123/vad-web</c>.</summary>
+    public static string? SileroModelPath()
+    {
+        if (Environment.GetEnvironmentVariable("PROMPTLY_SILERO_MODEL") is { Length: > 0 } set && File.Exists(set)) return set;
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, ".cache", "silero_vad_v5.onnx");
+            if (File.Exists(candidate)) return candidate;
+        }
+
+        return null;
+    }
+
+    /// <summary>The full path of <paramref name="program"/> on the PATH, or null.</summary>
+    public static string? OnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, program)).FirstOrDefault(File.Exists);
+
+    internal static string? Missing(IEnumerable<string> needs)
+    {
+        var missing = needs.Where(need => need switch
+        {
+            SileroModel => SileroModelPath() is null,
+            _ => OnPath(need) is null,
+        }).ToArray();
+        return missing.Length == 0 ? null : $"needs {string.Join(", ", missing)} (.ci/run installs it: apt-get install espeak-ng sox; the Silero model from npm)";
+    }
+}
+
+/// <summary>A fact that runs only where the real parts it drives are installed (see <see cref="Needs"/>).</summary>
+public sealed class FactWhenInstalledAttribute : FactAttribute
+{
+    public FactWhenInstalledAttribute(params string[] needs)
+    {
+        if (Needs.Missing(needs) is { } reason) Skip = reason;
+    }
+}
