@@ -25,4 +25,13 @@ public static class LatencyPhases
     /// </summary>
     public const string Stream = "stream";
     public const string Persist = "persist";
+
+    /// <summary>A voice turn: from the end of the candidate's speech to the decision that the turn has ended.</summary>
+    public const string EotWait = "eot_wait";
+
+    /// <summary>A voice turn: speech to text, from the end-of-turn decision to the transcript.</summary>
+    public const string Stt = "stt";
+
+    /// <summary>A voice turn: after the reply's text is complete, the wait for its first synthesized audio.</summary>
+    public const string TtsFirstAudio = "tts_first_audio";
 }

@@ -10,6 +10,9 @@ public sealed record LatencyRecord
     public required string ConceptId { get; init; }
     public required int QuestionNumber { get; init; }
 
+    /// <summary>How the candidate and the interviewer spoke: <see cref="LatencyChannels.Text"/> or <see cref="LatencyChannels.Voice"/>.</summary>
+    public string Channel { get; init; } = LatencyChannels.Text;
+
     /// <summary>From the request's arrival to the response being ready (its data committed).</summary>
     public required double ResponseTimeMs { get; init; }
     public required double AiProcessingTimeMs { get; init; }

@@ -24,8 +24,11 @@ public sealed class LatencyTracker : IAsyncDisposable
     private int? _completionTokens;
     private string? _fallbackCause;
 
-    public LatencyTracker(ILatencyRecorder recorder, TimeProvider time, LatencySubject subject, int questionNumber, long startTimestamp, BudgetThresholds thresholds)
+    public LatencyTracker(
+        ILatencyRecorder recorder, TimeProvider time, LatencySubject subject, int questionNumber, long startTimestamp, BudgetThresholds thresholds,
+        string channel = LatencyChannels.Text)
     {
+        Channel = channel;
         _recorder = recorder;
         _time = time;
         _subject = subject;
@@ -35,6 +38,9 @@ public sealed class LatencyTracker : IAsyncDisposable
     }
 
     public int QuestionNumber { get; }
+
+    /// <summary>How the response is exchanged (<see cref="LatencyChannels"/>).</summary>
+    public string Channel { get; }
 
     /// <summary>The thresholds this response is held to.</summary>
     public BudgetThresholds Thresholds { get; }
@@ -141,6 +147,7 @@ public sealed class LatencyTracker : IAsyncDisposable
             InterviewType = _subject.InterviewType,
             ConceptId = _subject.ConceptId,
             QuestionNumber = QuestionNumber,
+            Channel = Channel,
             ResponseTimeMs = _time.GetElapsedTime(StartTimestamp).TotalMilliseconds,
             AiProcessingTimeMs = SumOf(LatencyPhases.AiFirstToken) + SumOf(LatencyPhases.Ai),
             Phases = [.. _phases],

@@ -12,6 +12,7 @@ using Promptly.Interviews;
 using Promptly.Invitations;
 using Promptly.Storage.Sqlite;
 using Promptly.Telemetry;
+using Promptly.Voice;
 
 // `promptly analyze …` and the other commands run and exit; anything else starts the server.
 if (PromptlyCommands.Handles(args))
@@ -28,6 +29,7 @@ builder.AddLatencyBudget();
 builder.AddErrors();
 builder.AddLatencyAnalytics();
 builder.AddInterviews();
+builder.AddVoice();
 builder.AddGraph();
 builder.AddExport();
 builder.AddInvitations();
@@ -44,12 +46,14 @@ app.UseMiddleware<RequestMetricsMiddleware>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<UnknownQueryParameters>();
+app.UseWebSockets();
 
 app.MapOpenApi();
 var routes = app.MapGroup("").RejectUnknownQueryParameters();
 routes.MapHealth();
 routes.MapGuides();
 routes.MapInterviews();
+routes.MapVoice();
 routes.MapGraph();
 routes.MapExport();
 routes.MapInvitations();

@@ -17,7 +17,9 @@ internal partial class LatencyBudget(BudgetPolicy policy, ILatencyStore store, T
     /// <param name="startTimestamp">When the request arrived (<see cref="TimeProvider.GetTimestamp"/>); now when null.</param>
     /// <param name="questionNumber">The response's number; the session's next one when null.</param>
     /// <param name="thresholdMs">A threshold for this call only, overriding the policy.</param>
-    public LatencyTracker Start(LatencySubject subject, long? startTimestamp = null, int? questionNumber = null, double? thresholdMs = null)
+    /// <param name="channel">How the response is exchanged (<see cref="LatencyChannels"/>).</param>
+    public LatencyTracker Start(
+        LatencySubject subject, long? startTimestamp = null, int? questionNumber = null, double? thresholdMs = null, string channel = LatencyChannels.Text)
     {
         int number;
         if (questionNumber is { } given)
@@ -30,7 +32,7 @@ internal partial class LatencyBudget(BudgetPolicy policy, ILatencyStore store, T
             number = subject.NextQuestionNumber();
         }
 
-        return new LatencyTracker(this, time, subject, number, startTimestamp ?? time.GetTimestamp(), policy.For(subject.InterviewType, thresholdMs));
+        return new LatencyTracker(this, time, subject, number, startTimestamp ?? time.GetTimestamp(), policy.For(subject.InterviewType, thresholdMs), channel);
     }
 
     /// <summary>What a store writes for a sealed response: the record and, when severe, its error-log entry.</summary>

@@ -21,6 +21,15 @@ internal interface IReplySink
 
     /// <summary>All the time spent delivering so far, so the turn's phases can show it apart from the model's.</summary>
     TimeSpan WriteTime { get; }
+
+    /// <summary>
+    /// The reply's words are all delivered; completes when the transport is ready to answer with them (a spoken
+    /// reply: its first audio is synthesized). Timed as <see cref="CompletePhase"/>, before the turn is stored.
+    /// </summary>
+    ValueTask CompleteAsync(CancellationToken cancellationToken);
+
+    /// <summary>The phase <see cref="CompleteAsync"/> is timed as.</summary>
+    string CompletePhase { get; }
 }
 
 /// <summary>

@@ -77,7 +77,7 @@ internal static class InterviewEndpoints
         var stream = TurnEventStream.IsWanted(context.Request) ? new TurnEventStream(context, time) : null;
         try
         {
-            var turn = Turn(id, await interviews.TakeTurnAsync(id, answer, arrival, stream, context.RequestAborted));
+            var turn = Turn(id, await interviews.TakeTurnAsync(id, new TurnInput(answer, arrival), stream, context.RequestAborted));
             if (stream is null) return new JsonOk<TurnResponse>(turn, InterviewsJson.Default.TurnResponse);
             await stream.FinishAsync(turn, context.RequestAborted);
             return TypedResults.Empty;

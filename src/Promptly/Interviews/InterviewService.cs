@@ -117,15 +117,15 @@ internal sealed class InterviewService(
 
     /// <summary>Takes the candidate's answer and stores it with the interviewer's reply and its latency record.</summary>
     /// <param name="sessionId">The session.</param>
-    /// <param name="answer">The candidate's answer, validated.</param>
-    /// <param name="arrival">When the request arrived (<see cref="TimeProvider.GetTimestamp"/>).</param>
+    /// <param name="turn">The candidate's answer, validated, and when the response's time began.</param>
     /// <param name="sink">
     /// Gets the reply's words as they come; opened once the session is found open, so a missing or closed session
     /// still fails before anything is sent. The reply is stored only after the last word, as without a sink.
     /// </param>
     /// <param name="cancellationToken">The request's; it reaches the store, so cancelled before the writer takes the turn, nothing is stored.</param>
-    public async Task<InterviewResponse> TakeTurnAsync(string sessionId, string answer, long arrival, IReplySink? sink, CancellationToken cancellationToken)
+    public async Task<InterviewResponse> TakeTurnAsync(string sessionId, TurnInput turn, IReplySink? sink, CancellationToken cancellationToken)
     {
+        var answer = turn.Answer;
         var loadStart = time.GetTimestamp();
         var state = await GetStateAsync(sessionId, cancellationToken);
         await state.Gate.WaitAsync(cancellationToken);
@@ -133,8 +133,9 @@ internal sealed class InterviewService(
         {
             if (!state.IsOpen) throw new SessionClosedException(sessionId, state.Session.Status);
             var questionNumber = state.Session.QuestionNumber + 1;
-            await using (var tracker = budget.Start(state.Subject, arrival, questionNumber))
+            await using (var tracker = budget.Start(state.Subject, turn.Arrival, questionNumber, channel: turn.Channel))
             {
+                foreach (var earlier in turn.Before) tracker.AddPhase(earlier.Name, TimeSpan.FromMilliseconds(earlier.Ms));
                 tracker.AddPhase(LatencyPhases.Load, loadStart);
                 if (sink is not null)
                 {
@@ -145,10 +146,14 @@ internal sealed class InterviewService(
                 InterviewerStep step;
                 using (tracker.Phase(LatencyPhases.Extract))
                 {
-                    step = InterviewScript.Next(state.Guide, script, AnswerAnalyzer.Analyze(state.Guide, answer), questionNumber);
+                    step = InterviewScript.Next(state.Guide, script, AnswerAnalyzer.Analyze(state.Guide, turn.Heard ? answer : ""), questionNumber);
                 }
 
-                var text = (await SayOrFailAsync(state, step, answer, sink, tracker, cancellationToken)).Text;
+                var text = (await SayOrFailAsync(state, step, turn.Heard ? answer : "", sink, tracker, cancellationToken)).Text;
+                if (sink is not null)
+                {
+                    using (tracker.Phase(sink.CompletePhase)) await sink.CompleteAsync(cancellationToken);
+                }
 
                 var now = time.GetStoredNow();
                 var asked = state.Transcript[^1].ElementId;
@@ -235,6 +240,26 @@ internal sealed class InterviewService(
         // Only open sessions are held: a closed one takes no more turns, and reading it again costs a read.
         return state.IsOpen ? cache.Add(state) : state;
     }
+}
+
+/// <summary>
+/// A candidate's turn as a transport hands it to the core: the answer, validated, and the timestamp
+/// (<see cref="TimeProvider.GetTimestamp"/>) the response's time counts from: a request's arrival, or the end of the
+/// candidate's speech.
+/// </summary>
+internal sealed record TurnInput(string Answer, long Arrival)
+{
+    /// <summary>How the turn was exchanged; the latency record says it.</summary>
+    public string Channel { get; init; } = LatencyChannels.Text;
+
+    /// <summary>
+    /// False when <see cref="Answer"/> is only a note for the transcript (a skipped question, speech that could not be
+    /// transcribed): the interviewer then hears nothing and moves on.
+    /// </summary>
+    public bool Heard { get; init; } = true;
+
+    /// <summary>Phases the transport timed between <see cref="Arrival"/> and handing the turn over (a voice turn's end-of-turn wait and speech to text).</summary>
+    public IReadOnlyList<PhaseTiming> Before { get; init; } = [];
 }
 
 /// <summary>What starting a session needs; validated by the endpoint.</summary>

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.Features;
 using Promptly.Http;
+using Promptly.Latency;
 
 namespace Promptly.Interviews;
 
@@ -31,6 +32,13 @@ internal sealed class TurnEventStream(HttpContext context, TimeProvider time) : 
 
     /// <inheritdoc/>
     public TimeSpan WriteTime { get; private set; }
+
+    /// <inheritdoc/>
+    public string CompletePhase => LatencyPhases.Stream;
+
+    /// <inheritdoc/>
+    /// <remarks>Every piece is already on the wire; the <c>turn</c> event follows once the turn is stored.</remarks>
+    public ValueTask CompleteAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     /// <summary>Whether the request's <c>Accept</c> asks for Server-Sent Events.</summary>
     public static bool IsWanted(HttpRequest request)

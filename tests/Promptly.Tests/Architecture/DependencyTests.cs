@@ -29,7 +29,7 @@ public sealed class DependencyTests
         ("Promptly.Budget", ["Promptly.Errors", "Promptly.Http"]),
         ("Promptly.Analytics", ["Promptly.Budget", "Promptly.Errors", "Promptly.Http"]),
         ("Promptly.Interviews", ["Promptly.Budget", "Promptly.Guides", "Promptly.Http", "Promptly.Storage"]),
-        ("Promptly.Voice", ["Promptly.Audio", "Promptly.Speech", "Promptly.Interviews", "Promptly.Budget", "Promptly.Guides", "Promptly.Http"]),
+        ("Promptly.Voice", ["Promptly.Audio", "Promptly.Speech", "Promptly.Interviews", "Promptly.Budget", "Promptly.Guides", "Promptly.Http", "Promptly.Storage"]),
         ("Promptly.Graph", ["Promptly.Interviews", "Promptly.Guides", "Promptly.Http"]),
         ("Promptly.Export", ["Promptly.Graph", "Promptly.Interviews", "Promptly.Budget", "Promptly.Guides", "Promptly.Http"]),
         ("Promptly.Invitations", ["Promptly.Interviews", "Promptly.Budget", "Promptly.Guides", "Promptly.Http"]),

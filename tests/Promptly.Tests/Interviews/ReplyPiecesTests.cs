@@ -36,6 +36,9 @@ public sealed class ReplyPiecesTests
         public List<string> Pieces { get; } = [];
 
         public TimeSpan WriteTime => TimeSpan.Zero;
+        public string CompletePhase => Promptly.Latency.LatencyPhases.Stream;
+
+        public ValueTask CompleteAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
         public ValueTask OpenAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 

@@ -190,6 +190,9 @@ public sealed class RecordingSink : Promptly.Interviews.IReplySink
     public List<string> Events { get; } = [];
 
     public TimeSpan WriteTime => TimeSpan.Zero;
+    public string CompletePhase => Promptly.Latency.LatencyPhases.Stream;
+
+    public ValueTask CompleteAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     public ValueTask OpenAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 

@@ -131,6 +131,9 @@ internal static class SqliteSchema
             (size, bucket_start, source, interview_type, phase, count, mean_ms, m2, min_ms, max_ms, within_budget, failed, histogram)
             WHERE phase = '';
         """,
+        """
+        ALTER TABLE latency_records ADD COLUMN channel TEXT NOT NULL DEFAULT 'text';
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

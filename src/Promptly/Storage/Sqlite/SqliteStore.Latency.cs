@@ -9,10 +9,10 @@ namespace Promptly.Storage.Sqlite;
 internal sealed partial class SqliteStore
 {
     private const string LatencyColumns =
-        "id, session_id, candidate, interview_type, concept_id, question_number, response_time_ms, ai_processing_time_ms, phases, threshold_ms, severe_ms, failed, error, timestamp, prompt_tokens, completion_tokens, fallback_cause";
+        "id, session_id, candidate, interview_type, concept_id, question_number, response_time_ms, ai_processing_time_ms, phases, threshold_ms, severe_ms, failed, error, timestamp, prompt_tokens, completion_tokens, fallback_cause, channel";
 
     private const string InsertLatency =
-        "INSERT INTO latency_records (session_id, candidate, interview_type, concept_id, question_number, response_time_ms, ai_processing_time_ms, phases, threshold_ms, severe_ms, failed, error, timestamp, prompt_tokens, completion_tokens, fallback_cause) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+        "INSERT INTO latency_records (session_id, candidate, interview_type, concept_id, question_number, response_time_ms, ai_processing_time_ms, phases, threshold_ms, severe_ms, failed, error, timestamp, prompt_tokens, completion_tokens, fallback_cause, channel) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
 
     public Task SaveLatencyAsync(Func<BudgetedLatency> entry, CancellationToken cancellationToken) =>
         _writer.WriteAsync(context =>
@@ -29,7 +29,7 @@ internal sealed partial class SqliteStore
             .Bind(1, record.SessionId).Bind(2, record.Candidate).Bind(3, record.InterviewType).Bind(4, record.ConceptId)
             .Bind(5, record.QuestionNumber).Bind(6, record.ResponseTimeMs).Bind(7, record.AiProcessingTimeMs).BindUtf8(8, context.JsonWritten)
             .Bind(9, record.ThresholdMs).Bind(10, record.SevereMs).Bind(11, record.Failed ? 1 : 0).Bind(12, record.Error)
-            .Bind(13, ToUnixMs(record.Timestamp)).Bind(14, record.PromptTokens).Bind(15, record.CompletionTokens).Bind(16, record.FallbackCause)
+            .Bind(13, ToUnixMs(record.Timestamp)).Bind(14, record.PromptTokens).Bind(15, record.CompletionTokens).Bind(16, record.FallbackCause).Bind(17, record.Channel)
             .Run();
         if (entry.Violation is { } violation)
         {
@@ -83,6 +83,7 @@ internal sealed partial class SqliteStore
         PromptTokens = r.IsDBNull(14) ? null : r.GetInt32(14),
         CompletionTokens = r.IsDBNull(15) ? null : r.GetInt32(15),
         FallbackCause = NullableString(r, 16),
+        Channel = r.GetString(17),
     };
 
     public Task SaveRequestMetricsAsync(IReadOnlyList<RequestMetricBucket> buckets, CancellationToken cancellationToken) =>

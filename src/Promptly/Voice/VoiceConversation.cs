@@ -1,0 +1,510 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text.Json;
+using Promptly.Audio;
+using Promptly.Budget;
+using Promptly.Interviews;
+using Promptly.Latency;
+using Promptly.Speech;
+using Promptly.Storage;
+
+namespace Promptly.Voice;
+
+/// <summary>
+/// One voice socket of a session: audio in, turns detected on the audio's own clock, each turn transcribed and handed
+/// to the interview core, the reply spoken back. The receive loop owns the audio pipeline; one responder at a time
+/// answers a turn; a barge-in stops the interviewer's audio. When the socket closes, everything in flight for it is
+/// cancelled and nothing more is sent or stored.
+/// </summary>
+internal sealed partial class VoiceConversation : IAsyncDisposable
+{
+    private const string Untranscribed = "(speech not transcribed: no speech-to-text provider is configured)";
+    private const string Skipped = "(question skipped)";
+    private const string SayAgain = "Sorry, I didn't catch that. Could you say that again?";
+
+    private readonly string _sessionId;
+    private readonly WebSocket _webSocket;
+    private readonly VoiceSocket _socket;
+    private readonly VoiceServices _services;
+    private readonly ILogger _logger;
+    private readonly VoiceOptions _options;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _lifetime;
+    private readonly Lock _sync = new();
+    private readonly List<AudioEvent> _events = [];
+    private readonly ArrivalClock _arrivals = new();
+    private readonly ITimer _stoppedSending;
+    private AudioPipeline? _pipeline;
+    private int _sampleRate = SampleRates.Pipeline;
+    private bool _turnHasSpeech;
+    private Task _responding = Task.CompletedTask;
+    private CancellationTokenSource? _speaking;
+    private bool _finished;
+
+    public VoiceConversation(string sessionId, WebSocket webSocket, VoiceServices services, CancellationToken aborted)
+    {
+        _sessionId = sessionId;
+        _webSocket = webSocket;
+        _socket = new VoiceSocket(webSocket);
+        _services = services;
+        _logger = services.Logger;
+        _options = services.Options;
+        _time = services.Time;
+        _lifetime = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        _stoppedSending = _time.CreateTimer(_ => OnStoppedSending(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    private CancellationToken Closed => _lifetime.Token;
+
+    /// <summary>Runs until the client closes the socket, the interview completes or the server stops.</summary>
+    public async Task RunAsync()
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(_options.MaxMessageBytes);
+        try
+        {
+            while (!Closed.IsCancellationRequested && _webSocket.State == WebSocketState.Open)
+            {
+                var (kind, length) = await ReceiveAsync(buffer);
+                if (kind == WebSocketMessageType.Close) break;
+                if (length < 0)
+                {
+                    await FailAsync(StatusCodes.Status413PayloadTooLarge, "Message too large",
+                        $"A message may be at most {_options.MaxMessageBytes} bytes (Voice:MaxMessageBytes); send audio in frames of 10 to 200 ms.",
+                        WebSocketCloseStatus.MessageTooBig);
+                    break;
+                }
+
+                if (kind == WebSocketMessageType.Binary) await OnAudioAsync(buffer.AsMemory(0, length));
+                else await OnMessageAsync(buffer.AsMemory(0, length));
+                if (_finished) break;
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        {
+            // The client left or the server is stopping: DisposeAsync cancels what is in flight.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>One whole message into <paramref name="buffer"/>; length -1 when it does not fit.</summary>
+    private async Task<(WebSocketMessageType Kind, int Length)> ReceiveAsync(byte[] buffer)
+    {
+        var length = 0;
+        while (true)
+        {
+            if (length == buffer.Length) return (WebSocketMessageType.Binary, -1);
+            var result = await _webSocket.ReceiveAsync(buffer.AsMemory(length), Closed);
+            length += result.Count;
+            if (result.MessageType == WebSocketMessageType.Close || result.EndOfMessage) return (result.MessageType, length);
+        }
+    }
+
+    private async Task OnAudioAsync(ReadOnlyMemory<byte> pcm)
+    {
+        if (_pipeline is null) await BeginAsync(SampleRates.Pipeline);
+        lock (_sync)
+        {
+            _events.Clear();
+            _pipeline!.Write(pcm.Span, _events);
+            _arrivals.Received(_pipeline.SamplesReceived, _time.GetTimestamp());
+            foreach (var e in _events)
+            {
+                if (e.Kind == AudioEventKind.SpeechStarted) _turnHasSpeech = true;
+                else if (e.Kind == AudioEventKind.TurnEnded) _turnHasSpeech = false;
+            }
+
+            // Only a client that stops sending needs the wall clock: while audio flows, its own clock ends the turn.
+            _stoppedSending.Change(_turnHasSpeech ? TimeSpan.FromMilliseconds(_options.SilenceMs) : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+
+        foreach (var e in _events.ToArray()) await OnAudioEventAsync(e);
+    }
+
+    private void OnStoppedSending()
+    {
+        AudioEvent ended;
+        lock (_sync)
+        {
+            if (!_turnHasSpeech || _pipeline is null) return;
+            _turnHasSpeech = false;
+            ended = _pipeline.EndTurnByClient() with { Reason = TurnEndReason.Silence };
+        }
+
+        _ = OnAudioEventAsync(ended);
+    }
+
+    private async Task OnAudioEventAsync(AudioEvent e)
+    {
+        switch (e.Kind)
+        {
+            case AudioEventKind.SpeechStarted:
+                await SendAsync(new MarkEvent("speech_started", AtMs(e.Sample)), VoiceJson.Default.MarkEvent);
+                Interrupt();
+                break;
+            case AudioEventKind.TurnEnded:
+                await EndTurnAsync(e);
+                break;
+        }
+    }
+
+    private async Task EndTurnAsync(AudioEvent e)
+    {
+        var decision = _time.GetTimestamp();
+        PendingTurn turn;
+        lock (_sync)
+        {
+            var samples = _pipeline!.TurnSamples;
+            var copy = ArrayPool<short>.Shared.Rent(Math.Max(1, samples.Length));
+            samples.Span.CopyTo(copy);
+            // A turn without speech (end_turn right away) is timed from the decision itself.
+            var arrival = e.Sample > 0 ? _arrivals.TimestampOf(e.Sample) : decision;
+            turn = new PendingTurn(copy, samples.Length, arrival, decision);
+            _pipeline.NextTurn();
+            _turnHasSpeech = false;
+            _stoppedSending.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+
+        if (e.Sample > 0) await SendAsync(new MarkEvent("speech_ended", AtMs(e.Sample)), VoiceJson.Default.MarkEvent);
+        await SendAsync(new TurnEndedEvent(ReasonOf(e.Reason), AtMs(e.Sample)), VoiceJson.Default.TurnEndedEvent);
+        Respond(turn);
+    }
+
+    private void Respond(PendingTurn turn) => Enqueue(async () =>
+    {
+        using (turn) await AnswerSpeechAsync(turn);
+    });
+
+    /// <summary>
+    /// Runs <paramref name="work"/> after whatever the responder is doing: replies go out one at a time and in order
+    /// (a candidate who went on speaking gets the answer to the first part, then to the next).
+    /// </summary>
+    private void Enqueue(Func<Task> work)
+    {
+        lock (_sync) _responding = AfterAsync(_responding, work);
+    }
+
+    private async Task AfterAsync(Task previous, Func<Task> work)
+    {
+        await previous;
+        if (Closed.IsCancellationRequested || _finished) return;
+        try
+        {
+            await work();
+        }
+        catch (OperationCanceledException) when (Closed.IsCancellationRequested)
+        {
+        }
+        catch (InterviewConflictException e)
+        {
+            await FailAsync(StatusCodes.Status409Conflict, "Conflict", e.Message, WebSocketCloseStatus.PolicyViolation);
+        }
+        catch (InterviewNotFoundException e)
+        {
+            await FailAsync(StatusCodes.Status404NotFound, "Not Found", e.Message, WebSocketCloseStatus.PolicyViolation);
+        }
+        catch (InterviewerFailedException e)
+        {
+            // Nothing was stored: the candidate may answer again.
+            await SendAsync(new ErrorEvent(StatusCodes.Status502BadGateway, "Interviewer failed", e.Message), VoiceJson.Default.ErrorEvent);
+        }
+        catch (StorageUnavailableException e)
+        {
+            await SendAsync(new ErrorEvent(StatusCodes.Status503ServiceUnavailable, "Storage unavailable", e.Message), VoiceJson.Default.ErrorEvent);
+        }
+        catch (Exception e)
+        {
+            LogFailed(e, _sessionId);
+            await SendAsync(new ErrorEvent(StatusCodes.Status500InternalServerError, "Internal error", "The turn failed on the server; it was logged."),
+                VoiceJson.Default.ErrorEvent);
+        }
+    }
+
+    private async Task AnswerSpeechAsync(PendingTurn turn)
+    {
+        var eotWait = _time.GetElapsedTime(turn.Arrival, turn.Decision);
+        string text;
+        var heard = true;
+        var transcriber = _services.Transcriber;
+        if (transcriber.Available)
+        {
+            try
+            {
+                text = (await transcriber.TranscribeAsync(turn.Samples, Closed)).Text.Trim();
+            }
+            catch (SpeechFailedException e)
+            {
+                await SayAgainAsync(turn, $"speech to text failed: {e.Message}");
+                return;
+            }
+
+            if (text.Length == 0)
+            {
+                await SayAgainAsync(turn, "speech to text heard no words");
+                return;
+            }
+        }
+        else
+        {
+            text = Untranscribed;
+            heard = false;
+        }
+
+        var stt = _time.GetElapsedTime(turn.Decision);
+        await SendAsync(new TranscriptEvent(text, heard, Ms(turn.Duration)), VoiceJson.Default.TranscriptEvent);
+        await AnswerAsync(new TurnInput(text, turn.Arrival)
+        {
+            Channel = LatencyChannels.Voice,
+            Heard = heard,
+            Before = [new PhaseTiming(LatencyPhases.EotWait, eotWait.TotalMilliseconds), new PhaseTiming(LatencyPhases.Stt, stt.TotalMilliseconds)],
+        });
+    }
+
+    /// <summary>Hands a turn to the interview core and speaks its reply; the core's refusals become <c>error</c> events.</summary>
+    private async Task AnswerAsync(TurnInput input)
+    {
+        using var reply = SpokenReply.For(_services, _sampleRate, Closed);
+        var response = await _services.Interviews.TakeTurnAsync(_sessionId, input, reply, Closed);
+
+        await SendAsync(new QuestionEvent(response.Message.Content, response.Message.QuestionNumber, response.Step.Kind, response.Step.Done), VoiceJson.Default.QuestionEvent);
+        await SendAsync(new LatencyEvent(LatencyView.From(response.Latency)), VoiceJson.Default.LatencyEvent);
+        await SpeakAsync(reply);
+        if (response.Step.Done) await CompleteAsync();
+    }
+
+    /// <summary>
+    /// A turn that could not be transcribed gets a spoken request to repeat it rather than silence. It is a response
+    /// like any other, timed from the end of speech and recorded (as failed, with why); the question stands.
+    /// </summary>
+    private async Task SayAgainAsync(PendingTurn turn, string cause)
+    {
+        var state = await _services.Interviews.GetStateAsync(_sessionId, Closed);
+        await using var tracker = _services.Budget.Start(state.Subject, turn.Arrival, state.Session.QuestionNumber, channel: LatencyChannels.Voice);
+        tracker.AddPhase(LatencyPhases.EotWait, _time.GetElapsedTime(turn.Arrival, turn.Decision));
+        tracker.AddPhase(LatencyPhases.Stt, turn.Decision);
+        tracker.Failed(cause);
+        using var reply = SpokenReply.For(_services, _sampleRate, Closed);
+        if (reply is not null)
+        {
+            await reply.WriteAsync(SayAgain, Closed);
+            using (tracker.Phase(reply.CompletePhase)) await reply.CompleteAsync(Closed);
+        }
+
+        var record = await tracker.CommitAsync(_services.Budget.StoreAsync, Closed);
+        await SendAsync(new QuestionEvent(SayAgain, state.Session.QuestionNumber, "repeat", Done: false), VoiceJson.Default.QuestionEvent);
+        await SendAsync(new LatencyEvent(LatencyView.From(record)), VoiceJson.Default.LatencyEvent);
+        await SpeakAsync(reply);
+    }
+
+    /// <summary>
+    /// Sends the reply's audio as it is synthesized, no more than <see cref="VoiceOptions.AudioLeadMs"/> ahead of real
+    /// time, so that a barge-in (the candidate speaking) stops it promptly: <c>interrupted</c> instead of <c>audio_end</c>.
+    /// </summary>
+    private async Task SpeakAsync(SpokenReply? reply)
+    {
+        if (reply is null) return;
+        if (reply.Failure is { } failure)
+        {
+            await SendAsync(new ErrorEvent(StatusCodes.Status502BadGateway, "Speech synthesis failed", $"The reply is sent as text only: {failure}"), VoiceJson.Default.ErrorEvent);
+            return;
+        }
+
+        using var speaking = CancellationTokenSource.CreateLinkedTokenSource(Closed);
+        _speaking = speaking;
+        var start = _time.GetTimestamp();
+        long sent = 0;
+        try
+        {
+            await SendAsync(new AudioStartEvent(_sampleRate), VoiceJson.Default.AudioStartEvent);
+            await foreach (var chunk in reply.ReadAudioAsync(speaking.Token))
+            {
+                var ahead = TimeSpan.FromSeconds((double)sent / _sampleRate) - _time.GetElapsedTime(start) - TimeSpan.FromMilliseconds(_options.AudioLeadMs);
+                if (ahead > TimeSpan.Zero) await Task.Delay(ahead, _time, speaking.Token);
+                await _socket.SendAudioAsync(chunk.Bytes, speaking.Token);
+                sent += chunk.Samples;
+            }
+
+            await SendAsync(new MarkEvent("audio_end", AtMs(_pipeline?.SamplesReceived ?? 0)), VoiceJson.Default.MarkEvent);
+        }
+        catch (OperationCanceledException) when (!Closed.IsCancellationRequested)
+        {
+            await SendAsync(new MarkEvent("interrupted", AtMs(_pipeline?.SamplesReceived ?? 0)), VoiceJson.Default.MarkEvent);
+        }
+        finally
+        {
+            _speaking = null;
+        }
+    }
+
+    /// <summary>Barge-in: the candidate speaks, so the interviewer's audio stops.</summary>
+    private void Interrupt()
+    {
+        try
+        {
+            _speaking?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The audio had just ended.
+        }
+    }
+
+    private async Task OnMessageAsync(ReadOnlyMemory<byte> json)
+    {
+        ClientMessage? message;
+        try
+        {
+            message = JsonSerializer.Deserialize(json.Span, VoiceJson.Default.ClientMessage);
+        }
+        catch (JsonException e)
+        {
+            await RefuseAsync($"The message is not valid JSON (byte {e.BytePositionInLine}): send a JSON object with a 'type'.");
+            return;
+        }
+
+        switch (message?.Type)
+        {
+            case "start":
+                await StartAsync(message.SampleRate);
+                break;
+            case "end_turn":
+                await EndTurnByClientAsync();
+                break;
+            case "skip_question":
+                await TypedTurnAsync(Skipped, heard: false);
+                break;
+            case "text":
+                if (string.IsNullOrWhiteSpace(message.Text)) await RefuseAsync("A 'text' message needs a non-empty 'text'.");
+                else if (message.Text.Trim().Length > _services.MaxInputChars) await RefuseAsync($"'text' is longer than {_services.MaxInputChars} characters.");
+                else await TypedTurnAsync(message.Text.Trim(), heard: true);
+                break;
+            case "end_interview":
+                Enqueue(async () =>
+                {
+                    await _services.Interviews.EndAsync(_sessionId, Closed);
+                    await CompleteAsync();
+                });
+                break;
+            default:
+                await RefuseAsync($"Unknown message type '{message?.Type}': expected start, end_turn, skip_question, text or end_interview.");
+                break;
+        }
+    }
+
+    private async Task StartAsync(int? sampleRate)
+    {
+        if (_pipeline is not null)
+        {
+            await RefuseAsync("'start' must be the first message; the sample rate cannot change once audio has begun.");
+            return;
+        }
+
+        var rate = sampleRate ?? SampleRates.Pipeline;
+        if (!SampleRates.IsAccepted(rate))
+        {
+            await FailAsync(StatusCodes.Status400BadRequest, "Unsupported sample rate",
+                $"sample_rate {rate} is not supported; use one of {string.Join(", ", SampleRates.Accepted)} Hz.", WebSocketCloseStatus.InvalidPayloadData);
+            return;
+        }
+
+        await BeginAsync(rate);
+    }
+
+    /// <summary>The audio format is settled (by <c>start</c> or by the first audio at 16 kHz): say so, then ask the standing question.</summary>
+    private async Task BeginAsync(int rate)
+    {
+        _sampleRate = rate;
+        var vad = _services.Detectors.Create();
+        lock (_sync) _pipeline = new AudioPipeline(rate, vad, _services.TurnDetection);
+        var state = await _services.Interviews.GetStateAsync(_sessionId, Closed);
+        await SendAsync(new ReadyEvent(_sessionId, state.Session.QuestionNumber, rate, _services.Detectors.Name, _services.Transcriber.Available, _services.Speaker.Available),
+            VoiceJson.Default.ReadyEvent);
+
+        // A reconnecting candidate hears the question that stands, not a new one: nothing is asked twice.
+        var standing = state.Transcript.LastOrDefault(m => m.Role == MessageRoles.Interviewer);
+        if (standing is null) return;
+        await SendAsync(new QuestionEvent(standing.Content, standing.QuestionNumber, standing.Kind, !state.IsOpen), VoiceJson.Default.QuestionEvent);
+        var reply = SpokenReply.For(_services, rate, Closed);
+        if (reply is null) return;
+        Enqueue(async () =>
+        {
+            using var _ = reply;
+            await reply.WriteAsync(standing.Content, Closed);
+            await reply.CompleteAsync(Closed);
+            await SpeakAsync(reply);
+        });
+    }
+
+    private async Task EndTurnByClientAsync()
+    {
+        AudioEvent ended;
+        lock (_sync)
+        {
+            if (_pipeline is null) return;
+            ended = _pipeline.EndTurnByClient();
+        }
+
+        await OnAudioEventAsync(ended);
+    }
+
+    /// <summary>A typed answer (or a skip) in the middle of a voice interview, answered with speech like any turn.</summary>
+    private async Task TypedTurnAsync(string text, bool heard)
+    {
+        if (_pipeline is null) await BeginAsync(SampleRates.Pipeline);
+        var input = new TurnInput(text, _time.GetTimestamp()) { Channel = LatencyChannels.Voice, Heard = heard };
+        Enqueue(() => AnswerAsync(input));
+    }
+
+    private async Task CompleteAsync()
+    {
+        await SendAsync(new MarkEvent("completed", AtMs(_pipeline?.SamplesReceived ?? 0)), VoiceJson.Default.MarkEvent);
+        await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "interview completed", CancellationToken.None);
+        _finished = true;
+    }
+
+    /// <summary>A bad message: an <c>error</c> event; the session and the socket carry on.</summary>
+    private Task RefuseAsync(string detail) =>
+        SendAsync(new ErrorEvent(StatusCodes.Status400BadRequest, "Bad message", detail), VoiceJson.Default.ErrorEvent).AsTask();
+
+    private async Task FailAsync(int status, string title, string detail, WebSocketCloseStatus close)
+    {
+        await SendAsync(new ErrorEvent(status, title, detail), VoiceJson.Default.ErrorEvent);
+        await _socket.CloseAsync(close, title, CancellationToken.None);
+        _finished = true;
+    }
+
+    private ValueTask SendAsync<T>(T message, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) => _socket.SendAsync(message, type, Closed);
+
+    private static string ReasonOf(TurnEndReason reason) => reason switch
+    {
+        TurnEndReason.Silence => "silence",
+        TurnEndReason.MaxDuration => "max_duration",
+        _ => "client",
+    };
+
+    private static double AtMs(long sample) => Ms(TimeSpan.FromSeconds((double)sample / SampleRates.Pipeline));
+
+    private static double Ms(TimeSpan value) => Math.Round(value.TotalMilliseconds, 1);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _lifetime.CancelAsync();
+        await _stoppedSending.DisposeAsync();
+        try
+        {
+            await _responding;
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        {
+        }
+
+        lock (_sync) _pipeline?.Dispose();
+
+        _lifetime.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A voice turn failed (Session {SessionId})")]
+    private partial void LogFailed(Exception e, string sessionId);
+}

@@ -1,0 +1,47 @@
+using Promptly.Http;
+using Promptly.Interviews;
+
+namespace Promptly.Voice;
+
+/// <summary>
+/// <c>GET /sessions/{id}/voice</c>: a voice interview over a WebSocket (<see cref="VoiceConversation"/>). The session
+/// is checked before the upgrade, so an unknown one gets a 404 and an ended one a 409 as problem+json.
+/// </summary>
+internal static class VoiceEndpoints
+{
+    public static IEndpointRouteBuilder MapVoice(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/sessions/{id}/voice", ConnectAsync).WithTags("Sessions").WithName("VoiceSession").ProducesRequestProblems()
+            .WithSummary("Upgrades to a WebSocket for a voice interview: PCM16 audio in, events and the interviewer's speech out (README, 'Voice interviews').")
+            .Produces(StatusCodes.Status101SwitchingProtocols);
+        return app;
+    }
+
+    private static async Task<Results<EmptyHttpResult, BadRequestProblem, NotFoundProblem, ConflictProblem>> ConnectAsync(
+        string id, HttpContext context, VoiceServices services)
+    {
+        try
+        {
+            var state = await services.Interviews.GetStateAsync(id, context.RequestAborted);
+            if (!state.IsOpen) throw new SessionClosedException(id, state.Session.Status);
+        }
+        catch (InterviewNotFoundException e)
+        {
+            return InterviewProblems.NotFound(e, context);
+        }
+        catch (InterviewConflictException e)
+        {
+            return InterviewProblems.Conflict(e, context);
+        }
+
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            return Problems.BadRequest("WebSocket expected", "This route is a WebSocket: connect with an upgrade request (ws:// or wss://).", context);
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        await using var conversation = new VoiceConversation(id, socket, services, context.RequestAborted);
+        await conversation.RunAsync();
+        return TypedResults.Empty;
+    }
+}

@@ -1,0 +1,147 @@
+using System.Net.WebSockets;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+
+namespace Promptly.Tests.Support;
+
+/// <summary>
+/// A test's voice client over the in-memory server's WebSocket: sends PCM16 and JSON messages, and reads the server's
+/// events in order, collecting the interviewer's audio that arrives between <c>audio_start</c> and its end.
+/// </summary>
+public sealed class VoiceClient : IAsyncDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private readonly WebSocket _socket;
+    private readonly Channel<JsonElement> _events = Channel.CreateUnbounded<JsonElement>();
+    private readonly Task _receiving;
+    private readonly List<byte> _audio = [];
+
+    private VoiceClient(WebSocket socket)
+    {
+        _socket = socket;
+        _receiving = ReceiveAsync();
+    }
+
+    /// <summary>Every event read so far, in order.</summary>
+    public List<JsonElement> Seen { get; } = [];
+
+    /// <summary>Interviewer audio bytes received so far (PCM16 at the session's rate).</summary>
+    public int AudioBytes
+    {
+        get
+        {
+            lock (_audio) return _audio.Count;
+        }
+    }
+
+    public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
+
+    public static async Task<VoiceClient> ConnectAsync(PromptlyFactory factory, string sessionId)
+    {
+        var client = factory.Server.CreateWebSocketClient();
+        var socket = await client.ConnectAsync(new Uri(factory.Server.BaseAddress, $"sessions/{sessionId}/voice"), CancellationToken.None);
+        return new VoiceClient(socket);
+    }
+
+    public Task SendJsonAsync(string json) => _socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    public Task SendBytesAsync(byte[] bytes) => _socket.SendAsync(bytes, WebSocketMessageType.Binary, true, CancellationToken.None);
+
+    /// <summary>Sends <paramref name="samples"/> (PCM16 at <paramref name="rate"/>) in frames of <paramref name="frameMs"/>, as fast as the socket takes them.</summary>
+    public async Task SendAudioAsync(short[] samples, int rate, int frameMs = 20)
+    {
+        var frame = rate * frameMs / 1000;
+        for (var offset = 0; offset < samples.Length; offset += frame)
+        {
+            var piece = samples.AsMemory(offset, Math.Min(frame, samples.Length - offset));
+            await _socket.SendAsync(MemoryMarshal.AsBytes(piece.Span).ToArray(), WebSocketMessageType.Binary, true, CancellationToken.None);
+        }
+    }
+
+    /// <summary>The next event of <paramref name="type"/>; the ones before it are kept in <see cref="Seen"/>.</summary>
+    public async Task<JsonElement> NextAsync(string type)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        while (true)
+        {
+            JsonElement e;
+            try
+            {
+                e = await _events.Reader.ReadAsync(timeout.Token);
+            }
+            catch (ChannelClosedException)
+            {
+                throw new InvalidOperationException($"The socket closed ({_socket.CloseStatus}) before a '{type}' event; seen: {Types()}");
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"No '{type}' event within {Patience.TotalSeconds} s; seen: {Types()}");
+            }
+
+            if (e.GetProperty("type").GetString() == type) return e;
+        }
+    }
+
+    /// <summary>Waits until the server closes the socket; the events it sent are all in <see cref="Seen"/>.</summary>
+    public async Task WaitClosedAsync()
+    {
+        await _receiving.WaitAsync(Patience);
+    }
+
+    public string Types() => string.Join(", ", Seen.Select(e => e.GetProperty("type").GetString()));
+
+    private async Task ReceiveAsync()
+    {
+        var buffer = new byte[256 * 1024];
+        try
+        {
+            while (true)
+            {
+                var length = 0;
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    result = await _socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
+                    length += result.Count;
+                }
+                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+
+                if (result.MessageType == WebSocketMessageType.Close) break;
+                if (result.MessageType == WebSocketMessageType.Binary)
+                {
+                    lock (_audio) _audio.AddRange(buffer.AsSpan(0, length));
+                    continue;
+                }
+
+                var e = JsonDocument.Parse(buffer.AsMemory(0, length)).RootElement.Clone();
+                lock (Seen) Seen.Add(e);
+                _events.Writer.TryWrite(e);
+            }
+        }
+        catch (WebSocketException)
+        {
+        }
+        finally
+        {
+            _events.Writer.TryComplete();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_socket.State == WebSocketState.Open)
+        {
+            try
+            {
+                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
+            }
+            catch (WebSocketException)
+            {
+            }
+        }
+
+        _socket.Dispose();
+    }
+}
