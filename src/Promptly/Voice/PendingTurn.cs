@@ -6,8 +6,6 @@ namespace Promptly.Voice;
 /// A turn that ended and waits to be answered: a copy of its 16 kHz audio in pooled memory (the pipeline goes on
 /// collecting the next turn meanwhile), and the moments its response is timed from.
 /// </summary>
-/// <param name="Arrival">When the last voiced audio arrived (<see cref="TimeProvider.GetTimestamp"/>): the response's time counts from here.</param>
-/// <param name="Decision">When the turn was judged ended.</param>
 internal sealed class PendingTurn(short[] pooled, int length, long arrival, long decision) : IDisposable
 {
     private short[]? _pooled = pooled;
@@ -16,8 +14,10 @@ internal sealed class PendingTurn(short[] pooled, int length, long arrival, long
 
     public TimeSpan Duration => TimeSpan.FromSeconds((double)length / Audio.SampleRates.Pipeline);
 
+    /// <summary>When the last voiced audio arrived (<see cref="TimeProvider.GetTimestamp"/>): the response's time counts from here.</summary>
     public long Arrival => arrival;
 
+    /// <summary>When the turn was judged ended.</summary>
     public long Decision => decision;
 
     public void Dispose()

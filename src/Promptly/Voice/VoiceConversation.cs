@@ -128,9 +128,10 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
         AudioEvent ended;
         lock (_sync)
         {
-            if (!_turnHasSpeech || _pipeline is null) return;
+            if (!_turnHasSpeech || _pipeline?.EndTurnByClient() is not { } byClient) return;
             _turnHasSpeech = false;
-            ended = _pipeline.EndTurnByClient() with { Reason = TurnEndReason.Silence };
+            // The client stopped sending mid-turn: its silence is measured on the wall clock instead of its audio.
+            ended = byClient with { Reason = TurnEndReason.Silence };
         }
 
         _ = OnAudioEventAsync(ended);
@@ -442,8 +443,8 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
         AudioEvent ended;
         lock (_sync)
         {
-            if (_pipeline is null) return;
-            ended = _pipeline.EndTurnByClient();
+            if (_pipeline?.EndTurnByClient() is not { } byClient) return;
+            ended = byClient;
         }
 
         await OnAudioEventAsync(ended);
