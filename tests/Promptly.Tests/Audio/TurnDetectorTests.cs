@@ -186,14 +186,14 @@ public sealed class TurnDetectorTests
     {
         var silent = new TurnDetector(Defaults, Frame);
         Feed(silent, 0.05f, 500);
-        Assert.Equal(new AudioEvent(AudioEventKind.TurnEnded, silent.Position, TurnEndReason.Client), silent.EndByClient());
-        Assert.Null(silent.EndByClient());
+        Assert.Equal(new AudioEvent(AudioEventKind.TurnEnded, silent.Position, TurnEndReason.Client), silent.EndByClient(silent.Position));
+        Assert.Null(silent.EndByClient(silent.Position));
 
         var speaking = new TurnDetector(Defaults, Frame);
         Feed(speaking, 0.9f, 500);
         var lastVoiced = speaking.Position;
         Feed(speaking, 0.05f, 100);
-        Assert.Equal(new AudioEvent(AudioEventKind.TurnEnded, lastVoiced, TurnEndReason.Client), speaking.EndByClient());
+        Assert.Equal(new AudioEvent(AudioEventKind.TurnEnded, lastVoiced, TurnEndReason.Client), speaking.EndByClient(speaking.Position));
         Assert.True(speaking.TurnEnded);
     }
 
