@@ -91,7 +91,7 @@ internal sealed class AudioPipeline : IDisposable
     /// <summary>Ends the turn now (the client said so, or stopped sending); null when it had already ended.</summary>
     public AudioEvent? EndTurnByClient()
     {
-        var ended = _turn.EndByClient();
+        var ended = _turn.EndByClient(SamplesReceived);
         if (ended is not null) _audio.End();
         return ended;
     }

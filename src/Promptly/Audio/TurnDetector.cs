@@ -109,10 +109,11 @@ internal sealed class TurnDetector
     /// Ends the turn now, heard speech or not (the client said it is done, or stopped sending); null when it had
     /// already ended.
     /// </summary>
-    public AudioEvent? EndByClient()
+    /// <param name="now">The audio clock, which may be past <see cref="Position"/> by part of a frame; where a turn with no speech ends.</param>
+    public AudioEvent? EndByClient(long now)
     {
         if (_state == State.Ended) return null;
-        var sample = _state == State.Waiting ? Position : _lastVoiced;
+        var sample = _state == State.Waiting ? Math.Max(now, Position) : _lastVoiced;
         _state = State.Ended;
         ClearSpeech();
         return new AudioEvent(AudioEventKind.TurnEnded, sample, TurnEndReason.Client);
