@@ -2,7 +2,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
 // ISpeechToTextClient is experimental (MEAI001) in Microsoft.Extensions.AI 10.x: accepted, as its shape may still change
-// and this file and SpeechRegistration are the only ones that would have to follow.
+// and the Speech folder is the only one that would have to follow.
 #pragma warning disable MEAI001
 
 namespace Promptly.Speech;
