@@ -23,6 +23,7 @@ public sealed class LatencyTracker : IAsyncDisposable
     private int? _promptTokens;
     private int? _completionTokens;
     private string? _fallbackCause;
+    private long? _lastPhaseEnd;
 
     public LatencyTracker(
         ILatencyRecorder recorder, TimeProvider time, LatencySubject subject, int questionNumber, long startTimestamp, BudgetThresholds thresholds,
@@ -71,7 +72,12 @@ public sealed class LatencyTracker : IAsyncDisposable
     public void AddPhase(string name, TimeSpan duration) => Add(name, duration.TotalMilliseconds);
 
     /// <summary>Adds a phase that started at <paramref name="startTimestamp"/> and ends now, for work done before the tracker existed.</summary>
-    public void AddPhase(string name, long startTimestamp) => Add(name, _time.GetElapsedTime(startTimestamp).TotalMilliseconds);
+    public void AddPhase(string name, long startTimestamp)
+    {
+        var now = _time.GetTimestamp();
+        Add(name, _time.GetElapsedTime(startTimestamp, now).TotalMilliseconds);
+        _lastPhaseEnd = now;
+    }
 
     /// <summary>
     /// Splits one interviewer call of <paramref name="elapsed"/> into its phases: time spent handing words to the
@@ -94,6 +100,7 @@ public sealed class LatencyTracker : IAsyncDisposable
         }
 
         if (delivered is not null) AddPhase(LatencyPhases.Stream, streamed);
+        _lastPhaseEnd = _time.GetTimestamp();
     }
 
     private void Add(string name, double ms)
@@ -118,7 +125,9 @@ public sealed class LatencyTracker : IAsyncDisposable
     public async Task<LatencyRecord> CommitAsync(Func<LatencySeal, CancellationToken, Task> write, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Record is not null, this);
-        var seal = new LatencySeal(this, _time.GetTimestamp());
+        // Persist counts from the end of the last timed phase: the bookkeeping between that and the write (building
+        // what is written, a first call's JIT) belongs to no other phase, and the phases must add up to the response.
+        var seal = new LatencySeal(this, _lastPhaseEnd ?? _time.GetTimestamp());
         await write(seal, cancellationToken);
         Record = seal.Record ?? throw new InvalidOperationException("The write completed without closing the latency seal.");
         _recorder.Report(Record);

@@ -66,7 +66,7 @@ internal sealed class InterviewService(
         var fallback = $"{(state.Guide.FallbackGreeting ?? state.Guide.Greeting).Trim()} {state.Guide.FindElement(step.ElementId!)!.Questions[0]}";
         try
         {
-            return (await AskAsync(state, step, answer: null, fallback, sink: null, tracker, cancellationToken)).Text;
+            return (await AskAsync(state, step, answer: null, fallback, sink: null, tracker, time.GetTimestamp(), cancellationToken)).Text;
         }
         catch (InterviewerFailedException e)
         {
@@ -79,10 +79,11 @@ internal sealed class InterviewService(
     /// Asks the interviewer and records the call on the tracker, which splits its time into phases (the model's, and
     /// the time spent handing words to the <paramref name="sink"/>), with token counts and the fallback cause.
     /// </summary>
+    /// <param name="start">When the call began, taken by the caller so that the call's own setup is inside it.</param>
     private async Task<InterviewerReply> AskAsync(
-        InterviewState state, InterviewerStep step, string? answer, string fallbackText, IReplySink? sink, LatencyTracker tracker, CancellationToken cancellationToken)
+        InterviewState state, InterviewerStep step, string? answer, string fallbackText, IReplySink? sink, LatencyTracker tracker, long start,
+        CancellationToken cancellationToken)
     {
-        var start = time.GetTimestamp();
         var delivered = sink?.WriteTime;
         InterviewerReply? reply = null;
         try
@@ -126,7 +127,7 @@ internal sealed class InterviewService(
     public async Task<InterviewResponse> TakeTurnAsync(string sessionId, TurnInput turn, IReplySink? sink, CancellationToken cancellationToken)
     {
         var answer = turn.Answer;
-        var loadStart = time.GetTimestamp();
+        var loadStart = turn.HandedOver ?? time.GetTimestamp();
         var state = await GetStateAsync(sessionId, cancellationToken);
         await state.Gate.WaitAsync(cancellationToken);
         try
@@ -142,36 +143,42 @@ internal sealed class InterviewService(
                     using (tracker.Phase(LatencyPhases.Stream)) await sink.OpenAsync(cancellationToken);
                 }
 
-                var script = state.Script.Clone();
+                ScriptState script;
                 InterviewerStep step;
                 using (tracker.Phase(LatencyPhases.Extract))
                 {
+                    script = state.Script.Clone();
                     step = InterviewScript.Next(state.Guide, script, AnswerAnalyzer.Analyze(state.Guide, turn.Heard ? answer : ""), questionNumber);
                 }
 
-                var text = (await SayOrFailAsync(state, step, turn.Heard ? answer : "", sink, tracker, cancellationToken)).Text;
+                var text = (await SayOrFailAsync(state, step, turn.Heard ? answer : "", sink, tracker, time.GetTimestamp(), cancellationToken)).Text;
                 if (sink is not null)
                 {
                     using (tracker.Phase(sink.CompletePhase)) await sink.CompleteAsync(cancellationToken);
                 }
 
-                var now = time.GetStoredNow();
-                var asked = state.Transcript[^1].ElementId;
-                var seq = state.Transcript.Count;
-                var candidateLine = new TranscriptMessage(seq, MessageRoles.Candidate, answer, questionNumber, asked, "answer", now);
-                var reply = new TranscriptMessage(seq + 1, MessageRoles.Interviewer, text, questionNumber, step.ElementId, step.Kind, now);
+                DateTimeOffset now = default;
+                TranscriptMessage? candidateLine = null, reply = null;
                 var status = step.Done ? SessionStatus.Completed : SessionStatus.Active;
                 var record = await tracker.CommitAsync(
-                    (seal, ct) => AppendAsync(
-                        new TurnWrite(sessionId, questionNumber - 1, questionNumber, status, [candidateLine, reply], step.Done ? now : null, LatencyBudget.Entry(seal)), ct),
+                    (seal, ct) =>
+                    {
+                        // Built here so that the time it takes is the persist phase's, not time between phases.
+                        now = time.GetStoredNow();
+                        var seq = state.Transcript.Count;
+                        candidateLine = new TranscriptMessage(seq, MessageRoles.Candidate, answer, questionNumber, state.Transcript[^1].ElementId, "answer", now);
+                        reply = new TranscriptMessage(seq + 1, MessageRoles.Interviewer, text, questionNumber, step.ElementId, step.Kind, now);
+                        return AppendAsync(
+                            new TurnWrite(sessionId, questionNumber - 1, questionNumber, status, [candidateLine, reply], step.Done ? now : null, LatencyBudget.Entry(seal)), ct);
+                    },
                     cancellationToken);
 
-                state.Transcript.Add(candidateLine);
-                state.Transcript.Add(reply);
+                state.Transcript.Add(candidateLine!);
+                state.Transcript.Add(reply!);
                 state.Script = script;
                 state.Session = state.Session with { QuestionNumber = questionNumber, Status = status, EndedAt = step.Done ? now : null };
                 if (step.Done) cache.Remove(sessionId);
-                return new InterviewResponse(state, reply, step, record);
+                return new InterviewResponse(state, reply!, step, record);
             }
         }
         finally
@@ -182,11 +189,11 @@ internal sealed class InterviewService(
 
     /// <summary>A model that does not answer in time says the planned step itself, so the interview goes on as the script planned.</summary>
     private async Task<InterviewerReply> SayOrFailAsync(
-        InterviewState state, InterviewerStep step, string answer, IReplySink? sink, LatencyTracker tracker, CancellationToken cancellationToken)
+        InterviewState state, InterviewerStep step, string answer, IReplySink? sink, LatencyTracker tracker, long start, CancellationToken cancellationToken)
     {
         try
         {
-            return await AskAsync(state, step, answer, step.Text, sink, tracker, cancellationToken);
+            return await AskAsync(state, step, answer, step.Text, sink, tracker, start, cancellationToken);
         }
         catch (InterviewerFailedException e)
         {
@@ -260,6 +267,12 @@ internal sealed record TurnInput(string Answer, long Arrival)
 
     /// <summary>Phases the transport timed between <see cref="Arrival"/> and handing the turn over (a voice turn's end-of-turn wait and speech to text).</summary>
     public IReadOnlyList<PhaseTiming> Before { get; init; } = [];
+
+    /// <summary>
+    /// When <see cref="Before"/> ends (<see cref="TimeProvider.GetTimestamp"/>): the core's first phase counts from
+    /// here, so that no time falls between the transport's phases and the core's, not even the first call's JIT.
+    /// </summary>
+    public long? HandedOver { get; init; }
 }
 
 /// <summary>What starting a session needs; validated by the endpoint.</summary>

@@ -225,6 +225,7 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
 
     private async Task AnswerSpeechAsync(PendingTurn turn)
     {
+        using var reply = SpokenReply.For(_services, _sampleRate, Closed);
         var eotWait = _time.GetElapsedTime(turn.Arrival, turn.Decision);
         string text;
         var heard = true;
@@ -253,20 +254,23 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
             heard = false;
         }
 
-        var stt = _time.GetElapsedTime(turn.Decision);
         await SendAsync(new TranscriptEvent(text, heard, Ms(turn.Duration)), VoiceJson.Default.TranscriptEvent);
-        await AnswerAsync(new TurnInput(text, turn.Arrival)
+        // Up to the hand-over, so that the phases cover the response's whole time.
+        var handedOver = _time.GetTimestamp();
+        var stt = _time.GetElapsedTime(turn.Decision, handedOver);
+        var input = new TurnInput(text, turn.Arrival)
         {
+            HandedOver = handedOver,
             Channel = LatencyChannels.Voice,
             Heard = heard,
             Before = [new PhaseTiming(LatencyPhases.EotWait, eotWait.TotalMilliseconds), new PhaseTiming(LatencyPhases.Stt, stt.TotalMilliseconds)],
-        });
+        };
+        await AnswerAsync(input, reply);
     }
 
     /// <summary>Hands a turn to the interview core and speaks its reply; the core's refusals become <c>error</c> events.</summary>
-    private async Task AnswerAsync(TurnInput input)
+    private async Task AnswerAsync(TurnInput input, SpokenReply? reply)
     {
-        using var reply = SpokenReply.For(_services, _sampleRate, Closed);
         var response = await _services.Interviews.TakeTurnAsync(_sessionId, input, reply, Closed);
 
         await SendAsync(new QuestionEvent(response.Message.Content, response.Message.QuestionNumber, response.Step.Kind, response.Step.Done), VoiceJson.Default.QuestionEvent);
@@ -455,7 +459,11 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
     {
         if (_pipeline is null) await BeginAsync(SampleRates.Pipeline);
         var input = new TurnInput(text, _time.GetTimestamp()) { Channel = LatencyChannels.Voice, Heard = heard };
-        Enqueue(() => AnswerAsync(input));
+        Enqueue(async () =>
+        {
+            using var reply = SpokenReply.For(_services, _sampleRate, Closed);
+            await AnswerAsync(input, reply);
+        });
     }
 
     private async Task CompleteAsync()

@@ -12,7 +12,7 @@ namespace Promptly.Tests.Support;
 /// </summary>
 public sealed class VoiceClient : IAsyncDisposable
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
     private readonly WebSocket _socket;
     private readonly Channel<JsonElement> _events = Channel.CreateUnbounded<JsonElement>();
     private readonly Task _receiving;
@@ -56,7 +56,8 @@ public sealed class VoiceClient : IAsyncDisposable
         for (var offset = 0; offset < samples.Length; offset += frame)
         {
             var piece = samples.AsMemory(offset, Math.Min(frame, samples.Length - offset));
-            await _socket.SendAsync(MemoryMarshal.AsBytes(piece.Span).ToArray(), WebSocketMessageType.Binary, true, CancellationToken.None);
+            using var timeout = new CancellationTokenSource(Patience);
+            await _socket.SendAsync(MemoryMarshal.AsBytes(piece.Span).ToArray(), WebSocketMessageType.Binary, true, timeout.Token);
         }
     }
 
@@ -70,6 +71,10 @@ public sealed class VoiceClient : IAsyncDisposable
             try
             {
                 e = await _events.Reader.ReadAsync(timeout.Token);
+            }
+            catch (ChannelClosedException closed) when (closed.InnerException is { } failure)
+            {
+                throw new InvalidOperationException($"Reading the socket failed before a '{type}' event; seen: {Types()}", failure);
             }
             catch (ChannelClosedException)
             {
@@ -120,8 +125,9 @@ public sealed class VoiceClient : IAsyncDisposable
                 _events.Writer.TryWrite(e);
             }
         }
-        catch (WebSocketException)
+        catch (Exception e) when (e is not WebSocketException)
         {
+            _events.Writer.TryComplete(e);
         }
         finally
         {
@@ -133,15 +139,18 @@ public sealed class VoiceClient : IAsyncDisposable
     {
         if (_socket.State == WebSocketState.Open)
         {
+            // A test that failed may leave a server that no longer answers a close: give it a moment, then cut it off.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             try
             {
-                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
+                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", timeout.Token).WaitAsync(timeout.Token);
             }
-            catch (WebSocketException)
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
             {
             }
         }
 
+        _socket.Abort();
         _socket.Dispose();
     }
 }
