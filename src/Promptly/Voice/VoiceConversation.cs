@@ -410,7 +410,7 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
         if (!SampleRates.IsAccepted(rate))
         {
             await FailAsync(StatusCodes.Status400BadRequest, "Unsupported sample rate",
-                $"sample_rate {rate} is not supported; use one of {string.Join(", ", SampleRates.Accepted)} Hz.", WebSocketCloseStatus.InvalidPayloadData);
+                $"sample_rate {rate} is not supported; use one of {string.Join(", ", SampleRates.Accepted)} Hz.", WebSocketCloseStatus.InvalidMessageType);
             return;
         }
 

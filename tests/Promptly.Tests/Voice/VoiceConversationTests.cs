@@ -1,0 +1,260 @@
+using System.Net.WebSockets;
+using Promptly.Tests.Audio;
+using Promptly.Tests.Support;
+
+namespace Promptly.Tests.Voice;
+
+/// <summary>
+/// What a voice socket does around the happy path: barge-in, reconnects, a client that leaves mid-turn, long turns,
+/// bad messages and failing speech providers. Speech by espeak-ng; transcription and synthesis by a loopback fake.
+/// </summary>
+public sealed class VoiceConversationTests : IAsyncLifetime
+{
+    private const string Answer = "I like oat milk in my coffee every morning.";
+    private FakeSpeechServer _speech = null!;
+
+    public async Task InitializeAsync()
+    {
+        _speech = await FakeSpeechServer.StartAsync();
+        _speech.Transcribe = _ => Answer;
+    }
+
+    public async Task DisposeAsync() => await _speech.DisposeAsync();
+
+    private PromptlyFactory Server(params (string Key, string? Value)[] settings)
+    {
+        var all = _speech.Settings(new Dictionary<string, string?> { ["Voice:AudioLeadMs"] = "3600000" });
+        foreach (var (key, value) in settings) all[key] = value;
+        return new PromptlyFactory(all);
+    }
+
+    /// <summary>A session and a voice socket past its greeting.</summary>
+    private static async Task<(string Session, VoiceClient Voice, HttpClient Http)> OpenAsync(PromptlyFactory server, int rate = 16000)
+    {
+        var http = server.CreateClient();
+        var session = (await http.StartAsync()).Id();
+        var voice = await VoiceClient.ConnectAsync(server, session);
+        await voice.SendJsonAsync($$"""{"type":"start","sample_rate":{{rate}}}""");
+        await voice.NextAsync("ready");
+        await voice.NextAsync("question");
+        await voice.NextAsync("audio_end");
+        return (session, voice, http);
+    }
+
+    private static short[] Spoken(string text, int silenceMs = 1200) => Signals.Concat(SpeechTracks.Say(text), new short[16 * silenceMs]);
+
+    [FactWhenInstalled(Needs.EspeakNg)]
+    public async Task Speaking_WhileTheInterviewerSpeaks_StopsItsAudio()
+    {
+        // Real-time pacing and a long reply (100 ms of audio per character), so the reply is still going out when the candidate speaks.
+        _speech.SpeechSamplesPerChar = 2400;
+        await using var server = Server(("Voice:AudioLeadMs", "0"));
+        var http = server.CreateClient();
+        var session = (await http.StartAsync()).Id();
+        await using var voice = await VoiceClient.ConnectAsync(server, session);
+        await voice.SendJsonAsync("""{"type":"start","sample_rate":16000}""");
+        var greeting = await voice.NextAsync("question");
+        await voice.NextAsync("audio_start");
+
+        await voice.SendAudioAsync(SpeechTracks.Say(Answer), 16000);
+        await voice.NextAsync("speech_started");
+        await voice.NextAsync("interrupted");
+
+        var full = greeting.GetProperty("text").GetString()!.Length * 2400 * 2 * 16 / 24;
+        Assert.True(voice.AudioBytes < full / 2, $"sending stopped early: {voice.AudioBytes} of {full} bytes");
+        Assert.DoesNotContain("audio_end", voice.Types());
+    }
+
+    [FactWhenInstalled(Needs.EspeakNg)]
+    public async Task Reconnect_HearsTheStandingQuestion_NothingIsAskedTwice()
+    {
+        await using var server = Server();
+        var (session, voice, http) = await OpenAsync(server);
+        await voice.SendAudioAsync(Spoken(Answer), 16000);
+        var asked = await voice.NextAsync("question");
+        await voice.NextAsync("audio_end");
+        await voice.DisposeAsync();
+
+        await using var again = await VoiceClient.ConnectAsync(server, session);
+        await again.SendJsonAsync("""{"type":"start","sample_rate":16000}""");
+        Assert.Equal(1, (await again.NextAsync("ready")).GetProperty("question_number").GetInt32());
+        var standing = await again.NextAsync("question");
+        Assert.Equal(asked.GetProperty("text").GetString(), standing.GetProperty("text").GetString());
+        Assert.Equal(1, standing.GetProperty("question_number").GetInt32());
+        await again.NextAsync("audio_end");
+
+        var stored = await http.GetJsonAsync($"/sessions/{session}");
+        Assert.Equal(1, stored["question_number"]!.GetValue<int>());
+        Assert.Equal(3, stored["transcript"]!.AsArray().Count);
+    }
+
+    [FactWhenInstalled(Needs.EspeakNg)]
+    public async Task ClientLeaves_WhileItsTurnIsTranscribed_TheWorkIsCancelledAndNothingStored()
+    {
+        _speech.TranscriptionFailure = FakeSpeechFailure.Hang;
+        await using var server = Server();
+        var (session, voice, http) = await OpenAsync(server);
+        await voice.SendAudioAsync(Spoken(Answer), 16000);
+        await voice.NextAsync("turn_ended");
+        await _speech.Hanging.WaitAsync(TimeSpan.FromSeconds(60));
+
+        await voice.DisposeAsync();
+        await _speech.Abandoned.WaitAsync(TimeSpan.FromSeconds(60));
+
+        var stored = await http.GetJsonAsync($"/sessions/{session}");
+        Assert.Equal(0, stored["question_number"]!.GetValue<int>());
+        Assert.Single(stored["transcript"]!.AsArray());
+        Assert.Single((await http.GetJsonAsync($"/sessions/{session}/latency"))["responses"]!.AsArray());
+    }
+
+    [FactWhenInstalled(Needs.EspeakNg)]
+    public async Task LongSpeech_EndsTheTurnAtTheMaximum()
+    {
+        await using var server = Server(("Voice:MaxTurnSeconds", "1"));
+        var (_, voice, _) = await OpenAsync(server);
+        var talking = Signals.Concat(SpeechTracks.Say("I have a great deal to say about oat milk and I will keep talking without a pause for a while"));
+        Assert.True(talking.Length > 2 * 16000, "the speech lasts longer than the maximum");
+
+        await voice.SendAudioAsync(talking, 16000);
+
+        var ended = await voice.NextAsync("turn_ended");
+        Assert.Equal("max_duration", ended.GetProperty("reason").GetString());
+        await voice.NextAsync("question");
+        // The turn's audio is what had come by the maximum (and the preroll before it), not all that was sent.
+        Assert.InRange(_speech.Uploads.Last().Duration.TotalSeconds, 1.0, 1.5);
+    }
+
+    [FactWhenInstalled(Needs.EspeakNg)]
+    public async Task ClientStopsSending_MidTurn_TheTurnEndsOnTheWallClock()
+    {
+        await using var server = Server(("Voice:SilenceMs", "300"), ("Voice:MinTurnMs", "0"));
+        var (_, voice, _) = await OpenAsync(server);
+
+        // Speech and no silence after it: the audio clock never sees the turn end, so only the wall clock can.
+        await voice.SendAudioAsync(SpeechTracks.Say(Answer), 16000);
+
+        Assert.Equal("silence", (await voice.NextAsync("turn_ended")).GetProperty("reason").GetString());
+        Assert.Equal(Answer, (await voice.NextAsync("transcript")).GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task BadMessages_AreErrorEvents_AndTheSessionGoesOn()
+    {
+        await using var server = Server();
+        var (session, voice, http) = await OpenAsync(server);
+
+        await voice.SendJsonAsync("{not json");
+        Assert.Equal(400, (await voice.NextAsync("error")).GetProperty("status").GetInt32());
+        await voice.SendJsonAsync("""{"type":"dance"}""");
+        Assert.Contains("dance", (await voice.NextAsync("error")).GetProperty("detail").GetString());
+        await voice.SendJsonAsync("""{"type":"start","sample_rate":48000}""");
+        Assert.Contains("first message", (await voice.NextAsync("error")).GetProperty("detail").GetString());
+        await voice.SendJsonAsync("""{"type":"text"}""");
+        await voice.NextAsync("error");
+
+        await voice.SendJsonAsync("""{"type":"text","text":"I drink oat milk every day."}""");
+        Assert.Equal(1, (await voice.NextAsync("question")).GetProperty("question_number").GetInt32());
+        Assert.Equal("voice", (await voice.NextAsync("latency")).GetProperty("latency").GetProperty("channel").GetString());
+        var stored = await http.GetJsonAsync($"/sessions/{session}");
+        Assert.Equal("I drink oat milk every day.", stored["transcript"]![1]!["content"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task TooLargeAMessage_IsRefusedAndTheSocketClosed()
+    {
+        await using var server = Server(("Voice:MaxMessageBytes", "4096"));
+        var (_, voice, _) = await OpenAsync(server);
+
+        await voice.SendBytesAsync(new byte[8192]);
+
+        Assert.Equal(413, (await voice.NextAsync("error")).GetProperty("status").GetInt32());
+        await voice.WaitClosedAsync();
+        Assert.Equal(WebSocketCloseStatus.MessageTooBig, voice.CloseStatus);
+    }
+
+    [Fact]
+    public async Task UnsupportedSampleRate_IsAnErrorAndA1003Close()
+    {
+        await using var server = Server();
+        var http = server.CreateClient();
+        var session = (await http.StartAsync()).Id();
+        await using var voice = await VoiceClient.ConnectAsync(server, session);
+
+        await voice.SendJsonAsync("""{"type":"start","sample_rate":44100}""");
+
+        Assert.Contains("44100", (await voice.NextAsync("error")).GetProperty("detail").GetString());
+        await voice.WaitClosedAsync();
+        Assert.Equal(WebSocketCloseStatus.InvalidMessageType, voice.CloseStatus);
+    }
+
+    [FactWhenInstalled(Needs.EspeakNg)]
+    public async Task FailingTranscription_IsAnsweredWithASpokenRequestToRepeat()
+    {
+        _speech.TranscriptionFailure = FakeSpeechFailure.Status500;
+        await using var server = Server();
+        var (session, voice, http) = await OpenAsync(server);
+
+        await voice.SendAudioAsync(Spoken(Answer), 16000);
+
+        var again = await voice.NextAsync("question");
+        Assert.Equal("repeat", again.GetProperty("kind").GetString());
+        Assert.Equal(0, again.GetProperty("question_number").GetInt32());
+        var latency = (await voice.NextAsync("latency")).GetProperty("latency");
+        Assert.True(latency.GetProperty("failed").GetBoolean());
+        Assert.Contains("speech to text", latency.GetProperty("error").GetString());
+        await voice.NextAsync("audio_end");
+
+        _speech.TranscriptionFailure = FakeSpeechFailure.None;
+        await voice.SendAudioAsync(Spoken(Answer), 16000);
+        Assert.Equal(1, (await voice.NextAsync("question")).GetProperty("question_number").GetInt32());
+        Assert.Equal(Answer, (await http.GetJsonAsync($"/sessions/{session}"))["transcript"]![1]!["content"]!.GetValue<string>());
+    }
+
+    [FactWhenInstalled(Needs.EspeakNg)]
+    public async Task FailingSynthesis_TheReplyGoesOutAsTextAndIsStored()
+    {
+        await using var server = Server();
+        var (session, voice, http) = await OpenAsync(server);
+        _speech.SpeechFailure = FakeSpeechFailure.Status500;
+
+        await voice.SendAudioAsync(Spoken(Answer), 16000);
+
+        var question = await voice.NextAsync("question");
+        var error = await voice.NextAsync("error");
+        Assert.Equal(502, error.GetProperty("status").GetInt32());
+        Assert.Equal(question.GetProperty("text").GetString(), (await http.GetJsonAsync($"/sessions/{session}"))["transcript"]![2]!["content"]!.GetValue<string>());
+    }
+
+    [FactWhenInstalled(Needs.EspeakNg)]
+    public async Task WithoutSpeechToText_TurnsAreStillDetectedAndTheInterviewMovesOn()
+    {
+        await using var server = Server(("Voice:Stt:Endpoint", ""));
+        var (session, voice, http) = await OpenAsync(server);
+
+        await voice.SendAudioAsync(Spoken(Answer), 16000);
+
+        var transcript = await voice.NextAsync("transcript");
+        Assert.False(transcript.GetProperty("transcribed").GetBoolean());
+        Assert.Equal(1, (await voice.NextAsync("question")).GetProperty("question_number").GetInt32());
+        Assert.Equal(0, _speech.TranscriptionCalls);
+        Assert.Contains("not transcribed", (await http.GetJsonAsync($"/sessions/{session}"))["transcript"]![1]!["content"]!.GetValue<string>());
+    }
+
+    [FactWhenInstalled(Needs.EspeakNg)]
+    public async Task OfflineSpeech_EspeakSpeaksTheReplies_At48kHz()
+    {
+        await using var server = Server(("Voice:Tts:Endpoint", ""));
+        var (_, voice, _) = await OpenAsync(server, rate: 48000);
+        var before = voice.AudioBytes;
+
+        await voice.SendAudioAsync(Resampled(Spoken(Answer), 48000), 48000);
+
+        await voice.NextAsync("turn_ended");
+        Assert.Equal(48000, (await voice.NextAsync("audio_start")).GetProperty("sample_rate").GetInt32());
+        await voice.NextAsync("audio_end");
+        Assert.Equal(0, _speech.SpeechCalls);
+        Assert.True(voice.AudioBytes - before > 48000 * 2 / 2, "at least half a second of espeak-ng's speech came back");
+    }
+
+    private static short[] Resampled(short[] samples16k, int rate) => Promptly.Audio.Resampler.Resample(samples16k, 16000, rate);
+}
