@@ -35,6 +35,9 @@ internal sealed class TtsOptions
 {
     public const string Section = "Voice:Tts";
 
+    /// <summary>False: no speech at all, replies go out as <c>question</c> events only (a text-only voice client, or a benchmark of the audio path alone). Default true.</summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>
     /// Base URL of an OpenAI-compatible <c>/audio/speech</c> API, e.g. <c>https://api.openai.com/v1</c>. Empty (default):
     /// espeak-ng speaks offline when it is installed; without it replies are sent as text only.

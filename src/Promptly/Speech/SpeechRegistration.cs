@@ -38,6 +38,7 @@ internal static class SpeechRegistration
 
     private static ITextToSpeechClient? CreateTextToSpeech(TtsOptions options)
     {
+        if (!options.Enabled) return null;
         if (options.IsConfigured) return new OpenAiTextToSpeechClient(AudioClient(options.Endpoint!, options.Model, options.ApiKey), options.Model, options.Voice);
         return EspeakTextToSpeechClient.Locate(options.Espeak) is { } espeak
             ? new EspeakTextToSpeechClient(espeak, options)

@@ -20,8 +20,12 @@ internal sealed class PendingTurn(short[] pooled, int length, long arrival, long
     /// <summary>When the turn was judged ended.</summary>
     public long Decision => decision;
 
+    /// <summary>The transcription started at the turn's last pause, when nothing was said after it.</summary>
+    public Speculation? Speculation { get; init; }
+
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _pooled, null) is { } array) ArrayPool<short>.Shared.Return(array);
+        Speculation?.Dispose();
     }
 }

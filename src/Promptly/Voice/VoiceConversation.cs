@@ -39,6 +39,7 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
     private bool _turnHasSpeech;
     private Task _responding = Task.CompletedTask;
     private CancellationTokenSource? _speaking;
+    private Speculation? _speculation;
     private bool _finished;
 
     public VoiceConversation(string sessionId, WebSocket webSocket, VoiceServices services, CancellationToken aborted)
@@ -145,6 +146,17 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
                 await SendAsync(new MarkEvent("speech_started", AtMs(e.Sample)), VoiceJson.Default.MarkEvent);
                 Interrupt();
                 break;
+            case AudioEventKind.Paused:
+                Speculate(e.Sample);
+                break;
+            case AudioEventKind.SpeechResumed:
+                lock (_sync)
+                {
+                    _speculation?.Dispose();
+                    _speculation = null;
+                }
+
+                break;
             case AudioEventKind.TurnEnded:
                 await EndTurnAsync(e);
                 break;
@@ -162,7 +174,11 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
             samples.Span.CopyTo(copy);
             // A turn without speech (end_turn right away) is timed from the decision itself.
             var arrival = e.Sample > 0 ? _arrivals.TimestampOf(e.Sample) : decision;
-            turn = new PendingTurn(copy, samples.Length, arrival, decision);
+            // The transcript started at the pause is this turn's when nothing was said since: same last voiced sample.
+            var speculation = _speculation?.LastVoiced == e.Sample ? _speculation : null;
+            if (speculation is null) _speculation?.Dispose();
+            _speculation = null;
+            turn = new PendingTurn(copy, samples.Length, arrival, decision) { Speculation = speculation };
             _pipeline.NextTurn();
             _turnHasSpeech = false;
             _stoppedSending.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -234,7 +250,7 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
         {
             try
             {
-                text = (await transcriber.TranscribeAsync(turn.Samples, Closed)).Text.Trim();
+                text = (await TranscribeAsync(turn)).Text.Trim();
             }
             catch (SpeechFailedException e)
             {
@@ -266,6 +282,39 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
             Before = [new PhaseTiming(LatencyPhases.EotWait, eotWait.TotalMilliseconds), new PhaseTiming(LatencyPhases.Stt, stt.TotalMilliseconds)],
         };
         await AnswerAsync(input, reply);
+    }
+
+    /// <summary>
+    /// Budget intelligence: at the answer's first pause its transcription starts, while the end-of-turn silence is
+    /// still being waited out; if the turn then ends with nothing more said, that transcript is the turn's and speech
+    /// to text has mostly happened inside the wait. Speech that resumes throws it away. The response is timed from the
+    /// end of speech either way, so this shortens the measured time rather than hiding any of it.
+    /// </summary>
+    private void Speculate(long lastVoiced)
+    {
+        if (!_services.Transcriber.Available) return;
+        lock (_sync)
+        {
+            _speculation?.Dispose();
+            _speculation = Speculation.Start(_services.Transcriber, _pipeline!.TurnSamples, lastVoiced, Closed);
+        }
+    }
+
+    private async Task<Transcript> TranscribeAsync(PendingTurn turn)
+    {
+        if (turn.Speculation is { } speculation)
+        {
+            try
+            {
+                return await speculation.Transcript;
+            }
+            catch (SpeechFailedException)
+            {
+                // The speculative call failed: the turn's own transcription gets its chance.
+            }
+        }
+
+        return await _services.Transcriber.TranscribeAsync(turn.Samples, Closed);
     }
 
     /// <summary>Hands a turn to the interview core and speaks its reply; the core's refusals become <c>error</c> events.</summary>
@@ -509,7 +558,11 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
         {
         }
 
-        lock (_sync) _pipeline?.Dispose();
+        lock (_sync)
+        {
+            _speculation?.Dispose();
+            _pipeline?.Dispose();
+        }
 
         _lifetime.Dispose();
     }

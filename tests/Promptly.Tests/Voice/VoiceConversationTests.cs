@@ -137,6 +137,34 @@ public sealed class VoiceConversationTests : IAsyncLifetime
         Assert.Equal(Answer, (await voice.NextAsync("transcript")).GetProperty("text").GetString());
     }
 
+    [FactWhenInstalled(Needs.EspeakNg)]
+    public async Task AnAnswerThatPausesOnce_IsTranscribedOnce_StartedAtThePause()
+    {
+        await using var server = Server();
+        var (_, voice, _) = await OpenAsync(server);
+
+        await voice.SendAudioAsync(Spoken(Answer), 16000);
+
+        Assert.Equal(Answer, (await voice.NextAsync("transcript")).GetProperty("text").GetString());
+        Assert.Equal(1, _speech.TranscriptionCalls);
+        // The audio sent is the answer and the pause so far, not the whole silence that ended the turn.
+        Assert.True(_speech.Uploads.Single().Duration.TotalMilliseconds < SpeechTracks.Say(Answer).Length / 16.0 + 700);
+    }
+
+    [FactWhenInstalled(Needs.EspeakNg)]
+    public async Task SpeechAfterAPause_ThrowsTheEarlierTranscriptAway()
+    {
+        await using var server = Server();
+        var (_, voice, _) = await OpenAsync(server);
+        var (track, _) = SpeechTracks.Build(Answer, 500, "And in my tea.", 1200);
+
+        await voice.SendAudioAsync(track, 16000);
+
+        await voice.NextAsync("transcript");
+        // The call started at the first pause may or may not have reached the provider before it was cancelled.
+        Assert.True(_speech.Uploads.Last().Duration.TotalMilliseconds > track.Length / 16.0 - 1200, "the transcript used covers both phrases");
+    }
+
     [Fact]
     public async Task BadMessages_AreErrorEvents_AndTheSessionGoesOn()
     {

@@ -73,9 +73,9 @@ public sealed class VoiceInterviewTests : IAsyncLifetime
             Assert.Equal("silence", (await voice.NextAsync("turn_ended")).GetProperty("reason").GetString());
             var transcript = await voice.NextAsync("transcript");
             Assert.Equal(answer, transcript.GetProperty("text").GetString());
-            // What was transcribed is the whole answer and the silence that ended it, not a piece of it.
+            // What was transcribed is the whole answer (started at its pause, while the silence was waited out), not a piece of it.
             var uploaded = _speech.Uploads.Last().Duration.TotalMilliseconds - SpeechTracks.Say(answer).Length / 16.0;
-            Assert.InRange(uploaded, 300, 1500);
+            Assert.InRange(uploaded, 100, 1500);
             Assert.True(transcript.GetProperty("final").GetBoolean());
             var question = await voice.NextAsync("question");
             Assert.Equal(++asked, question.GetProperty("question_number").GetInt32());
