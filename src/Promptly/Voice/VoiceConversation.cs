@@ -91,7 +91,7 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
     }
 
     /// <summary>One whole message into <paramref name="buffer"/>; length -1 when it does not fit.</summary>
-    private async Task<(WebSocketMessageType Kind, int Length)> ReceiveAsync(byte[] buffer)
+    private async ValueTask<(WebSocketMessageType Kind, int Length)> ReceiveAsync(byte[] buffer)
     {
         var length = 0;
         while (true)
@@ -103,7 +103,7 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
         }
     }
 
-    private async Task OnAudioAsync(ReadOnlyMemory<byte> pcm)
+    private async ValueTask OnAudioAsync(ReadOnlyMemory<byte> pcm)
     {
         if (_pipeline is null) await BeginAsync(SampleRates.Pipeline);
         lock (_sync)
@@ -121,6 +121,8 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
             _stoppedSending.Change(_turnHasSpeech ? TimeSpan.FromMilliseconds(_options.SilenceMs) : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
 
+        // Most frames change nothing: only a frame with events pays for a copy (the list is reused by the next frame).
+        if (_events.Count == 0) return;
         foreach (var e in _events.ToArray()) await OnAudioEventAsync(e);
     }
 

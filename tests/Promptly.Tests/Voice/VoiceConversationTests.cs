@@ -165,6 +165,25 @@ public sealed class VoiceConversationTests : IAsyncLifetime
         Assert.True(_speech.Uploads.Last().Duration.TotalMilliseconds > track.Length / 16.0 - 1200, "the transcript used covers both phrases");
     }
 
+    [FactWhenInstalled(Needs.EspeakNg, Needs.SileroModel)]
+    public async Task SileroDetector_DetectsTheTurnAsTheEnergyDetectorDoes()
+    {
+        await using var server = Server(("Voice:Vad", "silero"), ("Voice:SileroModel", Needs.SileroModelPath()));
+        var http = server.CreateClient();
+        var session = (await http.StartAsync()).Id();
+        await using var voice = await VoiceClient.ConnectAsync(server, session);
+        await voice.SendJsonAsync("""{"type":"start","sample_rate":16000}""");
+        Assert.Equal("silero", (await voice.NextAsync("ready")).GetProperty("vad").GetString());
+
+        await voice.SendAudioAsync(Spoken(Answer), 16000);
+
+        var started = (await voice.NextAsync("speech_started")).GetProperty("at_ms").GetDouble();
+        var ended = (await voice.NextAsync("speech_ended")).GetProperty("at_ms").GetDouble();
+        Assert.Equal("silence", (await voice.NextAsync("turn_ended")).GetProperty("reason").GetString());
+        Assert.InRange(ended - started, SpeechTracks.Say(Answer).Length / 16.0 - 300, SpeechTracks.Say(Answer).Length / 16.0 + 300);
+        Assert.Equal(Answer, (await voice.NextAsync("transcript")).GetProperty("text").GetString());
+    }
+
     [Fact]
     public async Task BadMessages_AreErrorEvents_AndTheSessionGoesOn()
     {
