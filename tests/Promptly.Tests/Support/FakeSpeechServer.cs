@@ -2,12 +2,7 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Promptly.Tests.Support;
 
@@ -77,16 +72,11 @@ public sealed class FakeSpeechServer : IAsyncDisposable
 
     public static async Task<FakeSpeechServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LoopbackApp.Build();
         var server = new FakeSpeechServer(app);
         app.MapPost("/v1/audio/transcriptions", server.TranscribeAsync);
         app.MapPost("/v1/audio/speech", server.SpeakAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.Endpoint = $"{address.TrimEnd('/')}/v1";
+        server.Endpoint = await LoopbackApp.StartAsync(app);
         return server;
     }
 
