@@ -250,13 +250,23 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
         var transcriber = _services.Transcriber;
         if (transcriber.Available)
         {
+            // The transcript must come in time for the rest of the response to fit the budget; past the deadline the
+            // candidate hears a request to repeat rather than silence.
+            var deadline = TimeSpan.FromMilliseconds(_options.SttDeadlineMs) - _time.GetElapsedTime(turn.Arrival);
+            using var late = new CancellationTokenSource(deadline > TimeSpan.Zero ? deadline : TimeSpan.Zero, _time);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Closed, late.Token);
             try
             {
-                text = (await TranscribeAsync(turn)).Text.Trim();
+                text = (await TranscribeAsync(turn, timeout.Token)).Text.Trim();
             }
             catch (SpeechFailedException e)
             {
                 await SayAgainAsync(turn, $"speech to text failed: {e.Message}");
+                return;
+            }
+            catch (OperationCanceledException) when (!Closed.IsCancellationRequested)
+            {
+                await SayAgainAsync(turn, $"speech to text took longer than {_options.SttDeadlineMs} ms from the end of speech (Voice:SttDeadlineMs)");
                 return;
             }
 
@@ -302,13 +312,13 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
         }
     }
 
-    private async Task<Transcript> TranscribeAsync(PendingTurn turn)
+    private async Task<Transcript> TranscribeAsync(PendingTurn turn, CancellationToken cancellationToken)
     {
         if (turn.Speculation is { } speculation)
         {
             try
             {
-                return await speculation.Transcript;
+                return await speculation.Transcript.WaitAsync(cancellationToken);
             }
             catch (SpeechFailedException)
             {
@@ -316,7 +326,7 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
             }
         }
 
-        return await _services.Transcriber.TranscribeAsync(turn.Samples, Closed);
+        return await _services.Transcriber.TranscribeAsync(turn.Samples, cancellationToken);
     }
 
     /// <summary>Hands a turn to the interview core and speaks its reply; the core's refusals become <c>error</c> events.</summary>

@@ -23,6 +23,15 @@ internal sealed class VoiceOptions : IValidatableObject
     [Range(1, 3600)]
     public int MaxTurnSeconds { get; set; } = 300;
 
+    /// <summary>
+    /// The transcript must be there this many ms after the end of speech; later, the candidate is asked to say it
+    /// again (the response is recorded as failed, with why). Default 1400: the 800 ms of silence, then room for the
+    /// interviewer and the first audio inside the 2000 ms budget. The transcription starts at the answer's first
+    /// pause, so most of it happens during the silence.
+    /// </summary>
+    [Range(100, 600_000)]
+    public int SttDeadlineMs { get; set; } = 1400;
+
     /// <summary><c>energy</c> (built in, the default) or <c>silero</c> (Silero VAD v5 with ONNX Runtime; needs <see cref="SileroModel"/>).</summary>
     [RegularExpression("^(?i)(energy|silero)$")]
     public string Vad { get; set; } = "energy";

@@ -92,7 +92,7 @@ public sealed class VoiceConversationTests : IAsyncLifetime
     public async Task ClientLeaves_WhileItsTurnIsTranscribed_TheWorkIsCancelledAndNothingStored()
     {
         _speech.TranscriptionFailure = FakeSpeechFailure.Hang;
-        await using var server = Server();
+        await using var server = Server(("Voice:SttDeadlineMs", "600000"));
         var (session, voice, http) = await OpenAsync(server);
         await voice.SendAudioAsync(Spoken(Answer), 16000);
         await voice.NextAsync("turn_ended");
@@ -255,6 +255,20 @@ public sealed class VoiceConversationTests : IAsyncLifetime
         await voice.SendAudioAsync(Spoken(Answer), 16000);
         Assert.Equal(1, (await voice.NextAsync("question")).GetProperty("question_number").GetInt32());
         Assert.Equal(Answer, (await http.GetJsonAsync($"/sessions/{session}"))["transcript"]![1]!["content"]!.GetValue<string>());
+    }
+
+    [FactWhenInstalled(Needs.EspeakNg)]
+    public async Task SlowTranscription_PastItsDeadline_IsAnsweredWithARequestToRepeat()
+    {
+        _speech.TranscriptionFailure = FakeSpeechFailure.Hang;
+        await using var server = Server(("Voice:SttDeadlineMs", "300"));
+        var (_, voice, _) = await OpenAsync(server);
+
+        await voice.SendAudioAsync(Spoken(Answer), 16000);
+
+        Assert.Equal("repeat", (await voice.NextAsync("question")).GetProperty("kind").GetString());
+        Assert.Contains("Voice:SttDeadlineMs", (await voice.NextAsync("latency")).GetProperty("latency").GetProperty("error").GetString());
+        await _speech.Abandoned.WaitAsync(TimeSpan.FromSeconds(60));
     }
 
     [FactWhenInstalled(Needs.EspeakNg)]
