@@ -59,6 +59,17 @@ internal static class BudgetEndpoints
             ? type
             : throw Problems.BadRequest($"'interview_type' must be one of {string.Join(", ", InterviewTypes.All)}, not '{text}'.");
     }
+
+    /// <summary>A channel named in a query (<see cref="LatencyChannels"/>), lower-cased; null when none is named (every channel).</summary>
+    public static string? ChannelFilter(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        var channel = text.Trim().ToLowerInvariant();
+        return LatencyChannels.All.Contains(channel)
+            ? channel
+            : throw Problems.BadRequest($"'channel' must be one of {string.Join(", ", LatencyChannels.All)}, not '{text}'.",
+                new Dictionary<string, object?> { ["allowed_values"] = LatencyChannels.All });
+    }
 }
 
 internal sealed record SessionCompliance(string SessionId, [property: JsonIgnore] ComplianceReport Compliance, IReadOnlyList<LatencyView> Responses)
