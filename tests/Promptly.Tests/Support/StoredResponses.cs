@@ -24,11 +24,11 @@ internal static class StoredResponses
 
     /// <summary>
     /// Response <paramref name="index"/> of a series over <paramref name="channel"/>: every phase is its base time
-    /// × (1 + index/100), so a series of up to 20 keeps each phase within 20% of its base.
+    /// × <paramref name="factor"/> × (1 + index/100), so a series of up to 20 keeps each phase within 20% of its first.
     /// </summary>
-    public static LatencyRecord Record(string channel, int index, DateTimeOffset at, string interviewType = "PRACTICE", double thresholdMs = 2000)
+    public static LatencyRecord Record(string channel, int index, DateTimeOffset at, string interviewType = "PRACTICE", double thresholdMs = 2000, double factor = 1)
     {
-        var scale = 1 + index / 100.0;
+        var scale = factor * (1 + index / 100.0);
         var phases = (channel == LatencyChannels.Voice ? VoicePhases : TextPhases).Select(p => new PhaseTiming(p.Name, p.Ms * scale)).ToArray();
         return new LatencyRecord
         {
@@ -47,8 +47,9 @@ internal static class StoredResponses
     }
 
     /// <summary><paramref name="count"/> responses over <paramref name="channel"/>, a second apart from <paramref name="start"/>.</summary>
-    public static IEnumerable<LatencyRecord> Series(string channel, int count, DateTimeOffset start, string interviewType = "PRACTICE", double thresholdMs = 2000) =>
-        Enumerable.Range(0, count).Select(i => Record(channel, i, start.AddSeconds(i), interviewType, thresholdMs));
+    public static IEnumerable<LatencyRecord> Series(
+        string channel, int count, DateTimeOffset start, string interviewType = "PRACTICE", double thresholdMs = 2000, double factor = 1) =>
+        Enumerable.Range(0, count).Select(i => Record(channel, i, start.AddSeconds(i), interviewType, thresholdMs, factor));
 
     /// <summary>Stores <paramref name="records"/> as the budget stores a response: durably, one after another.</summary>
     public static async Task SaveAsync(this IServiceProvider services, IEnumerable<LatencyRecord> records)
