@@ -230,6 +230,31 @@ public sealed class BudgetApiTests
     }
 
     [Fact]
+    public async Task SessionLatency_TextAndVoiceResponses_BothByDefaultAndFilteredByChannel()
+    {
+        await using var factory = new PromptlyFactory();
+        var client = factory.CreateClient();
+        var id = (await client.StartAsync()).Id();
+        var start = DateTimeOffset.UtcNow.AddMinutes(-1);
+        await factory.Services.SaveAsync(StoredResponses.Series(LatencyChannels.Voice, 2, start).Select((r, i) => r with { SessionId = id, QuestionNumber = i + 1 }));
+
+        var both = await client.GetJsonAsync($"/sessions/{id}/latency");
+        var voice = await client.GetJsonAsync($"/sessions/{id}/latency?channel=voice");
+
+        Assert.Equal(["text", "voice"], both["channels"]!.AsArray().Select(c => c!.GetValue<string>()));
+        Assert.Equal(3, both["total_responses"]!.GetValue<int>());
+        Assert.Equal(["voice"], voice["channels"]!.AsArray().Select(c => c!.GetValue<string>()));
+        Assert.Equal(2, voice["total_responses"]!.GetValue<int>());
+        Assert.All(voice["responses"]!.AsArray(), r => Assert.Equal("voice", r!["channel"]!.GetValue<string>()));
+        Assert.Contains(LatencyPhases.Stt, voice["responses"]![0]!["phases"]!.AsObject().Select(p => p.Key));
+        var problem = await client.GetJsonAsync($"/sessions/{id}/latency?channel=fax", HttpStatusCode.BadRequest);
+        Assert.Equal("'channel' must be one of text, voice, not 'fax'.", problem["detail"]!.GetValue<string>());
+
+        var slow = (await client.GetJsonAsync("/api/latency/slow?hours=1&limit=3"))["responses"]!.AsArray();
+        Assert.Equal(["text", "voice", "voice"], slow.Select(r => r!["channel"]!.GetValue<string>()).Order());
+    }
+
+    [Fact]
     public async Task Compliance_UnknownChannel_BadRequestListingTextAndVoice()
     {
         await using var factory = new PromptlyFactory();
