@@ -14,8 +14,8 @@ internal static class AnalyticsEndpoints
     {
         app.MapPost("/api/latency/events", IngestAsync).WithTags("Latency analytics").ProducesRequestProblems().WithName("IngestLatencyEvents")
             .WithSummary("Stores a batch of timed runs of any pipeline (all of the batch or, with per-item errors, none of it).");
-        app.MapGet("/api/latency/compliance", ComplianceAsync).WithQuery("hours", "from", "to", "interview_type").WithTags("Latency").WithName("LatencyCompliance").ProducesRequestProblems()
-            .WithSummary("Budget compliance over a window (hours=24 or from/to), overall and per interview type.");
+        app.MapGet("/api/latency/compliance", ComplianceAsync).WithQuery("hours", "from", "to", "interview_type", "channel").WithTags("Latency").WithName("LatencyCompliance")
+            .ProducesRequestProblems().WithSummary("Budget compliance over a window (hours=24 or from/to), overall, per interview type and per channel (text and voice unless channel=text|voice).");
         var analytics = app.MapGroup("/api/latency-analytics").WithTags("Latency analytics").ProducesRequestProblems();
         analytics.MapGet("/summary", SummaryAsync).WithQuery("days", "from", "to", "source", "interview_type").WithName("LatencySummary")
             .WithSummary("Count, average, p50/p90/p95/p99, compliance and the slowest phase over days=N or from/to.");
@@ -32,13 +32,17 @@ internal static class AnalyticsEndpoints
     {
         var window = TimeWindow.Parse(request.Query, defaultHours: 24, time.GetUtcNow());
         var type = BudgetEndpoints.InterviewTypeFilter(request.Query["interview_type"].ToString());
+        var channel = BudgetEndpoints.ChannelFilter(request.Query["channel"].ToString());
         // Digests answer long windows in milliseconds; the window reported is the one read (whole hours when from digests).
-        var (scope, all, byType) = await analytics.InterviewSlicesAsync(window.From, window.To, type, cancellationToken);
+        var slices = await analytics.InterviewSlicesAsync(window.From, window.To, type, channel, cancellationToken);
         var target = policy.TargetCompliance;
-        return TypedResults.Ok(new WindowCompliance(scope.From, scope.To, type, scope.Exact, ComplianceReport.Of(all.Total, target, "Latency"),
-            byType.OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => ComplianceReport.Of(g.Value.Total, target, $"{g.Key} latency"))));
+        var scope = slices.Scope;
+        return TypedResults.Ok(new WindowCompliance(scope.From, scope.To, type, slices.Channels, scope.Exact, ComplianceReport.Of(slices.All.Total, target, "Latency"),
+            ByName(slices.ByType, target), ByName(slices.ByChannel, target)));
     }
 
+    private static Dictionary<string, ComplianceReport> ByName(IReadOnlyDictionary<string, LatencySlice> slices, double target) =>
+        slices.OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => ComplianceReport.Of(g.Value.Total, target, $"{g.Key} latency"));
 
     private static async Task<Ok<EventsAccepted>> IngestAsync(HttpContext context, IAnalyticsStore store, BudgetPolicy policy, IOptions<AnalyticsOptions> options, TimeProvider time)
     {

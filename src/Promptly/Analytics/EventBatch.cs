@@ -61,9 +61,13 @@ internal sealed class EventBatch(AnalyticsOptions options, BudgetPolicy policy, 
 
         var source = Text(index, item, "source", required: true);
         if (source is not null && !AnalyticsRequest.NamePattern().IsMatch(source)) Fail(index, "source", "must be 1 to 64 letters, digits, '.', '_' or '-'");
-        // The interviewer's own responses are that source: events under its name would be counted with them by the
-        // digests but not by exact reads of the responses.
-        else if (source == RunSample.InterviewSource) Fail(index, "source", $"must not be '{RunSample.InterviewSource}', the name reserved for the interviewer's own responses");
+        // The interviewer's own responses are those sources: events under their names would be counted with them by
+        // the digests but not by exact reads of the responses.
+        else if (source is not null && RunSample.IsResponseSource(source))
+        {
+            Fail(index, "source", $"must not be '{source}': {string.Join(" and ", RunSample.ResponseSources.Select(s => $"'{s}'"))} are reserved for the interviewer's own responses");
+        }
+
         var runId = Text(index, item, "run_id", required: false);
         var timestamp = Timestamp(index, item);
         var phases = Phases(index, item);

@@ -54,10 +54,26 @@ internal sealed record IngestedEvent(RunSample Run, string? RunId, string? TagsJ
 /// <summary>Digests of one bucket size whose buckets start in [From, To).</summary>
 internal readonly record struct DigestRange(BucketSize Size, DateTimeOffset From, DateTimeOffset To);
 
-/// <summary>Optional source and interview type a query is limited to.</summary>
-internal readonly record struct RunFilter(string? Source, string? InterviewType)
+/// <summary>
+/// Optional sources and interview type a query is limited to. The responses feed holds the sources
+/// <see cref="RunSample.ResponseSources"/> (one per channel), the events feed every other.
+/// </summary>
+/// <param name="Sources">The sources to read; null for all.</param>
+internal readonly record struct RunFilter(IReadOnlyList<string>? Sources, string? InterviewType)
 {
-    public bool Includes(RunFeed feed) => Source is null || (Source == RunSample.InterviewSource) == (feed == RunFeed.Responses);
+    /// <summary>One source, or all when null.</summary>
+    public static RunFilter Of(string? source, string? interviewType) => new(source is null ? null : [source], interviewType);
+
+    public bool Includes(RunFeed feed) => Sources is null || Sources.Any(s => RunSample.IsResponseSource(s) == (feed == RunFeed.Responses));
+
+    /// <summary>The channel the responses feed is limited to; null when every channel is read.</summary>
+    public string? Channel => Sources?.Select(RunSample.ChannelOf).OfType<string>().Distinct().ToArray() is [var only] ? only : null;
+
+    /// <summary>
+    /// The sources the events feed is limited to; null for all. Never a response source: events named so before
+    /// ingest refused those names must not count as the interviewer's.
+    /// </summary>
+    public IReadOnlyList<string>? EventSources => Sources?.Where(s => !RunSample.IsResponseSource(s)).ToArray();
 }
 
 /// <summary>How much of each digest a query needs.</summary>

@@ -67,14 +67,22 @@ internal sealed class LatencyAnalytics(IAnalyticsStore store, BudgetPolicy polic
         return RecommendationAnalysis.Of(scope, slices);
     }
 
-    /// <summary>The interviewer's responses of a window: all of them, and by interview type (for budget compliance).</summary>
-    public async Task<(AnalyticsScope Scope, LatencySlice All, IReadOnlyDictionary<string, LatencySlice> ByType)> InterviewSlicesAsync(
-        DateTimeOffset from, DateTimeOffset to, string? interviewType, CancellationToken cancellationToken)
+    /// <summary>
+    /// The interviewer's responses of a window, for budget compliance: all of them, by interview type and by channel,
+    /// from one read so the three agree. <paramref name="channel"/> limits them to one channel; null reads every channel.
+    /// </summary>
+    public async Task<InterviewSlices> InterviewSlicesAsync(
+        DateTimeOffset from, DateTimeOffset to, string? interviewType, string? channel, CancellationToken cancellationToken)
     {
-        var request = new AnalyticsRequest(From: from, To: to, Source: RunSample.InterviewSource, InterviewType: interviewType);
-        var (scope, all) = await ReadAsync(request, DigestDetail.Totals, window => window, (_, _, _) => 0, cancellationToken);
-        var (_, byType) = await ReadAsync(request, DigestDetail.Totals, window => window, (_, type, _) => type, cancellationToken);
-        return (scope, all.GetValueOrDefault(0) ?? LatencySlice.Empty, byType);
+        var request = new AnalyticsRequest(From: from, To: to, InterviewType: interviewType);
+        IReadOnlyList<string> sources = channel is null ? RunSample.ResponseSources : [RunSample.SourceOf(channel)];
+        var (scope, snapshot) = await ReadSnapshotAsync(request, sources, DigestDetail.Totals, window => window, cancellationToken);
+        return new InterviewSlices(
+            scope,
+            sources.Select(s => RunSample.ChannelOf(s)!).ToArray(),
+            LatencySlice.Build(snapshot, snapshot.Exact, (_, _, _) => 0).GetValueOrDefault(0) ?? LatencySlice.Empty,
+            LatencySlice.Build(snapshot, snapshot.Exact, (_, type, _) => type),
+            LatencySlice.Build(snapshot, snapshot.Exact, (source, _, _) => RunSample.ChannelOf(source)!));
     }
 
     /// <summary>Every phase with its figures, slowest p95 first.</summary>
@@ -106,10 +114,22 @@ internal sealed class LatencyAnalytics(IAnalyticsStore store, BudgetPolicy polic
         Func<string, string, long, TKey> groupOf,
         CancellationToken cancellationToken) where TKey : notnull
     {
+        var (scope, snapshot) = await ReadSnapshotAsync(request, request.Source is { } source ? [source] : null, detail, shape, cancellationToken);
+        return (scope, LatencySlice.Build(snapshot, snapshot.Exact, groupOf));
+    }
+
+    /// <param name="sources">The sources to read (the request's own is ignored); null for all.</param>
+    private async Task<(AnalyticsScope Scope, AnalyticsSnapshot Snapshot)> ReadSnapshotAsync(
+        AnalyticsRequest request,
+        IReadOnlyList<string>? sources,
+        DigestDetail detail,
+        Func<AnalyticsWindow, AnalyticsWindow> shape,
+        CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
         var window = shape(request.Window(now));
         var type = request.InterviewType?.ToUpperInvariant();
-        var filter = new RunFilter(request.Source, type);
+        var filter = new RunFilter(sources, type);
         var settings = options.Value;
 
         // Raw rows answer exactly while they are all still kept and few enough to read in a few milliseconds; the
@@ -121,12 +141,20 @@ internal sealed class LatencyAnalytics(IAnalyticsStore store, BudgetPolicy polic
         var snapshot = await store.ReadAsync(new AnalyticsRead(window.From, window.To, window.Ranges, filter, detail, exactRead), cancellationToken);
         var (from, to) = snapshot.Exact ? (window.RequestedFrom, window.RequestedTo) : (window.From, window.To);
         var threshold = type is null ? policy.Options.ThresholdMs : policy.For(type).ThresholdMs;
-        var scope = new AnalyticsScope(from, to, request.Source, type, snapshot.Exact, threshold);
-        return (scope, LatencySlice.Build(snapshot, snapshot.Exact, groupOf));
+        return (new AnalyticsScope(from, to, request.Source, type, snapshot.Exact, threshold), snapshot);
     }
 
     internal static double Round(double ms) => Math.Round(ms, 3);
 }
+
+/// <summary>The interviewer's responses of a compliance window: all of them, by interview type and by channel.</summary>
+/// <param name="Channels">The channels read (<see cref="Latency.LatencyChannels"/>).</param>
+internal sealed record InterviewSlices(
+    AnalyticsScope Scope,
+    IReadOnlyList<string> Channels,
+    LatencySlice All,
+    IReadOnlyDictionary<string, LatencySlice> ByType,
+    IReadOnlyDictionary<string, LatencySlice> ByChannel);
 
 /// <summary>The three views of one window that <c>promptly analyze</c> shows by default, computed from one read.</summary>
 internal sealed record LatencyOverview(LatencySummary Summary, PhaseBreakdown Phases, BottleneckReport Bottlenecks);

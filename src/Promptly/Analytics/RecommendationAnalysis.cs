@@ -6,7 +6,7 @@ using static BottleneckAnalysis;
 
 /// <summary>
 /// Targets per source and per phase, from the measured figures. A source's target p95 is the budget threshold for
-/// interviews and, for other pipelines, a tail no longer than <see cref="TailFactor"/> times their median; a phase's
+/// interviewer responses (text and voice alike) and, for other pipelines, a tail no longer than <see cref="TailFactor"/> times their median; a phase's
 /// target is its share of its source's time applied to the source's target.
 /// </summary>
 internal static class RecommendationAnalysis
@@ -21,7 +21,7 @@ internal static class RecommendationAnalysis
             var total = slice.Total;
             if (total.Count == 0) continue;
             var p = total.Percentiles(50, 95, 99);
-            var target = source == RunSample.InterviewSource ? scope.BudgetThresholdMs : Math.Min(p[1], p[0] * TailFactor);
+            var target = RunSample.IsResponseSource(source) ? scope.BudgetThresholdMs : Math.Min(p[1], p[0] * TailFactor);
             if (p[1] > target)
             {
                 recommendations.Add(Make("source", source, null, p[1], target, SourceActions(source, slice, p, target)));

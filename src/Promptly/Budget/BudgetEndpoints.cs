@@ -59,13 +59,31 @@ internal static class BudgetEndpoints
             ? type
             : throw Problems.BadRequest($"'interview_type' must be one of {string.Join(", ", InterviewTypes.All)}, not '{text}'.");
     }
+
+    /// <summary>A channel named in a query (<see cref="LatencyChannels"/>), lower-cased; null when none is named (every channel).</summary>
+    public static string? ChannelFilter(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        var channel = text.Trim().ToLowerInvariant();
+        return LatencyChannels.All.Contains(channel)
+            ? channel
+            : throw Problems.BadRequest($"'channel' must be one of {string.Join(", ", LatencyChannels.All)}, not '{text}'.",
+                new Dictionary<string, object?> { ["allowed_values"] = LatencyChannels.All });
+    }
 }
 
-internal sealed record SessionCompliance(string SessionId, [property: JsonIgnore] ComplianceReport Compliance, IReadOnlyList<LatencyView> Responses)
+/// <param name="Channels">The channels the figures and responses cover (<c>text</c>, <c>voice</c>): both unless the query named one.</param>
+internal sealed record SessionCompliance(
+    string SessionId, IReadOnlyList<string> Channels, [property: JsonIgnore] ComplianceReport Compliance, IReadOnlyList<LatencyView> Responses)
 {
-    public static SessionCompliance Of(string sessionId, IReadOnlyList<LatencyRecord> records, double targetCompliance) =>
-        new(sessionId, ComplianceReport.Of([.. records.Select(r => (r.ResponseTimeMs, r.WithinBudget))], targetCompliance, "Session latency"),
-            [.. records.Select(LatencyView.From)]);
+    /// <param name="channel">Only the responses over this channel; null for all of them.</param>
+    public static SessionCompliance Of(string sessionId, IReadOnlyList<LatencyRecord> records, double targetCompliance, string? channel)
+    {
+        var covered = channel is null ? records : [.. records.Where(r => r.Channel == channel)];
+        return new(sessionId, channel is null ? LatencyChannels.All : [channel],
+            ComplianceReport.Of([.. covered.Select(r => (r.ResponseTimeMs, r.WithinBudget))], targetCompliance, "Session latency"),
+            [.. covered.Select(LatencyView.From)]);
+    }
 
     // The contract names the figures at the top level; they are flattened there for clients that read them directly.
     public int TotalResponses => Compliance.TotalResponses;
@@ -86,13 +104,13 @@ internal sealed record SlowResponses(DateTimeOffset From, DateTimeOffset To, IRe
 
 internal sealed record SlowResponse(string SessionId, string? Candidate, string InterviewType, string ConceptId, int QuestionNumber,
     double ResponseTimeMs, double AiProcessingTimeMs, Dictionary<string, double> Phases, double ThresholdMs, bool ExceededThreshold, bool Failed,
-    string? Error, DateTimeOffset Timestamp, bool Fallback, string? FallbackCause)
+    string? Error, DateTimeOffset Timestamp, bool Fallback, string? FallbackCause, string Channel)
 {
     public static SlowResponse From(LatencyRecord r)
     {
         var view = LatencyView.From(r);
         return new SlowResponse(r.SessionId, r.Candidate, r.InterviewType, r.ConceptId, r.QuestionNumber, view.ResponseTimeMs, view.AiProcessingTimeMs,
-            view.Phases, r.ThresholdMs, r.ExceededThreshold, r.Failed, r.Error, r.Timestamp, r.Fallback, r.FallbackCause);
+            view.Phases, r.ThresholdMs, r.ExceededThreshold, r.Failed, r.Error, r.Timestamp, r.Fallback, r.FallbackCause, r.Channel);
     }
 }
 

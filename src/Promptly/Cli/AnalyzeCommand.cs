@@ -26,7 +26,7 @@ internal sealed class AnalyzeCommand
     private readonly Option<string?> _days = new("--days") { Description = $"The last N calendar days (UTC), today included. Default {AnalyticsRequest.DefaultDays}.", HelpName = "N" };
     private readonly Option<string?> _from = new("--from") { Description = "Window start, ISO 8601 (UTC when no offset).", HelpName = "TIME" };
     private readonly Option<string?> _to = new("--to") { Description = "Window end, ISO 8601 (UTC when no offset). Default now.", HelpName = "TIME" };
-    private readonly Option<string?> _source = new("--source") { Description = "Only runs of this source (interview, ci, ...).", HelpName = "NAME" };
+    private readonly Option<string?> _source = new("--source") { Description = "Only runs of this source: interview (text responses), voice (voice responses), or an ingested one (ci, ...).", HelpName = "NAME" };
     private readonly Option<string?> _interviewType = new("--interview-type") { Description = "Only runs of this interview type.", HelpName = "TYPE" };
     private readonly Option<string?> _threshold = new("--threshold") { Description = "Bottleneck threshold in ms. Default half the budget.", HelpName = "MS" };
     private readonly Option<string> _interval = new("--interval") { Description = "Trend interval: day or hour.", HelpName = "day|hour", DefaultValueFactory = _ => "day" };

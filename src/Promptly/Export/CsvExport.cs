@@ -14,6 +14,9 @@ internal static class CsvExport
     [
         "section", "id", "role_or_type", "question_number", "element_id", "kind", "at", "text",
         "response_time_ms", "ai_processing_time_ms", "threshold_ms", "exceeded_threshold", "failed", "phases", "utterance_ids", "from", "to",
+
+        // Last, so the columns before it keep their places for readers of earlier exports.
+        "channel",
     ];
 
     public static string Write(SessionExport export)
@@ -25,22 +28,22 @@ internal static class CsvExport
             var l = line.Latency;
             Row(csv, "message", line.Id, line.Role, Num(line.QuestionNumber), line.ElementId, line.Kind, line.At.ToString("O"), line.Content,
                 Num(l?.ResponseTimeMs), Num(l?.AiProcessingTimeMs), Num(l?.ThresholdMs), Bool(l?.ExceededThreshold), Bool(l?.Failed),
-                l is null ? null : string.Join(';', l.Phases.Select(p => $"{p.Key}={Num(p.Value)}")), null, null, null);
+                l is null ? null : string.Join(';', l.Phases.Select(p => $"{p.Key}={Num(p.Value)}")), null, null, null, l?.Channel);
         }
 
         foreach (var node in export.Graph.Nodes)
         {
-            Row(csv, "node", node.Id, node.Type, null, node.ElementId, null, null, node.Label, null, null, null, null, null, null, string.Join(';', node.UtteranceIds), null, null);
+            Row(csv, "node", node.Id, node.Type, null, node.ElementId, null, null, node.Label, null, null, null, null, null, null, string.Join(';', node.UtteranceIds), null, null, null);
         }
 
         foreach (var edge in export.Graph.Edges)
         {
-            Row(csv, "edge", null, edge.Type, null, null, null, null, null, null, null, null, null, null, null, null, edge.From, edge.To);
+            Row(csv, "edge", null, edge.Type, null, null, null, null, null, null, null, null, null, null, null, null, edge.From, edge.To, null);
         }
 
         // The compliance row carries the verdict sentence and the session p95 in response_time_ms.
         var c = export.Compliance;
-        Row(csv, "compliance", export.Id, null, null, null, null, null, c.Message, Num(c.P95), null, null, null, null, null, null, null, null);
+        Row(csv, "compliance", export.Id, null, null, null, null, null, c.Message, Num(c.P95), null, null, null, null, null, null, null, null, null);
         return csv.ToString();
     }
 

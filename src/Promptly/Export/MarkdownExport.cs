@@ -23,6 +23,7 @@ internal static class MarkdownExport
         md.AppendLine("## Latency").AppendLine().AppendLine(c.Message).AppendLine();
         md.AppendLine("| p50 | p90 | p95 | p99 | mean | max |").AppendLine("|---|---|---|---|---|---|");
         md.Append("| ").AppendJoin(" | ", new[] { c.P50, c.P90, c.P95, c.P99, c.Mean, c.Max }.Select(Ms)).AppendLine(" |").AppendLine();
+        Responses(md, e.Transcript);
 
         md.AppendLine("## Transcript").AppendLine();
         foreach (var line in e.Transcript)
@@ -31,7 +32,7 @@ internal static class MarkdownExport
             md.Append("**").Append(who).Append("** (Q").Append(line.QuestionNumber);
             if (line.Latency is { } l)
             {
-                md.Append(", ").Append(Ms(l.ResponseTimeMs)).Append(l.ExceededThreshold ? ", over budget" : "").Append(l.Failed ? ", failed" : "");
+                md.Append(", ").Append(l.Channel).Append(", ").Append(Ms(l.ResponseTimeMs)).Append(l.ExceededThreshold ? ", over budget" : "").Append(l.Failed ? ", failed" : "");
             }
 
             md.Append("): ").AppendLine(line.Content).AppendLine();
@@ -55,6 +56,22 @@ internal static class MarkdownExport
         }
 
         return md.ToString();
+    }
+
+    // Each response's channel and phases, in the order they ran: a voice response's speech phases show beside the model's.
+    private static void Responses(StringBuilder md, IReadOnlyList<ExportLine> transcript)
+    {
+        var timed = transcript.Where(l => l.Latency is not null).ToList();
+        if (timed.Count == 0) return;
+        md.AppendLine("| Q | channel | response | phases |").AppendLine("|---|---|---|---|");
+        foreach (var line in timed)
+        {
+            var l = line.Latency!;
+            md.Append("| ").Append(line.QuestionNumber).Append(" | ").Append(l.Channel).Append(" | ").Append(Ms(l.ResponseTimeMs)).Append(" | ")
+                .AppendJoin(", ", l.Phases.Select(p => $"{p.Key} {Ms(p.Value)}")).AppendLine(" |");
+        }
+
+        md.AppendLine();
     }
 
     private static string Cell(string text) => text.Replace("|", "\\|").ReplaceLineEndings(" ");

@@ -20,7 +20,8 @@ internal static class InterviewEndpoints
             .Produces(StatusCodes.Status200OK, contentType: TurnEventStream.MediaType);
         sessions.MapGet("/{id}", GetAsync).WithName("GetSession").WithSummary("The session's state and transcript.");
         sessions.MapPost("/{id}/end", EndAsync).WithName("EndSession").WithSummary("Ends the interview; later turns get 409.");
-        sessions.MapGet("/{id}/latency", LatencyAsync).WithName("SessionLatency").WithSummary("Compliance and percentiles of the session's responses, and every response.");
+        sessions.MapGet("/{id}/latency", LatencyAsync).WithQuery("channel").WithName("SessionLatency")
+            .WithSummary("Compliance and percentiles of the session's responses (text and voice unless channel=text|voice), and every response.");
         return app;
     }
 
@@ -113,12 +114,15 @@ internal static class InterviewEndpoints
         InterviewProblems.AnswerAsync(context, async ct => SessionView.From(await interviews.EndAsync(id, ct)));
 
     private static Task<Results<Ok<SessionCompliance>, NotFoundProblem, ConflictProblem>> LatencyAsync(
-        string id, HttpContext context, InterviewService interviews, ILatencyStore store, BudgetPolicy policy) =>
-        InterviewProblems.AnswerAsync(context, async ct =>
+        string id, HttpContext context, InterviewService interviews, ILatencyStore store, BudgetPolicy policy)
+    {
+        var channel = BudgetEndpoints.ChannelFilter(context.Request.Query["channel"].ToString());
+        return InterviewProblems.AnswerAsync(context, async ct =>
         {
             await interviews.GetStateAsync(id, ct);
-            return SessionCompliance.Of(id, await store.SessionLatencyAsync(id, ct), policy.TargetCompliance);
+            return SessionCompliance.Of(id, await store.SessionLatencyAsync(id, ct), policy.TargetCompliance, channel);
         });
+    }
 
     private static StartInterview Validate(StartSessionRequest body, InterviewOptions options)
     {

@@ -147,6 +147,7 @@ public sealed class EventIngestApiTests(EventIngestApiTests.Server server) : ICl
         { "source as a number", """{"source":42,"total_ms":5}""", "source" },
         { "source with a space", """{"source":"a b","total_ms":5}""", "source" },
         { "source reserved for interviews", """{"source":"interview","total_ms":5}""", "source" },
+        { "source reserved for voice interviews", """{"source":"voice","total_ms":5}""", "source" },
         { "missing source", """{"total_ms":5}""", "source" },
         { "run_id as a number", """{"source":"$S","total_ms":5,"run_id":7}""", "run_id" },
         { "phases as an array", """{"source":"$S","total_ms":5,"phases":[1,2]}""", "phases" },

@@ -1,4 +1,7 @@
 using System.Net;
+using System.Text.Json.Nodes;
+using Promptly.Latency;
+using Promptly.Tests.Analytics;
 using Promptly.Tests.Support;
 
 namespace Promptly.Tests.Budget;
@@ -163,6 +166,113 @@ public sealed class BudgetApiTests
         var to = DateTimeOffset.UtcNow.AddHours(-1).ToString("O");
         var empty = await client.GetJsonAsync($"/api/latency/compliance?from={Uri.EscapeDataString(from)}&to={Uri.EscapeDataString(to)}");
         Assert.Equal(0, empty["overall"]!["total_responses"]!.GetValue<int>());
+    }
+
+    // Text within budget (INVITED), voice in part over it (PRACTICE): 3 text, 4 voice within and 2 voice over.
+    private static async Task SeedChannelsAsync(IServiceProvider services)
+    {
+        var start = DateTimeOffset.UtcNow.AddMinutes(-20);
+        await services.SaveAsync(StoredResponses.Series(LatencyChannels.Text, 3, start, "INVITED"));
+        await services.SaveAsync(StoredResponses.Series(LatencyChannels.Voice, 4, start.AddMinutes(1)));
+        await services.SaveAsync(StoredResponses.Series(LatencyChannels.Voice, 2, start.AddMinutes(2), thresholdMs: 1000));
+    }
+
+    private static int Total(JsonNode? report) => report!["total_responses"]!.GetValue<int>();
+
+    [Fact]
+    public async Task Compliance_TextAndVoice_BothByDefaultPerChannelAndFilteredByChannel()
+    {
+        await using var factory = new PromptlyFactory();
+        await SeedChannelsAsync(factory.Services);
+        var client = factory.CreateClient();
+
+        var both = await client.GetJsonAsync("/api/latency/compliance?hours=24");
+        Assert.Equal(["text", "voice"], both["channels"]!.AsArray().Select(c => c!.GetValue<string>()));
+        Assert.Equal(9, Total(both["overall"]));
+        Assert.Equal(7, both["overall"]!["within_budget"]!.GetValue<int>());
+        Assert.Equal(3, Total(both["by_channel"]!["text"]));
+        Assert.Equal(6, Total(both["by_channel"]!["voice"]));
+        Assert.Equal(2, both["by_channel"]!["voice"]!["exceeded_budget"]!.GetValue<int>());
+        Assert.Equal(6, Total(both["by_interview_type"]!["PRACTICE"]));
+
+        var voice = await client.GetJsonAsync("/api/latency/compliance?hours=24&channel=voice");
+        Assert.Equal(["voice"], voice["channels"]!.AsArray().Select(c => c!.GetValue<string>()));
+        Assert.Equal(6, Total(voice["overall"]));
+        Assert.Equal(4, voice["overall"]!["within_budget"]!.GetValue<int>());
+        Assert.Equal(["voice"], voice["by_channel"]!.AsObject().Select(c => c.Key));
+        Assert.Null(voice["by_interview_type"]!["INVITED"]);
+
+        var text = await client.GetJsonAsync("/api/latency/compliance?hours=24&channel=TEXT&interview_type=invited");
+        Assert.Equal(["text"], text["channels"]!.AsArray().Select(c => c!.GetValue<string>()));
+        Assert.Equal(3, Total(text["overall"]));
+        Assert.Equal(0, Total((await client.GetJsonAsync("/api/latency/compliance?hours=24&channel=text&interview_type=PRACTICE"))["overall"]));
+    }
+
+    [Fact]
+    public async Task Compliance_TextAndVoiceFromDigests_SameCountsPerChannel()
+    {
+        await using var server = new AnalyticsServer(AnalyticsApi.Settings(("ExactRunLimit", 0)));
+        await SeedChannelsAsync(server.Services);
+        await server.Rollup.CatchUpAsync(CancellationToken.None);
+        var client = server.CreateClient();
+
+        var both = await client.GetJsonAsync("/api/latency/compliance?hours=24");
+        var voice = await client.GetJsonAsync("/api/latency/compliance?hours=24&channel=voice");
+
+        Assert.False(both["exact"]!.GetValue<bool>());
+        Assert.Equal(9, Total(both["overall"]));
+        Assert.Equal(7, both["overall"]!["within_budget"]!.GetValue<int>());
+        Assert.Equal(3, Total(both["by_channel"]!["text"]));
+        Assert.Equal(6, Total(both["by_channel"]!["voice"]));
+        Assert.False(voice["exact"]!.GetValue<bool>());
+        Assert.Equal(6, Total(voice["overall"]));
+        Assert.Equal(4, voice["overall"]!["within_budget"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task SessionLatency_TextAndVoiceResponses_BothByDefaultAndFilteredByChannel()
+    {
+        await using var factory = new PromptlyFactory();
+        var client = factory.CreateClient();
+        var id = (await client.StartAsync()).Id();
+        var start = DateTimeOffset.UtcNow.AddMinutes(-1);
+        await factory.Services.SaveAsync(StoredResponses.Series(LatencyChannels.Voice, 2, start).Select((r, i) => r with { SessionId = id, QuestionNumber = i + 1 }));
+
+        var both = await client.GetJsonAsync($"/sessions/{id}/latency");
+        var voice = await client.GetJsonAsync($"/sessions/{id}/latency?channel=voice");
+
+        Assert.Equal(["text", "voice"], both["channels"]!.AsArray().Select(c => c!.GetValue<string>()));
+        Assert.Equal(3, both["total_responses"]!.GetValue<int>());
+        Assert.Equal(["voice"], voice["channels"]!.AsArray().Select(c => c!.GetValue<string>()));
+        Assert.Equal(2, voice["total_responses"]!.GetValue<int>());
+        Assert.All(voice["responses"]!.AsArray(), r => Assert.Equal("voice", r!["channel"]!.GetValue<string>()));
+        Assert.Contains(LatencyPhases.Stt, voice["responses"]![0]!["phases"]!.AsObject().Select(p => p.Key));
+        var problem = await client.GetJsonAsync($"/sessions/{id}/latency?channel=fax", HttpStatusCode.BadRequest);
+        Assert.Equal("'channel' must be one of text, voice, not 'fax'.", problem["detail"]!.GetValue<string>());
+
+        var slow = (await client.GetJsonAsync("/api/latency/slow?hours=1&limit=3"))["responses"]!.AsArray();
+        Assert.Equal(["text", "voice", "voice"], slow.Select(r => r!["channel"]!.GetValue<string>()).Order());
+    }
+
+    [Fact]
+    public async Task Compliance_UnknownChannel_BadRequestListingTextAndVoice()
+    {
+        await using var factory = new PromptlyFactory();
+
+        var problem = await factory.CreateClient().GetJsonAsync("/api/latency/compliance?channel=phone", HttpStatusCode.BadRequest);
+
+        Assert.Equal("'channel' must be one of text, voice, not 'phone'.", problem["detail"]!.GetValue<string>());
+        Assert.Equal(["text", "voice"], problem["allowed_values"]!.AsArray().Select(c => c!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Compliance_MisspeltChannel_BadRequestNamingChannelAsKnown()
+    {
+        await using var factory = new PromptlyFactory();
+
+        var problem = await factory.CreateClient().GetJsonAsync("/api/latency/compliance?chanel=voice", HttpStatusCode.BadRequest);
+
+        Assert.Contains("channel", problem["known_parameters"]!.AsArray().Select(c => c!.GetValue<string>()));
     }
 
     [Theory]

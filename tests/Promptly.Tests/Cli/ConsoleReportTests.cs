@@ -9,11 +9,27 @@ public sealed class ConsoleReportTests
     private static readonly AnalyticsScope Scope = new(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 4, 0, 0, 0, TimeSpan.Zero),
         "ci", null, Exact: false, BudgetThresholdMs: 2000);
 
-    private static string Render(AnalysisResults results)
+    private static string Render(AnalysisResults results, int width = 200)
     {
         using var output = new StringWriter();
-        ConsoleReport.Write(CliContext.Over(output, TextWriter.Null).Out, results);
+        ConsoleReport.Write(CliContext.Over(output, TextWriter.Null, width: width).Out, results);
         return output.ToString();
+    }
+
+    // The longest phase names the server writes, with a busy week's figures: a terminal's 80 columns still hold a row.
+    [Fact]
+    public void Phases_VoicePhaseNamesInEightyColumns_OneRowEachUnwrapped()
+    {
+        string[] names = ["tts_first_audio", "ai_first_token", "eot_wait", "stt"];
+        var phases = names.Select(n => new PhaseStats(n, 354.2, 1472.9, 2234.5, 400.1, 0.123, 9345.6, 345.6, 123_456, 0.234)).ToArray();
+
+        var run = new AnalyzeRun(0, Render(new AnalysisResults(null, new PhaseBreakdown(Scope with { Source = "voice" }, 123_456, 2000, phases), null, null, null), width: 80), "");
+
+        Assert.All(run.OutputLines, l => Assert.True(l.Length <= 80, l));
+        foreach (var name in names)
+        {
+            Assert.Equal([name, "354", "1,473", "2,235", "400", "0.123", "9,346", "346", "123,456", "23.4%"], run.Row(name));
+        }
     }
 
     [Fact]

@@ -1,4 +1,7 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Promptly.Interviews;
+using Promptly.Latency;
 using Promptly.Tests.Support;
 
 namespace Promptly.Tests.Export;
@@ -52,6 +55,55 @@ public sealed class ExportApiTests : ApiTestBase
         var text = await response.Content.ReadAsStringAsync();
         Assert.Contains("Session latency: 100.0% within budget (3/3 responses)", text);
         Assert.Contains("Creamy", text);
+    }
+
+    // A turn as the voice edge hands it to the core: timed from the end of speech, its end-of-turn wait and transcription first.
+    private async Task<string> VoiceSessionAsync()
+    {
+        var id = (await Client.StartAsync()).Id();
+        var time = Factory.Services.GetRequiredService<TimeProvider>();
+        var turn = new TurnInput("Sweet, because I like a treat in my coffee", time.GetTimestamp())
+        {
+            Channel = LatencyChannels.Voice,
+            Before = [new PhaseTiming(LatencyPhases.EotWait, 120), new PhaseTiming(LatencyPhases.Stt, 80)],
+        };
+        await Factory.Services.GetRequiredService<InterviewService>().TakeTurnAsync(id, turn, sink: null, CancellationToken.None);
+        return id;
+    }
+
+    [Fact]
+    public async Task Json_VoiceTurn_LatencyCarriesChannelAndVoicePhases()
+    {
+        var id = await VoiceSessionAsync();
+
+        var transcript = (await Client.GetJsonAsync($"/sessions/{id}/export?format=json"))["transcript"]!.AsArray();
+
+        var interviewer = transcript.Where(l => l!["role"]!.GetValue<string>() == "interviewer").Select(l => l!["latency"]!).ToList();
+        Assert.Equal(["text", "voice"], interviewer.Select(l => l["channel"]!.GetValue<string>()));
+        var phases = interviewer[1]["phases"]!.AsObject();
+        Assert.Equal([LatencyPhases.EotWait, LatencyPhases.Stt, LatencyPhases.Load], phases.Select(p => p.Key).Take(3));
+        Assert.Equal(120, phases[LatencyPhases.EotWait]!.GetValue<double>());
+        Assert.Equal(80, phases[LatencyPhases.Stt]!.GetValue<double>());
+    }
+
+    [Fact]
+    public async Task CsvAndMarkdown_VoiceTurn_ShowChannelAndPhases()
+    {
+        var id = await VoiceSessionAsync();
+
+        var csv = (await Client.GetStringAsync($"/sessions/{id}/export?format=csv")).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.EndsWith(",channel", csv[0]);
+        var replies = csv.Where(l => l.StartsWith("message,", StringComparison.Ordinal) && l.Contains(",interviewer,", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, replies.Count);
+        Assert.EndsWith(",text", replies[0]);
+        Assert.EndsWith(",voice", replies[1]);
+        Assert.Contains("eot_wait=120;stt=80;load=", replies[1]);
+
+        var markdown = await Client.GetStringAsync($"/sessions/{id}/export?format=md");
+        Assert.Contains("| Q | channel | response | phases |", markdown);
+        Assert.Contains("| 1 | voice | ", markdown);
+        Assert.Contains(" | eot_wait 120 ms, stt 80 ms, load ", markdown);
+        Assert.Contains("**Interviewer** (Q1, voice, ", markdown);
     }
 
     [Fact]

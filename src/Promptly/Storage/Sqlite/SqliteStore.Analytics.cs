@@ -7,7 +7,7 @@ namespace Promptly.Storage.Sqlite;
 internal sealed partial class SqliteStore : IAnalyticsStore
 {
     private const string ResponseRunColumns =
-        "id, interview_type, timestamp, response_time_ms, phases, failed = 0 AND response_time_ms <= threshold_ms, failed";
+        "id, interview_type, timestamp, response_time_ms, phases, failed = 0 AND response_time_ms <= threshold_ms, failed, channel";
 
     private const string EventRunColumns = "id, source, interview_type, timestamp, total_ms, phases, total_ms <= threshold_ms";
 
@@ -123,12 +123,12 @@ internal sealed partial class SqliteStore : IAnalyticsStore
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = feed == RunFeed.Responses
-                ? "SELECT count(*), coalesce(sum(@type IS NULL OR interview_type = @type), 0) FROM (SELECT interview_type FROM latency_records WHERE timestamp >= @from AND timestamp < @to LIMIT @scan)"
-                : "SELECT count(*), coalesce(sum((@type IS NULL OR interview_type = @type) AND (@source IS NULL OR source = @source)), 0) FROM (SELECT interview_type, source FROM latency_events WHERE timestamp >= @from AND timestamp < @to LIMIT @scan)";
+                ? "SELECT count(*), coalesce(sum((@type IS NULL OR interview_type = @type) AND (@channel IS NULL OR channel = @channel)), 0) FROM (SELECT interview_type, channel FROM latency_records WHERE timestamp >= @from AND timestamp < @to LIMIT @scan)"
+                : $"SELECT count(*), coalesce(sum((@type IS NULL OR interview_type = @type) {SourceIn(command, filter.EventSources)}), 0) FROM (SELECT interview_type, source FROM latency_events WHERE timestamp >= @from AND timestamp < @to LIMIT @scan)";
             command.Parameters.AddWithValue("@from", ToUnixMs(exact.From));
             command.Parameters.AddWithValue("@to", ToUnixMsCeiling(exact.To));
             command.Parameters.AddWithValue("@type", (object?)filter.InterviewType ?? DBNull.Value);
-            command.Parameters.AddWithValue("@source", (object?)filter.Source ?? DBNull.Value);
+            command.Parameters.AddWithValue("@channel", (object?)filter.Channel ?? DBNull.Value);
             command.Parameters.AddWithValue("@scan", exact.ScanLimit);
             using var reader = command.ExecuteReader();
             reader.Read();
@@ -148,13 +148,13 @@ internal sealed partial class SqliteStore : IAnalyticsStore
         // The tail read walks ids from the watermark: '+timestamp' keeps SQLite off the time index, which would scan the whole window.
         var time = afterId < 0 ? "timestamp" : "+timestamp";
         command.CommandText = feed == RunFeed.Responses
-            ? $"SELECT {ResponseRunColumns} FROM latency_records WHERE id > @after AND {time} >= @from AND {time} < @to AND (@type IS NULL OR interview_type = @type)"
-            : $"SELECT {EventRunColumns} FROM latency_events WHERE id > @after AND {time} >= @from AND {time} < @to AND (@type IS NULL OR interview_type = @type) AND (@source IS NULL OR source = @source)";
+            ? $"SELECT {ResponseRunColumns} FROM latency_records WHERE id > @after AND {time} >= @from AND {time} < @to AND (@type IS NULL OR interview_type = @type) AND (@channel IS NULL OR channel = @channel)"
+            : $"SELECT {EventRunColumns} FROM latency_events WHERE id > @after AND {time} >= @from AND {time} < @to AND (@type IS NULL OR interview_type = @type) {SourceIn(command, filter.EventSources)}";
         command.Parameters.AddWithValue("@after", afterId);
         command.Parameters.AddWithValue("@from", ToUnixMs(from));
         command.Parameters.AddWithValue("@to", ToUnixMsCeiling(to));
         command.Parameters.AddWithValue("@type", (object?)filter.InterviewType ?? DBNull.Value);
-        if (feed == RunFeed.Events) command.Parameters.AddWithValue("@source", (object?)filter.Source ?? DBNull.Value);
+        if (feed == RunFeed.Responses) command.Parameters.AddWithValue("@channel", (object?)filter.Channel ?? DBNull.Value);
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
@@ -169,17 +169,30 @@ internal sealed partial class SqliteStore : IAnalyticsStore
         var phases = read.Detail == DigestDetail.Totals ? "AND phase = ''" : "";
         var histogram = read.Detail == DigestDetail.Full ? "histogram" : "CASE WHEN phase = '' THEN histogram END";
         command.CommandText =
-            $"SELECT {DigestColumns}, {histogram} FROM latency_digests WHERE size = @size AND bucket_start >= @from AND bucket_start < @to {phases} AND (@source IS NULL OR source = @source) AND (@type IS NULL OR interview_type = @type)";
+            $"SELECT {DigestColumns}, {histogram} FROM latency_digests WHERE size = @size AND bucket_start >= @from AND bucket_start < @to {phases} {SourceIn(command, read.Filter.Sources)} AND (@type IS NULL OR interview_type = @type)";
         command.Parameters.AddWithValue("@size", (int)range.Size);
         command.Parameters.AddWithValue("@from", ToUnixMs(range.From));
         command.Parameters.AddWithValue("@to", ToUnixMs(range.To));
-        command.Parameters.AddWithValue("@source", (object?)read.Filter.Source ?? DBNull.Value);
         command.Parameters.AddWithValue("@type", (object?)read.Filter.InterviewType ?? DBNull.Value);
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
             into.Add(ReadDigest(reader));
         }
+    }
+
+    /// <summary>"AND source IN (…)" with a parameter per source, bound on <paramref name="command"/>; nothing for all sources.</summary>
+    private static string SourceIn(SqliteCommand command, IReadOnlyList<string>? sources)
+    {
+        if (sources is null) return "";
+        var names = new string[sources.Count];
+        for (var i = 0; i < sources.Count; i++)
+        {
+            names[i] = $"@source{i}";
+            command.Parameters.AddWithValue(names[i], sources[i]);
+        }
+
+        return $"AND source IN ({string.Join(", ", names)})";
     }
 
     private static StoredDigest ReadDigest(SqliteDataReader r) => new(
@@ -189,7 +202,7 @@ internal sealed partial class SqliteStore : IAnalyticsStore
 
     private static FeedRun ReadResponseRun(SqliteDataReader r) => new(
         r.GetInt64(0),
-        new RunSample(RunSample.InterviewSource, r.GetString(1), FromUnixMs(r.GetInt64(2)), r.GetDouble(3), PhaseText.Read(r.GetString(4)),
+        new RunSample(RunSample.SourceOf(r.GetString(7)), r.GetString(1), FromUnixMs(r.GetInt64(2)), r.GetDouble(3), PhaseText.Read(r.GetString(4)),
             r.GetBoolean(5), r.GetBoolean(6)));
 
     private static FeedRun ReadEventRun(SqliteDataReader r) => new(

@@ -27,7 +27,7 @@ public sealed class SqliteStoreAnalyticsTests : IAsyncLifetime
         CancellationToken.None);
 
     private Task<AnalyticsSnapshot> ReadAsync(string? source, long limit) => _store.ReadAsync(
-        new AnalyticsRead(Start, Start.AddHours(1), [], new RunFilter(source, null), DigestDetail.Totals, new ExactRead(Start, Start.AddHours(1), limit)),
+        new AnalyticsRead(Start, Start.AddHours(1), [], RunFilter.Of(source, null), DigestDetail.Totals, new ExactRead(Start, Start.AddHours(1), limit)),
         CancellationToken.None);
 
     [Fact]
