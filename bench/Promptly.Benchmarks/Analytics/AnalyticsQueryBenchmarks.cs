@@ -60,7 +60,7 @@ public class AnalyticsQueryBenchmarks
     /// <summary>What <c>GET /api/latency/compliance?hours=720</c> reads.</summary>
     [Benchmark(Description = "Compliance, hours=720")]
     public async Task<object> Compliance() =>
-        await _analytics.InterviewSlicesAsync(_now.AddHours(-720), _now.AddTicks(1), null, CancellationToken.None);
+        await _analytics.InterviewSlicesAsync(_now.AddHours(-720), _now.AddTicks(1), null, null, CancellationToken.None);
 
     [Benchmark(Description = "Summary, one hour (~14,000 runs, digest path)")]
     public async Task<object> SummaryHour() => await _analytics.SummaryAsync(_lastHour, CancellationToken.None);
