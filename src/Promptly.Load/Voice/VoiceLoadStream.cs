@@ -172,7 +172,9 @@ internal sealed class VoiceLoadStream(VoiceLoadPlan plan, InterviewDriver driver
     {
         long ended;
         lock (_sync) ended = _answerEnded;
-        recorder.ClientResponse(time.GetElapsedTime(ended));
+
+        // The server ended the turn inside the answer (at a pause in it): there is no end of speech to count from.
+        if (ended != 0) recorder.ClientResponse(time.GetElapsedTime(ended));
     }
 
     /// <summary>The reply is over: pause, then speak the next answer.</summary>
@@ -241,7 +243,7 @@ internal sealed class VoiceLoadStream(VoiceLoadPlan plan, InterviewDriver driver
 
                     return (_connection, frame);
                 case Mode.Pausing:
-                    if (--_pauseLeft <= 0) _mode = Mode.Speaking;
+                    if (--_pauseLeft <= 0) (_mode, _answerEnded) = (Mode.Speaking, 0);
                     break;
                 case Mode.Listening when time.GetElapsedTime(_listeningSince) > ReplyPatience:
                     recorder.Error("no reply in 60 s");
