@@ -13,7 +13,7 @@ namespace Promptly.Cli;
 /// </summary>
 internal static class PromptlyCommands
 {
-    private static readonly string[] Names = ["analyze", BenchCommand.Name, LoadCommand.Name];
+    private static readonly string[] Names = ["analyze", BenchCommand.Name, LoadCommand.Name, TalkCommand.Name, VoiceLoadCommand.Name];
 
     // Asked for alone, help and version describe the command line instead of starting the server.
     private static readonly string[] RootOptions = ["--help", "-h", "-?", "/?", "--version"];
@@ -29,6 +29,8 @@ internal static class PromptlyCommands
             AnalyzeCommand.Create(context),
             BenchCommand.Create(context),
             LoadCommand.Create(context),
+            TalkCommand.Create(context),
+            VoiceLoadCommand.Create(context),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

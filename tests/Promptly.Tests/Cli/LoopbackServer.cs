@@ -1,0 +1,59 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Promptly.Load.Voice;
+using Promptly.Tests.Support;
+
+namespace Promptly.Tests.Cli;
+
+/// <summary>
+/// The real server on Kestrel at a free loopback port, for the commands that open real WebSockets (<c>talk</c>,
+/// <c>voice-load</c>): a <c>ClientWebSocket</c> cannot reach the in-memory test server.
+/// </summary>
+internal sealed class LoopbackServer : IAsyncDisposable
+{
+    private readonly PromptlyFactory _factory;
+
+    private LoopbackServer(PromptlyFactory factory, string url)
+    {
+        _factory = factory;
+        Url = url;
+    }
+
+    /// <summary>The base URL, e.g. http://127.0.0.1:40123.</summary>
+    public string Url { get; }
+
+    /// <param name="speaks">False points espeak-ng at a missing program, so replies are text only and come at once.</param>
+    public static LoopbackServer Start(bool speaks = true)
+    {
+        var settings = new Dictionary<string, string?>();
+        if (!speaks) settings["Voice:Tts:Espeak"] = "/nonexistent/espeak-ng";
+        var factory = new PromptlyFactory(settings);
+        factory.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        factory.StartServer();
+        var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        return new LoopbackServer(factory, addresses.First());
+    }
+
+    /// <summary>A WAV file of <paramref name="text"/> spoken by espeak-ng (22,050 Hz, as it writes them).</summary>
+    public static async Task<string> SpeakAsync(string text)
+    {
+        var path = Path.Combine(Path.GetTempPath(), "promptly-tests", Guid.NewGuid().ToString("N") + ".wav");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using var espeak = System.Diagnostics.Process.Start("espeak-ng", ["-w", path, text]);
+        await espeak.WaitForExitAsync();
+        return path;
+    }
+
+    /// <summary>A WAV file of <paramref name="audio"/>.</summary>
+    public static string WavFile(WavAudio audio)
+    {
+        var path = Path.Combine(Path.GetTempPath(), "promptly-tests", Guid.NewGuid().ToString("N") + ".wav");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, audio.Encode());
+        return path;
+    }
+
+    public ValueTask DisposeAsync() => _factory.DisposeAsync();
+}
