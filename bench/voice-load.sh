@@ -3,7 +3,7 @@
 #   bench/voice-load.sh [seconds] [streams ...]        default: 30 s each for 50, 200 and 500 streams
 #   VAD=energy|silero (default energy)   TTS=espeak|none (default espeak)   RAMP=15s   PROMPTLY_BENCH_PORT=5080
 # A fresh server (and data folder) for each stream count; no speech-to-text (turns carry a placeholder transcript).
-# TTS=none points Voice:Tts:Espeak at a program that does not exist, so replies go out as text only.
+# TTS=none sets Voice:Tts:Enabled=false: replies go out as text events only, so the audio path is measured alone.
 # Only the processes this script starts are stopped, by their pid.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +23,7 @@ trap stop_server EXIT
 
 settings=(Voice__Vad="$vad")
 if [[ $vad == silero ]]; then settings+=(Voice__SileroModel="$PWD/.cache/silero_vad_v5.onnx"); fi
-if [[ $tts == none ]]; then settings+=(Voice__Tts__Espeak="$work/no-such-espeak-ng"); fi
+if [[ $tts == none ]]; then settings+=(Voice__Tts__Enabled=false); fi
 
 # Answers of a few seconds each, as espeak-ng writes them (22,050 Hz; the client resamples to 16 kHz).
 answers=()

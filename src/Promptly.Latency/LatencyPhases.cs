@@ -29,7 +29,10 @@ public static class LatencyPhases
     /// <summary>A voice turn: from the end of the candidate's speech to the decision that the turn has ended.</summary>
     public const string EotWait = "eot_wait";
 
-    /// <summary>A voice turn: speech to text, from the end-of-turn decision to the transcript.</summary>
+    /// <summary>A voice turn: from the end-of-turn decision until the previous reply was done and this turn was taken up.</summary>
+    public const string TurnQueue = "turn_queue";
+
+    /// <summary>A voice turn: speech to text, from taking the turn up to the transcript.</summary>
     public const string Stt = "stt";
 
     /// <summary>A voice turn: after the reply's text is complete, the wait for its first synthesized audio.</summary>

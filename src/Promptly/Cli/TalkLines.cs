@@ -9,7 +9,7 @@ internal static class TalkLines
     private const int MaxQuoted = 120;
 
     /// <summary>
-    /// "Q2  heard "…"  →  "…"  1,234 ms (eot_wait 812 · stt 0.10 · …)"; the greeting has no heard part nor time; each
+    /// "Q2  heard "…"  →  "…"  1,234 ms (eot_wait 812 · turn_queue 0.02 · stt 0.10 · …)"; the greeting has no heard part nor time; each
     /// error event of the turn follows on its own line.
     /// </summary>
     public static IEnumerable<string> Turn(TalkReply reply)

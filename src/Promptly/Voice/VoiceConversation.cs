@@ -243,8 +243,11 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
 
     private async Task AnswerSpeechAsync(PendingTurn turn)
     {
+        // The turn may have waited behind the previous reply (its audio goes out in real time): that wait is its own phase.
+        var pickedUp = _time.GetTimestamp();
         using var reply = SpokenReply.For(_services, _sampleRate, Closed);
         var eotWait = _time.GetElapsedTime(turn.Arrival, turn.Decision);
+        var queued = _time.GetElapsedTime(turn.Decision, pickedUp);
         string text;
         var heard = true;
         var transcriber = _services.Transcriber;
@@ -285,13 +288,18 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
         await SendAsync(new TranscriptEvent(text, heard, Ms(turn.Duration)), VoiceJson.Default.TranscriptEvent);
         // Up to the hand-over, so that the phases cover the response's whole time.
         var handedOver = _time.GetTimestamp();
-        var stt = _time.GetElapsedTime(turn.Decision, handedOver);
+        var stt = _time.GetElapsedTime(pickedUp, handedOver);
         var input = new TurnInput(text, turn.Arrival)
         {
             HandedOver = handedOver,
             Channel = LatencyChannels.Voice,
             Heard = heard,
-            Before = [new PhaseTiming(LatencyPhases.EotWait, eotWait.TotalMilliseconds), new PhaseTiming(LatencyPhases.Stt, stt.TotalMilliseconds)],
+            Before =
+            [
+                new PhaseTiming(LatencyPhases.EotWait, eotWait.TotalMilliseconds),
+                new PhaseTiming(LatencyPhases.TurnQueue, queued.TotalMilliseconds),
+                new PhaseTiming(LatencyPhases.Stt, stt.TotalMilliseconds),
+            ],
         };
         await AnswerAsync(input, reply);
     }

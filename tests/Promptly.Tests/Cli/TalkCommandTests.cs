@@ -30,7 +30,7 @@ public sealed class TalkCommandTests
         run.AssertOk();
         Assert.Contains("answer(s) at 16000 Hz, fast.", run.Output);
         Assert.Matches(@"(?m)^Q0  interviewer: "".+""$", run.Output);
-        Assert.Matches(@"(?m)^Q\d+  heard ""\(speech not transcribed.*→  "".+""  [\d,.]+ ms \(eot_wait [\d,.]+ · stt", run.Output);
+        Assert.Matches(@"(?m)^Q\d+  heard ""\(speech not transcribed.*→  "".+""  [\d,.]+ ms \(eot_wait [\d,.]+ · turn_queue [\d,.]+ · stt", run.Output);
         Assert.Contains("2 turn(s); voice-to-voice response time median", run.Output);
         Assert.Equal(["00-question.wav", "01-question.wav", "02-question.wav"], Directory.GetFiles(replies).Select(Path.GetFileName).Order());
         var greeting = WavAudio.Read(Path.Combine(replies, "00-question.wav"));
