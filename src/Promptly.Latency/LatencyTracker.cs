@@ -52,8 +52,15 @@ public sealed class LatencyTracker : IAsyncDisposable
     /// <summary>The finished record; null until the tracker is committed or disposed.</summary>
     public LatencyRecord? Record { get; private set; }
 
-    /// <summary>Times a named phase until the returned scope is disposed; repeated names add up.</summary>
-    public PhaseScope Phase(string name) => new(this, name, _time.GetTimestamp());
+    /// <summary>
+    /// Times a named phase until the returned scope is disposed; repeated names add up. It starts where the previous
+    /// timed phase ended, so the phases are contiguous and add up to the response's time: the few instructions
+    /// between two phases (or a thread preempted there on a busy machine) belong to the next one rather than to none.
+    /// </summary>
+    public PhaseScope Phase(string name) => new(this, name, NextPhaseStart());
+
+    /// <summary>Where the next phase starts: the end of the last timed one, or now when none has been timed.</summary>
+    public long NextPhaseStart() => _lastPhaseEnd ?? _time.GetTimestamp();
 
     /// <summary>Marks the response as failed with a cause; it is still committed when the caller answers anyway (a fallback greeting).</summary>
     public void Failed(string error) => _error = error;
@@ -85,7 +92,11 @@ public sealed class LatencyTracker : IAsyncDisposable
     /// rest is the model's, split at <paramref name="firstToken"/> into <see cref="LatencyPhases.AiFirstToken"/> and
     /// <see cref="LatencyPhases.Ai"/>. The phases add up to <paramref name="elapsed"/>.
     /// </summary>
-    public void AddInterviewerCall(TimeSpan elapsed, TimeSpan? delivered, TimeSpan? firstToken)
+    /// <param name="elapsed">The call's whole time.</param>
+    /// <param name="delivered">Time spent handing words to the client, when the reply was streamed.</param>
+    /// <param name="firstToken">The model's time to its first token, when it streamed.</param>
+    /// <param name="end">When the call ended (<see cref="TimeProvider.GetTimestamp"/>), where the next phase starts; now when null.</param>
+    public void AddInterviewerCall(TimeSpan elapsed, TimeSpan? delivered, TimeSpan? firstToken, long? end = null)
     {
         var streamed = delivered is { } d ? TimeSpan.FromTicks(Math.Clamp(d.Ticks, 0, elapsed.Ticks)) : TimeSpan.Zero;
         var model = elapsed - streamed;
@@ -100,7 +111,7 @@ public sealed class LatencyTracker : IAsyncDisposable
         }
 
         if (delivered is not null) AddPhase(LatencyPhases.Stream, streamed);
-        _lastPhaseEnd = _time.GetTimestamp();
+        _lastPhaseEnd = end ?? _time.GetTimestamp();
     }
 
     private void Add(string name, double ms)
@@ -136,19 +147,21 @@ public sealed class LatencyTracker : IAsyncDisposable
 
     internal LatencyRecord Close(long persistStart)
     {
-        AddPhase(LatencyPhases.Persist, persistStart);
-        return Build(failed: _error is not null);
+        // One reading of the clock ends both the last phase and the response, so the phases add up to it exactly.
+        var end = _time.GetTimestamp();
+        Add(LatencyPhases.Persist, _time.GetElapsedTime(persistStart, end).TotalMilliseconds);
+        return Build(failed: _error is not null, end);
     }
 
     public async ValueTask DisposeAsync()
     {
         if (Record is not null) return;
-        Record = Build(failed: true);
+        Record = Build(failed: true, _time.GetTimestamp());
         _recorder.Report(Record);
         await _recorder.SaveFailedAsync(Record);
     }
 
-    private LatencyRecord Build(bool failed) =>
+    private LatencyRecord Build(bool failed, long end) =>
         new()
         {
             SessionId = _subject.SessionId,
@@ -157,7 +170,7 @@ public sealed class LatencyTracker : IAsyncDisposable
             ConceptId = _subject.ConceptId,
             QuestionNumber = QuestionNumber,
             Channel = Channel,
-            ResponseTimeMs = _time.GetElapsedTime(StartTimestamp).TotalMilliseconds,
+            ResponseTimeMs = _time.GetElapsedTime(StartTimestamp, end).TotalMilliseconds,
             AiProcessingTimeMs = SumOf(LatencyPhases.AiFirstToken) + SumOf(LatencyPhases.Ai),
             Phases = [.. _phases],
             ThresholdMs = Thresholds.ThresholdMs,

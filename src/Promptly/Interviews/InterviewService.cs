@@ -66,7 +66,7 @@ internal sealed class InterviewService(
         var fallback = $"{(state.Guide.FallbackGreeting ?? state.Guide.Greeting).Trim()} {state.Guide.FindElement(step.ElementId!)!.Questions[0]}";
         try
         {
-            return (await AskAsync(state, step, answer: null, fallback, sink: null, tracker, time.GetTimestamp(), cancellationToken)).Text;
+            return (await AskAsync(state, step, answer: null, fallback, sink: null, tracker, tracker.NextPhaseStart(), cancellationToken)).Text;
         }
         catch (InterviewerFailedException e)
         {
@@ -94,7 +94,8 @@ internal sealed class InterviewService(
         }
         finally
         {
-            tracker.AddInterviewerCall(time.GetElapsedTime(start), sink?.WriteTime - delivered, reply?.FirstToken);
+            var end = time.GetTimestamp();
+            tracker.AddInterviewerCall(time.GetElapsedTime(start, end), sink?.WriteTime - delivered, reply?.FirstToken, end);
             if (reply is not null) tracker.Tokens(reply.PromptTokens, reply.CompletionTokens);
             if (reply?.FallbackCause is { } cause) tracker.FellBack(cause);
         }
@@ -151,7 +152,7 @@ internal sealed class InterviewService(
                     step = InterviewScript.Next(state.Guide, script, AnswerAnalyzer.Analyze(state.Guide, turn.Heard ? answer : ""), questionNumber);
                 }
 
-                var text = (await SayOrFailAsync(state, step, turn.Heard ? answer : "", sink, tracker, time.GetTimestamp(), cancellationToken)).Text;
+                var text = (await SayOrFailAsync(state, step, turn.Heard ? answer : "", sink, tracker, tracker.NextPhaseStart(), cancellationToken)).Text;
                 if (sink is not null)
                 {
                     using (tracker.Phase(sink.CompletePhase)) await sink.CompleteAsync(cancellationToken);
