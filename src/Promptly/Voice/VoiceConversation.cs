@@ -57,6 +57,13 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
 
     private CancellationToken Closed => _lifetime.Token;
 
+    /// <summary>A newer socket took the session over: this one stops, says why and closes.</summary>
+    public async Task ReplaceAsync()
+    {
+        await FailAsync(StatusCodes.Status409Conflict, "Replaced", "A newer voice connection took this session over.", WebSocketCloseStatus.PolicyViolation);
+        await _lifetime.CancelAsync();
+    }
+
     /// <summary>Runs until the client closes the socket, the interview completes or the server stops.</summary>
     public async Task RunAsync()
     {

@@ -18,7 +18,7 @@ internal static class VoiceEndpoints
     }
 
     private static async Task<Results<EmptyHttpResult, BadRequestProblem, NotFoundProblem, ConflictProblem>> ConnectAsync(
-        string id, HttpContext context, VoiceServices services)
+        string id, HttpContext context, VoiceServices services, VoiceConnections connections)
     {
         try
         {
@@ -41,7 +41,16 @@ internal static class VoiceEndpoints
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         await using var conversation = new VoiceConversation(id, socket, services, context.RequestAborted);
-        await conversation.RunAsync();
+        await connections.TakeOverAsync(id, conversation);
+        try
+        {
+            await conversation.RunAsync();
+        }
+        finally
+        {
+            connections.Ended(id, conversation);
+        }
+
         return TypedResults.Empty;
     }
 }

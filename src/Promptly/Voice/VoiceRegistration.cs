@@ -17,6 +17,7 @@ internal static class VoiceRegistration
             return options.UsesSilero ? new SileroDetectorFactory(options.SileroModel!) : new EnergyDetectorFactory();
         });
         builder.Services.AddSingleton<VoiceServices>();
+        builder.Services.AddSingleton<VoiceConnections>();
         builder.Services.AddJsonContext(VoiceJson.Default);
         return builder;
     }

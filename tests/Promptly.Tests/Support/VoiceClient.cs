@@ -145,7 +145,7 @@ public sealed class VoiceClient : IAsyncDisposable
             {
                 await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", timeout.Token).WaitAsync(timeout.Token);
             }
-            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
             {
             }
         }

@@ -89,6 +89,26 @@ public sealed class VoiceConversationTests : IAsyncLifetime
     }
 
     [FactWhenInstalled(Needs.EspeakNg)]
+    public async Task SecondSocket_TakesTheSessionOver_TheFirstIsClosed()
+    {
+        await using var server = Server();
+        var (session, first, _) = await OpenAsync(server);
+
+        await using var second = await VoiceClient.ConnectAsync(server, session);
+        await second.SendJsonAsync("""{"type":"start","sample_rate":16000}""");
+        await second.NextAsync("ready");
+        Assert.Equal(0, (await second.NextAsync("question")).GetProperty("question_number").GetInt32());
+        await second.NextAsync("audio_end");
+
+        Assert.Contains("newer", (await first.NextAsync("error")).GetProperty("detail").GetString());
+        await first.WaitClosedAsync();
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, first.CloseStatus);
+        await second.SendAudioAsync(Spoken(Answer), 16000);
+        Assert.Equal(1, (await second.NextAsync("question")).GetProperty("question_number").GetInt32());
+        await first.DisposeAsync();
+    }
+
+    [FactWhenInstalled(Needs.EspeakNg)]
     public async Task ClientLeaves_WhileItsTurnIsTranscribed_TheWorkIsCancelledAndNothingStored()
     {
         _speech.TranscriptionFailure = FakeSpeechFailure.Hang;
