@@ -271,18 +271,18 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
             }
             catch (SpeechFailedException e)
             {
-                await SayAgainAsync(turn, $"speech to text failed: {e.Message}");
+                await SayAgainAsync(turn, pickedUp, $"speech to text failed: {e.Message}");
                 return;
             }
             catch (OperationCanceledException) when (!Closed.IsCancellationRequested)
             {
-                await SayAgainAsync(turn, $"speech to text took longer than {_options.SttDeadlineMs} ms from the end of speech (Voice:SttDeadlineMs)");
+                await SayAgainAsync(turn, pickedUp, $"speech to text took longer than {_options.SttDeadlineMs} ms from the end of speech (Voice:SttDeadlineMs)");
                 return;
             }
 
             if (text.Length == 0)
             {
-                await SayAgainAsync(turn, "speech to text heard no words");
+                await SayAgainAsync(turn, pickedUp, "speech to text heard no words");
                 return;
             }
         }
@@ -359,12 +359,14 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
     /// A turn that could not be transcribed gets a spoken request to repeat it rather than silence. It is a response
     /// like any other, timed from the end of speech and recorded (as failed, with why); the question stands.
     /// </summary>
-    private async Task SayAgainAsync(PendingTurn turn, string cause)
+    private async Task SayAgainAsync(PendingTurn turn, long pickedUp, string cause)
     {
         var state = await _services.Interviews.GetStateAsync(_sessionId, Closed);
         await using var tracker = _services.Budget.Start(state.Subject, turn.Arrival, state.Session.QuestionNumber, channel: LatencyChannels.Voice);
+        // The same phases as an answered turn up to the transcript that never came.
         tracker.AddPhase(LatencyPhases.EotWait, _time.GetElapsedTime(turn.Arrival, turn.Decision));
-        tracker.AddPhase(LatencyPhases.Stt, turn.Decision);
+        tracker.AddPhase(LatencyPhases.TurnQueue, _time.GetElapsedTime(turn.Decision, pickedUp));
+        tracker.AddPhase(LatencyPhases.Stt, pickedUp);
         tracker.Failed(cause);
         using var reply = SpokenReply.For(_services, _sampleRate, Closed);
         if (reply is not null)

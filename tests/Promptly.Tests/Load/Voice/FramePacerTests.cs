@@ -5,19 +5,40 @@ namespace Promptly.Tests.Load.Voice;
 
 public sealed class FramePacerTests
 {
+    /// <summary>Counts the frames it is handed and says when a count is reached, so a test waits for the event, not for time.</summary>
     private sealed class CountingStream : IPacedStream
     {
+        private readonly List<(int Count, TaskCompletionSource Reached)> _waits = [];
         private int _frames;
 
-        public int Frames => Volatile.Read(ref _frames);
+        public int Frames
+        {
+            get
+            {
+                lock (_waits) return _frames;
+            }
+        }
 
-        public void Tick(int frames) => Interlocked.Add(ref _frames, frames);
-    }
+        public void Tick(int frames)
+        {
+            lock (_waits)
+            {
+                _frames += frames;
+                foreach (var wait in _waits.Where(w => _frames >= w.Count)) wait.Reached.TrySetResult();
+            }
+        }
 
-    private static async Task UntilAsync(Func<bool> condition)
-    {
-        // Not a timing assertion: the pacer's loop runs its continuation on the thread pool after the fake timer fires.
-        for (var i = 0; i < 500 && !condition(); i++) await Task.Delay(10);
+        /// <summary>Completes once <paramref name="count"/> frames have come; the pacer's loop runs on the thread pool after the fake timer fires.</summary>
+        public Task ReachedAsync(int count)
+        {
+            lock (_waits)
+            {
+                if (_frames >= count) return Task.CompletedTask;
+                var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waits.Add((count, reached));
+                return reached.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            }
+        }
     }
 
     [Fact]
@@ -31,9 +52,9 @@ public sealed class FramePacerTests
         var running = pacer.RunAsync(stop.Token);
 
         time.Advance(TimeSpan.FromMilliseconds(20));
-        await UntilAsync(() => stream.Frames == 1);
+        await stream.ReachedAsync(1);
         time.Advance(TimeSpan.FromMilliseconds(100));
-        await UntilAsync(() => stream.Frames == 6);
+        await stream.ReachedAsync(6);
 
         Assert.Equal(6, stream.Frames);
         await stop.CancelAsync();
@@ -51,11 +72,11 @@ public sealed class FramePacerTests
         using var stop = new CancellationTokenSource();
         var running = pacer.RunAsync(stop.Token);
         time.Advance(TimeSpan.FromMilliseconds(20));
-        await UntilAsync(() => removed.Frames == 1 && kept.Frames == 1);
+        await Task.WhenAll(removed.ReachedAsync(1), kept.ReachedAsync(1));
 
         pacer.Remove(removed);
         time.Advance(TimeSpan.FromMilliseconds(20));
-        await UntilAsync(() => kept.Frames == 2);
+        await kept.ReachedAsync(2);
 
         Assert.Equal(1, removed.Frames);
         await stop.CancelAsync();
