@@ -19,11 +19,14 @@ public sealed class LatencyTracker : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly LatencySubject _subject;
     private readonly List<PhaseTiming> _phases = new(6);
+    // The same time in the order it was added, for a response answered before its end (see AnsweredEarly).
+    private readonly List<PhaseTiming> _timeline = new(8);
     private string? _error;
     private int? _promptTokens;
     private int? _completionTokens;
     private string? _fallbackCause;
     private long? _lastPhaseEnd;
+    private (long ReadyAt, long SentAt, string Phase)? _answeredEarly;
 
     public LatencyTracker(
         ILatencyRecorder recorder, TimeProvider time, LatencySubject subject, int questionNumber, long startTimestamp, BudgetThresholds thresholds,
@@ -72,8 +75,18 @@ public sealed class LatencyTracker : IAsyncDisposable
         _completionTokens = completion;
     }
 
-    /// <summary>Marks the response as answered from the scripted fallback, with why.</summary>
-    public void FellBack(string cause) => _fallbackCause = cause;
+    /// <summary>Marks the response as answered from a fallback, with why; a second fallback (speech after the model's) adds its cause.</summary>
+    public void FellBack(string cause) => _fallbackCause = _fallbackCause is null ? cause : $"{_fallbackCause}; {cause}";
+
+    /// <summary>
+    /// The candidate got the response's first output at <paramref name="sentAt"/>, before the work behind it ended (a
+    /// spoken reply's first sentence, heard while the model still writes the rest and before the turn is stored): the
+    /// response's time ends there. Its phases are the ones timed up to <paramref name="readyAt"/>, when what was sent
+    /// was ready to be produced (cut there), then <paramref name="phase"/> up to <paramref name="sentAt"/>; what
+    /// followed (the rest of the model's time, persist) happened while the candidate was already listening.
+    /// </summary>
+    /// <remarks>Needs phases that are contiguous from the start, as a transport's are (see <see cref="NextPhaseStart"/>).</remarks>
+    public void AnsweredEarly(long readyAt, long sentAt, string phase) => _answeredEarly = (readyAt, sentAt, phase);
 
     /// <summary>Adds <paramref name="duration"/> to a named phase, for time measured elsewhere.</summary>
     public void AddPhase(string name, TimeSpan duration) => Add(name, duration.TotalMilliseconds);
@@ -116,16 +129,8 @@ public sealed class LatencyTracker : IAsyncDisposable
 
     private void Add(string name, double ms)
     {
-        for (var i = 0; i < _phases.Count; i++)
-        {
-            if (_phases[i].Name == name)
-            {
-                _phases[i] = new PhaseTiming(name, _phases[i].Ms + ms);
-                return;
-            }
-        }
-
-        _phases.Add(new PhaseTiming(name, ms));
+        _timeline.Add(new PhaseTiming(name, ms));
+        Accumulate(_phases, name, ms);
     }
 
     /// <summary>
@@ -161,8 +166,16 @@ public sealed class LatencyTracker : IAsyncDisposable
         await _recorder.SaveFailedAsync(Record);
     }
 
-    private LatencyRecord Build(bool failed, long end) =>
-        new()
+    private LatencyRecord Build(bool failed, long end)
+    {
+        IReadOnlyList<PhaseTiming> phases = _phases;
+        if (_answeredEarly is { } early && early.SentAt < end)
+        {
+            end = early.SentAt;
+            phases = Cut(_time.GetElapsedTime(StartTimestamp, early.ReadyAt).TotalMilliseconds, early.Phase, _time.GetElapsedTime(early.ReadyAt, early.SentAt).TotalMilliseconds);
+        }
+
+        return new()
         {
             SessionId = _subject.SessionId,
             Candidate = _subject.Candidate,
@@ -171,8 +184,8 @@ public sealed class LatencyTracker : IAsyncDisposable
             QuestionNumber = QuestionNumber,
             Channel = Channel,
             ResponseTimeMs = _time.GetElapsedTime(StartTimestamp, end).TotalMilliseconds,
-            AiProcessingTimeMs = SumOf(LatencyPhases.AiFirstToken) + SumOf(LatencyPhases.Ai),
-            Phases = [.. _phases],
+            AiProcessingTimeMs = SumOf(phases, LatencyPhases.AiFirstToken) + SumOf(phases, LatencyPhases.Ai),
+            Phases = [.. phases],
             ThresholdMs = Thresholds.ThresholdMs,
             SevereMs = Thresholds.SevereMs,
             Failed = failed,
@@ -182,10 +195,43 @@ public sealed class LatencyTracker : IAsyncDisposable
             FallbackCause = _fallbackCause,
             Timestamp = _time.GetStoredNow(),
         };
+    }
 
-    private double SumOf(string name)
+    /// <summary>The phases of the first <paramref name="atMs"/> of the timeline (the one running then cut short), then <paramref name="last"/>.</summary>
+    private List<PhaseTiming> Cut(double atMs, string last, double lastMs)
     {
-        foreach (var phase in _phases)
+        var phases = new List<PhaseTiming>(_timeline.Count + 1);
+        var elapsed = 0.0;
+        foreach (var segment in _timeline)
+        {
+            var ms = Math.Min(segment.Ms, atMs - elapsed);
+            if (ms <= 0) break;
+            Accumulate(phases, segment.Name, ms);
+            elapsed += ms;
+        }
+
+        Accumulate(phases, last, lastMs);
+        return phases;
+    }
+
+    /// <summary>Adds to a named phase; repeated names add up.</summary>
+    private static void Accumulate(List<PhaseTiming> phases, string name, double ms)
+    {
+        for (var i = 0; i < phases.Count; i++)
+        {
+            if (phases[i].Name == name)
+            {
+                phases[i] = new PhaseTiming(name, phases[i].Ms + ms);
+                return;
+            }
+        }
+
+        phases.Add(new PhaseTiming(name, ms));
+    }
+
+    private static double SumOf(IReadOnlyList<PhaseTiming> phases, string name)
+    {
+        foreach (var phase in phases)
         {
             if (phase.Name == name) return phase.Ms;
         }

@@ -1,3 +1,5 @@
+using Promptly.Latency;
+
 namespace Promptly.Interviews;
 
 /// <summary>
@@ -30,6 +32,14 @@ internal interface IReplySink
 
     /// <summary>The phase <see cref="CompleteAsync"/> is timed as.</summary>
     string CompletePhase { get; }
+
+    /// <summary>
+    /// Tells the response's tracker what the transport did that the core cannot see, after <see cref="CompleteAsync"/>:
+    /// output the candidate got before the reply was stored, a fallback of its own. Nothing by default.
+    /// </summary>
+    void ReportTo(LatencyTracker tracker)
+    {
+    }
 }
 
 /// <summary>

@@ -156,6 +156,7 @@ internal sealed class InterviewService(
                 if (sink is not null)
                 {
                     using (tracker.Phase(sink.CompletePhase)) await sink.CompleteAsync(cancellationToken);
+                    sink.ReportTo(tracker);
                 }
 
                 DateTimeOffset now = default;

@@ -9,10 +9,21 @@ using Microsoft.Extensions.AI;
 
 namespace Promptly.Speech;
 
-/// <summary>Speaks the interviewer's sentences with the configured text-to-speech provider, if any.</summary>
+/// <summary>
+/// Speaks the interviewer's sentences with the configured text-to-speech provider, if any. Under a
+/// <see cref="SpeakerDeadline"/>, a sentence whose first audio does not come in time, or whose provider fails before
+/// it, is spoken by the fallback provider (espeak-ng, offline) when there is one, so a slow provider costs the
+/// candidate one deadline rather than silence; without a fallback it fails, and the reply goes out as text.
+/// </summary>
 /// <remarks>Thread-safe: one instance serves every voice interview at once.</remarks>
-internal sealed class Speaker(ITextToSpeechClient? client)
+internal sealed class Speaker(ITextToSpeechClient? client, SpeakerDeadline? deadline = null)
 {
+    /// <summary>The <c>fallback_cause</c> of a sentence whose provider sent no audio in time.</summary>
+    public const string DeadlineCause = "speech_deadline";
+
+    /// <summary>The <c>fallback_cause</c> of a sentence whose provider failed before its first audio.</summary>
+    public const string ErrorCause = "speech_error";
+
     /// <summary>The rate of raw PCM when the provider does not say: 24 kHz, OpenAI's <c>pcm</c> format.</summary>
     private const int DefaultPcmRate = 24_000;
 
@@ -21,15 +32,68 @@ internal sealed class Speaker(ITextToSpeechClient? client)
 
     /// <summary>
     /// Speaks one sentence, yielding mono PCM16 pieces as the provider produces them, so the first can be played
-    /// while the rest is still being synthesized.
+    /// while the rest is still being synthesized. The first piece of a fallback's speech says why it was needed.
     /// </summary>
-    /// <exception cref="SpeechFailedException">The provider failed, is missing, or sent audio that is not PCM16 mono.</exception>
+    /// <exception cref="SpeechFailedException">The provider (and the fallback, if any) failed, is missing, was too slow or sent audio that is not PCM16 mono.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public async IAsyncEnumerable<SpeechAudio> SpeakAsync(string sentence, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (client is null) throw new SpeechFailedException("No text-to-speech provider is configured.");
         if (string.IsNullOrWhiteSpace(sentence)) yield break;
 
+        if (deadline is null)
+        {
+            await foreach (var piece in PiecesAsync(client, sentence, cancellationToken)) yield return piece;
+            yield break;
+        }
+
+        string? cause;
+        using (var late = new CancellationTokenSource(deadline.FirstAudio, deadline.Time))
+        using (var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, late.Token))
+        {
+            await using var pieces = PiecesAsync(client, sentence, attempt.Token).GetAsyncEnumerator(attempt.Token);
+            (var first, cause) = await FirstAsync(pieces, late, deadline.FirstAudio, cancellationToken);
+            if (cause is null && first)
+            {
+                yield return pieces.Current;
+                while (await pieces.MoveNextAsync()) yield return pieces.Current;
+            }
+        }
+
+        if (cause is null) yield break;
+        if (deadline.Fallback is null) throw new SpeechFailedException(cause);
+        var because = $"{cause}; {deadline.FallbackName} spoke instead";
+        await foreach (var piece in PiecesAsync(deadline.Fallback, sentence, cancellationToken))
+        {
+            yield return piece with { FallbackCause = because };
+            because = null;
+        }
+    }
+
+    /// <summary>Waits for the first piece; the cause when the provider failed or missed the deadline before it.</summary>
+    private static async Task<(bool First, string? Cause)> FirstAsync(
+        IAsyncEnumerator<SpeechAudio> pieces, CancellationTokenSource deadline, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var first = await pieces.MoveNextAsync();
+            // The rest of the sentence has no deadline of its own: it is played while it comes.
+            deadline.CancelAfter(Timeout.InfiniteTimeSpan);
+            if (!deadline.IsCancellationRequested) return (first, null);
+        }
+        catch (SpeechFailedException e)
+        {
+            return (false, $"{ErrorCause}: {e.Message}");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        return (false, $"{DeadlineCause}: no audio within {limit.TotalMilliseconds:F0} ms (Voice:Tts:FirstAudioDeadlineMs)");
+    }
+
+    private static async IAsyncEnumerable<SpeechAudio> PiecesAsync(ITextToSpeechClient client, string sentence, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         await using var updates = client.GetStreamingAudioAsync(sentence, null, cancellationToken).GetAsyncEnumerator(cancellationToken);
         // A network read can end between the two bytes of a sample; the odd byte waits for the next piece.
         byte? carry = null;
@@ -93,3 +157,9 @@ internal sealed class Speaker(ITextToSpeechClient? client)
         return samples;
     }
 }
+
+/// <summary>
+/// How long a sentence's first audio may take (<paramref name="FirstAudio"/>, on <paramref name="Time"/>'s clock), and
+/// who speaks it past that: <paramref name="Fallback"/>, named <paramref name="FallbackName"/> in records; none: the sentence fails.
+/// </summary>
+internal sealed record SpeakerDeadline(TimeSpan FirstAudio, TimeProvider Time, ITextToSpeechClient? Fallback = null, string? FallbackName = null);

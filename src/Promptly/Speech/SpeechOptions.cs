@@ -55,6 +55,18 @@ internal sealed class TtsOptions
 
     public string? ApiKey { get; set; }
 
+    /// <summary>
+    /// How long the provider at <see cref="Endpoint"/> may take to send a sentence's first audio, in ms. Past it (or
+    /// when it fails before), espeak-ng speaks the sentence if <see cref="FallbackToEspeak"/> and it is installed,
+    /// else the reply goes out as text; the response's record says why. Default 700: with the 1400 ms transcription
+    /// deadline it leaves the interviewer's first audio inside the 2 s budget even when both providers are slow.
+    /// </summary>
+    [Range(1, 600_000)]
+    public int FirstAudioDeadlineMs { get; set; } = 700;
+
+    /// <summary>Whether espeak-ng (when installed) speaks what the provider at <see cref="Endpoint"/> could not in time. Default true.</summary>
+    public bool FallbackToEspeak { get; set; } = true;
+
     /// <summary>The espeak-ng program: a name looked up on the PATH or a path. Default <c>espeak-ng</c>.</summary>
     [Required(AllowEmptyStrings = false)]
     public string Espeak { get; set; } = "espeak-ng";

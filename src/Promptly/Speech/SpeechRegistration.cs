@@ -29,7 +29,11 @@ internal static class SpeechRegistration
             var options = sp.GetRequiredService<IOptions<SttOptions>>();
             return new Transcriber(CreateSpeechToText(options.Value), options, sp.GetRequiredService<TimeProvider>());
         });
-        services.AddSingleton(sp => new Speaker(CreateTextToSpeech(sp.GetRequiredService<IOptions<TtsOptions>>().Value)));
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<TtsOptions>>().Value;
+            return new Speaker(CreateTextToSpeech(options), CreateDeadline(options, sp.GetRequiredService<TimeProvider>()));
+        });
         return services;
     }
 
@@ -43,6 +47,16 @@ internal static class SpeechRegistration
         return EspeakTextToSpeechClient.Locate(options.Espeak) is { } espeak
             ? new EspeakTextToSpeechClient(espeak, options)
             : null;
+    }
+
+    /// <summary>A remote provider is held to a deadline, with espeak-ng behind it when allowed and installed; espeak-ng itself runs locally and needs none.</summary>
+    private static SpeakerDeadline? CreateDeadline(TtsOptions options, TimeProvider time)
+    {
+        if (!options.Enabled || !options.IsConfigured) return null;
+        var espeak = options.FallbackToEspeak ? EspeakTextToSpeechClient.Locate(options.Espeak) : null;
+        return new SpeakerDeadline(
+            TimeSpan.FromMilliseconds(options.FirstAudioDeadlineMs), time,
+            espeak is null ? null : new EspeakTextToSpeechClient(espeak, options), espeak is null ? null : "espeak-ng");
     }
 
     private static AudioClient AudioClient(string endpoint, string model, string? apiKey) =>

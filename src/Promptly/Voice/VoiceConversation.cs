@@ -344,15 +344,43 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
         return await _services.Transcriber.TranscribeAsync(turn.Samples, cancellationToken);
     }
 
-    /// <summary>Hands a turn to the interview core and speaks its reply; the core's refusals become <c>error</c> events.</summary>
+    /// <summary>
+    /// Hands a turn to the interview core and speaks its reply; the core's refusals become <c>error</c> events. The
+    /// reply's audio is sent by its own task from the start, so a streamed reply is heard from its first sentence on
+    /// (see <see cref="SpokenReply"/>), before the words are all written and stored.
+    /// </summary>
     private async Task AnswerAsync(TurnInput input, SpokenReply? reply)
     {
-        var response = await _services.Interviews.TakeTurnAsync(_sessionId, input, reply, Closed);
+        var speaking = SpeakAsync(reply);
+        InterviewResponse response;
+        try
+        {
+            response = await _services.Interviews.TakeTurnAsync(_sessionId, input, reply, Closed);
+        }
+        catch
+        {
+            reply?.Abandon();
+            await Quietly(speaking);
+            throw;
+        }
 
         await SendAsync(new QuestionEvent(response.Message.Content, response.Message.QuestionNumber, response.Step.Kind, response.Step.Done), VoiceJson.Default.QuestionEvent);
         await SendAsync(new LatencyEvent(LatencyView.From(response.Latency)), VoiceJson.Default.LatencyEvent);
-        await SpeakAsync(reply);
+        reply?.Release();
+        await speaking;
         if (response.Step.Done) await CompleteAsync();
+    }
+
+    private static async Task Quietly(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        {
+            // The turn's own failure is the one reported.
+        }
     }
 
     /// <summary>
@@ -371,25 +399,38 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
         using var reply = SpokenReply.For(_services, _sampleRate, Closed);
         if (reply is not null)
         {
-            await reply.WriteAsync(SayAgain, Closed);
-            using (tracker.Phase(reply.CompletePhase)) await reply.CompleteAsync(Closed);
+            using (tracker.Phase(reply.CompletePhase)) await reply.SayAsync(SayAgain, Closed);
+            reply.ReportTo(tracker);
         }
 
         var record = await tracker.CommitAsync(_services.Budget.StoreAsync, Closed);
         await SendAsync(new QuestionEvent(SayAgain, state.Session.QuestionNumber, "repeat", Done: false), VoiceJson.Default.QuestionEvent);
         await SendAsync(new LatencyEvent(LatencyView.From(record)), VoiceJson.Default.LatencyEvent);
+        reply?.Release();
         await SpeakAsync(reply);
     }
 
     /// <summary>
-    /// Sends the reply's audio as it is synthesized, no more than <see cref="VoiceOptions.AudioLeadMs"/> ahead of real
-    /// time, so that a barge-in (the candidate speaking) stops it promptly: <c>interrupted</c> instead of <c>audio_end</c>.
+    /// Sends the reply's audio once it is released, as it is synthesized, no more than <see cref="VoiceOptions.AudioLeadMs"/>
+    /// ahead of real time, so that a barge-in (the candidate speaking) stops it promptly: <c>interrupted</c> instead of
+    /// <c>audio_end</c>. A reply given up before its release sends nothing.
     /// </summary>
     private async Task SpeakAsync(SpokenReply? reply)
     {
         if (reply is null) return;
-        if (reply.Failure is { } failure)
+        try
         {
+            await reply.Released.WaitAsync(Closed);
+        }
+        catch (OperationCanceledException) when (!Closed.IsCancellationRequested)
+        {
+            reply.SenderStopped();
+            return;
+        }
+
+        if (!reply.HasAudio && reply.Failure is { } failure)
+        {
+            reply.SenderStopped();
             await SendAsync(new ErrorEvent(StatusCodes.Status502BadGateway, "Speech synthesis failed", $"The reply is sent as text only: {failure}"), VoiceJson.Default.ErrorEvent);
             return;
         }
@@ -406,10 +447,16 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
                 var ahead = TimeSpan.FromSeconds((double)sent / _sampleRate) - _time.GetElapsedTime(start) - TimeSpan.FromMilliseconds(_options.AudioLeadMs);
                 if (ahead > TimeSpan.Zero) await Task.Delay(ahead, _time, speaking.Token);
                 await _socket.SendAudioAsync(chunk.Bytes, speaking.Token);
+                if (sent == 0) reply.FirstFrameSent();
                 sent += chunk.Samples;
             }
 
-            await SendAsync(new MarkEvent("audio_end", AtMs(_pipeline?.SamplesReceived ?? 0)), VoiceJson.Default.MarkEvent);
+            await SendAsync(new MarkEvent(reply.Abandoned ? "interrupted" : "audio_end", AtMs(_pipeline?.SamplesReceived ?? 0)), VoiceJson.Default.MarkEvent);
+            if (!reply.Abandoned && reply.Failure is { } partly)
+            {
+                await SendAsync(new ErrorEvent(StatusCodes.Status502BadGateway, "Speech synthesis failed", $"The rest of the reply is sent as text only: {partly}"),
+                    VoiceJson.Default.ErrorEvent);
+            }
         }
         catch (OperationCanceledException) when (!Closed.IsCancellationRequested)
         {
@@ -418,6 +465,7 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
         finally
         {
             _speaking = null;
+            reply.SenderStopped();
         }
     }
 
@@ -514,8 +562,8 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
         Enqueue(async () =>
         {
             using var _ = reply;
-            await reply.WriteAsync(standing.Content, Closed);
-            await reply.CompleteAsync(Closed);
+            await reply.SayAsync(standing.Content, Closed);
+            reply.Release();
             await SpeakAsync(reply);
         });
     }

@@ -44,6 +44,33 @@ public sealed class LatencyTrackerTests
     }
 
     [Fact]
+    public async Task AnsweredEarly_EndsTheResponseAtTheFirstOutput_PhasesCutWhereItWasReady()
+    {
+        var start = _time.GetTimestamp();
+        await using (var tracker = Budget().Start(_subject, start))
+        {
+            using (tracker.Phase(LatencyPhases.Load)) _time.Advance(TimeSpan.FromMilliseconds(10));
+            var call = tracker.NextPhaseStart();
+            _time.Advance(TimeSpan.FromMilliseconds(200));
+            // The first sentence is complete 200 ms after the first token; its audio goes out 90 ms later, while the model writes on.
+            var ready = _time.GetTimestamp() + _time.TimestampFrequency / 5;
+            _time.Advance(TimeSpan.FromMilliseconds(290));
+            var sent = _time.GetTimestamp();
+            _time.Advance(TimeSpan.FromMilliseconds(600));
+            tracker.AddInterviewerCall(_time.GetElapsedTime(call), delivered: null, firstToken: TimeSpan.FromMilliseconds(200));
+            tracker.AnsweredEarly(ready, sent, LatencyPhases.TtsFirstAudio);
+            _time.Advance(TimeSpan.FromMilliseconds(5));
+            await tracker.CommitAsync(StoreAsync, default);
+        }
+
+        var record = Assert.Single(_store.Records);
+        Assert.Equal(500, record.ResponseTimeMs, 6);
+        Assert.Equal([LatencyPhases.Load, LatencyPhases.AiFirstToken, LatencyPhases.Ai, LatencyPhases.TtsFirstAudio], record.Phases.Select(p => p.Name));
+        Assert.Equal([10, 200, 200, 90], record.Phases.Select(p => Math.Round(p.Ms, 6)));
+        Assert.Equal(400, record.AiProcessingTimeMs, 6);
+    }
+
+    [Fact]
     public async Task Phase_RepeatedName_AddsUp()
     {
         await using (var tracker = Budget().Start(_subject))

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Promptly.Speech;
 using Promptly.Tests.Support;
 
@@ -52,8 +53,75 @@ public sealed class SpeakerTests : IAsyncLifetime
     public async Task SpeakAsync_ProviderFails_ThrowsSpeechFailed()
     {
         _server.SpeechFailure = FakeSpeechFailure.Status500;
+        var settings = _server.Settings();
+        settings["Voice:Tts:FallbackToEspeak"] = "false";
 
-        await Assert.ThrowsAsync<SpeechFailedException>(() => ToListAsync(Speaker(_server.Settings()).SpeakAsync("Hello.", CancellationToken.None)));
+        await Assert.ThrowsAsync<SpeechFailedException>(() => ToListAsync(Speaker(settings).SpeakAsync("Hello.", CancellationToken.None)));
+    }
+
+    [Fact]
+    public async Task SpeakAsync_NoAudioByTheDeadline_TheFallbackSpeaksAndSaysWhy()
+    {
+        var time = new FakeTimeProvider();
+        var primary = new StubTextToSpeech("audio/l16;rate=16000", [[0x01, 0x00]]) { Hold = new TaskCompletionSource() };
+        var speaker = new Speaker(primary, new SpeakerDeadline(TimeSpan.FromMilliseconds(700), time, new StubTextToSpeech("audio/l16;rate=22050", [[0x02, 0x00], [0x03, 0x00]]), "espeak-ng"));
+
+        var speaking = ToListAsync(speaker.SpeakAsync("Hi.", CancellationToken.None));
+        await primary.Called.Task.WaitAsync(TimeSpan.FromMinutes(1));
+        time.Advance(TimeSpan.FromMilliseconds(699));
+        Assert.False(speaking.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var audio = await speaking.WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Equal([2, 3], audio.SelectMany(piece => piece.Samples.ToArray()));
+        Assert.StartsWith("speech_deadline: no audio within 700 ms", audio[0].FallbackCause);
+        Assert.EndsWith("espeak-ng spoke instead", audio[0].FallbackCause);
+        Assert.Null(audio[1].FallbackCause);
+        Assert.True(primary.Cancelled, "the late provider's call was abandoned");
+    }
+
+    [Fact]
+    public async Task SpeakAsync_ProviderFailsBeforeItsFirstAudio_TheFallbackSpeaks()
+    {
+        var speaker = new Speaker(new StubTextToSpeech("audio/mpeg", [[0, 0]]),
+            new SpeakerDeadline(TimeSpan.FromMilliseconds(700), new FakeTimeProvider(), new StubTextToSpeech("audio/l16;rate=22050", [[0x02, 0x00]]), "espeak-ng"));
+
+        var audio = await ToListAsync(speaker.SpeakAsync("Hi.", CancellationToken.None));
+
+        Assert.Equal([2], audio.SelectMany(piece => piece.Samples.ToArray()));
+        Assert.StartsWith("speech_error: Text to speech sent audio/mpeg", audio[0].FallbackCause);
+    }
+
+    [Fact]
+    public async Task SpeakAsync_FirstAudioInTime_TheRestHasNoDeadline()
+    {
+        var time = new FakeTimeProvider();
+        var primary = new StubTextToSpeech("audio/l16;rate=16000", [[0x01, 0x00], [0x02, 0x00]]) { HoldAfterFirst = new TaskCompletionSource() };
+        var speaker = new Speaker(primary, new SpeakerDeadline(TimeSpan.FromMilliseconds(700), time, new StubTextToSpeech("audio/l16;rate=16000", [[0x09, 0x00]]), "espeak-ng"));
+
+        var speaking = ToListAsync(speaker.SpeakAsync("Hi.", CancellationToken.None));
+        await primary.FirstTaken.Task.WaitAsync(TimeSpan.FromMinutes(1));
+        time.Advance(TimeSpan.FromSeconds(5));
+        primary.HoldAfterFirst.SetResult();
+        var audio = await speaking.WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Equal([1, 2], audio.SelectMany(piece => piece.Samples.ToArray()));
+        Assert.All(audio, piece => Assert.Null(piece.FallbackCause));
+    }
+
+    [Fact]
+    public async Task SpeakAsync_NoAudioByTheDeadline_NoFallback_ThrowsSpeechFailed()
+    {
+        var time = new FakeTimeProvider();
+        var primary = new StubTextToSpeech("audio/l16;rate=16000", [[0x01, 0x00]]) { Hold = new TaskCompletionSource() };
+        var speaker = new Speaker(primary, new SpeakerDeadline(TimeSpan.FromMilliseconds(700), time));
+
+        var speaking = ToListAsync(speaker.SpeakAsync("Hi.", CancellationToken.None));
+        await primary.Called.Task.WaitAsync(TimeSpan.FromMinutes(1));
+        time.Advance(TimeSpan.FromMilliseconds(700));
+
+        var failed = await Assert.ThrowsAsync<SpeechFailedException>(() => speaking.WaitAsync(TimeSpan.FromMinutes(1)));
+        Assert.StartsWith("speech_deadline", failed.Message);
     }
 
     [Fact]
@@ -103,16 +171,50 @@ public sealed class SpeakerTests : IAsyncLifetime
 
     private sealed class StubTextToSpeech(string mediaType, byte[][] pieces) : ITextToSpeechClient
     {
+        /// <summary>When set, nothing is sent until it completes (or the call is cancelled).</summary>
+        public TaskCompletionSource? Hold { get; init; }
+
+        /// <summary>When set, the first piece is sent and the rest waits for it.</summary>
+        public TaskCompletionSource? HoldAfterFirst { get; init; }
+
+        public TaskCompletionSource Called { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>The first piece was taken and the next asked for.</summary>
+        public TaskCompletionSource FirstTaken { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool Cancelled { get; private set; }
+
         public Task<TextToSpeechResponse> GetAudioAsync(string text, TextToSpeechOptions? options = null, CancellationToken cancellationToken = default) =>
             throw new NotSupportedException();
 
         public async IAsyncEnumerable<TextToSpeechResponseUpdate> GetStreamingAudioAsync(
             string text, TextToSpeechOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
-            foreach (var piece in pieces)
+            Called.TrySetResult();
+            if (Hold is not null) await HoldAsync(Hold, cancellationToken);
+            for (var i = 0; i < pieces.Length; i++)
             {
                 await Task.Yield();
-                yield return new TextToSpeechResponseUpdate([new DataContent(piece, mediaType)]);
+                if (i == 1 && HoldAfterFirst is not null)
+                {
+                    FirstTaken.TrySetResult();
+                    await HoldAsync(HoldAfterFirst, cancellationToken);
+                }
+
+                yield return new TextToSpeechResponseUpdate([new DataContent(pieces[i], mediaType)]);
+            }
+        }
+
+        private async Task HoldAsync(TaskCompletionSource hold, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await hold.Task.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                Cancelled = true;
+                throw;
             }
         }
 

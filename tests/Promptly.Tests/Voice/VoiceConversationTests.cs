@@ -1,4 +1,6 @@
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
 using Promptly.Tests.Audio;
 using Promptly.Tests.Support;
 
@@ -21,11 +23,13 @@ public sealed class VoiceConversationTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _speech.DisposeAsync();
 
-    private PromptlyFactory Server(params (string Key, string? Value)[] settings)
+    private PromptlyFactory Server(params (string Key, string? Value)[] settings) => Server(chat: null, settings);
+
+    private PromptlyFactory Server(IChatClient? chat, params (string Key, string? Value)[] settings)
     {
         var all = _speech.Settings(new Dictionary<string, string?> { ["Voice:AudioLeadMs"] = "3600000" });
         foreach (var (key, value) in settings) all[key] = value;
-        return new PromptlyFactory(all);
+        return new PromptlyFactory(all, chat);
     }
 
     /// <summary>A session and a voice socket past its greeting.</summary>
@@ -294,7 +298,7 @@ public sealed class VoiceConversationTests : IAsyncLifetime
     [FactWhenInstalled(Needs.EspeakNg)]
     public async Task FailingSynthesis_TheReplyGoesOutAsTextAndIsStored()
     {
-        await using var server = Server();
+        await using var server = Server(("Voice:Tts:FallbackToEspeak", "false"));
         var (session, voice, http) = await OpenAsync(server);
         _speech.SpeechFailure = FakeSpeechFailure.Status500;
 
@@ -303,6 +307,55 @@ public sealed class VoiceConversationTests : IAsyncLifetime
         var question = await voice.NextAsync("question");
         var error = await voice.NextAsync("error");
         Assert.Equal(502, error.GetProperty("status").GetInt32());
+        Assert.Equal(question.GetProperty("text").GetString(), (await http.GetJsonAsync($"/sessions/{session}"))["transcript"]![2]!["content"]!.GetValue<string>());
+    }
+
+    [FactWhenInstalled(Needs.EspeakNg)]
+    public async Task SlowSynthesis_PastItsDeadline_EspeakSpeaksAndTheRecordSaysWhy()
+    {
+        await using var server = Server(("Voice:Tts:FirstAudioDeadlineMs", "300"));
+        var (_, voice, _) = await OpenAsync(server);
+        _speech.SpeechFailure = FakeSpeechFailure.Hang;
+        var before = voice.AudioBytes;
+
+        await voice.SendAudioAsync(Spoken(Answer), 16000);
+
+        var latency = (await voice.NextAsync("latency")).GetProperty("latency");
+        await voice.NextAsync("audio_end");
+        Assert.True(latency.GetProperty("fallback").GetBoolean());
+        Assert.StartsWith("speech_deadline: no audio within 300 ms", latency.GetProperty("fallback_cause").GetString());
+        Assert.False(latency.GetProperty("failed").GetBoolean());
+        Assert.True(voice.AudioBytes - before > 16000, "espeak-ng spoke the reply");
+        Assert.DoesNotContain("error", voice.Types());
+    }
+
+    [FactWhenInstalled(Needs.EspeakNg)]
+    public async Task StreamedReply_ItsFirstSentenceIsHeardBeforeTheModelFinishes()
+    {
+        var model = new HeldChatClient("That sounds like a good habit.", "What made you start it?");
+        await using var server = Server(model, ("Interviewer:Provider", "openai"), ("Interviewer:FallbackAfterMs", "600000"),
+            ("Latency:ThresholdMs", "600000"), ("Latency:SevereMs", "600000"));
+        var (session, voice, http) = await OpenAsync(server);
+        model.Holding = true;
+
+        await voice.SendAudioAsync(Spoken(Answer), 16000);
+
+        // The model is still held after its first sentence, and the candidate already hears it.
+        await voice.NextAsync("audio_start");
+        var speaking = voice.Seen.Count;
+        Assert.Single(voice.Seen, e => e.GetProperty("type").GetString() == "question");
+        model.Release.SetResult();
+        // The rest of the audio may end before or after the reply is stored and its words are sent.
+        var latency = (await voice.NextAsync("latency")).GetProperty("latency");
+        if (!voice.Seen.Skip(speaking).Any(e => e.GetProperty("type").GetString() == "audio_end")) await voice.NextAsync("audio_end");
+        var question = voice.Seen.Last(e => e.GetProperty("type").GetString() == "question");
+
+        Assert.Equal("That sounds like a good habit. What made you start it?", question.GetProperty("text").GetString());
+        var phases = latency.GetProperty("phases").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble());
+        Assert.Equal(["ai_first_token", "ai", "tts_first_audio"], phases.Keys.TakeLast(3));
+        Assert.DoesNotContain("persist", phases.Keys);
+        Assert.True(Math.Abs(latency.GetProperty("response_time_ms").GetDouble() - phases.Values.Sum()) < 0.1, latency.ToString());
+        Assert.Contains(_speech.SpeechRequests, r => r["input"]!.GetValue<string>() == "What made you start it?");
         Assert.Equal(question.GetProperty("text").GetString(), (await http.GetJsonAsync($"/sessions/{session}"))["transcript"]![2]!["content"]!.GetValue<string>());
     }
 
@@ -335,6 +388,36 @@ public sealed class VoiceConversationTests : IAsyncLifetime
         await voice.NextAsync("audio_end");
         Assert.Equal(0, _speech.SpeechCalls);
         Assert.True(voice.AudioBytes - before > 48000 * 2 / 2, "at least half a second of espeak-ng's speech came back");
+    }
+
+    /// <summary>
+    /// A model that streams its first sentence word by word and the second's first word (which shows the first has
+    /// ended), then, while <see cref="Holding"/>, waits for <see cref="Release"/> before the rest.
+    /// </summary>
+    private sealed class HeldChatClient(string first, string second) : IChatClient
+    {
+        public bool Holding { get; set; }
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, $"{first} {second}")));
+
+        public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+            IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            foreach (var word in first.Split(' ')) yield return new ChatResponseUpdate(ChatRole.Assistant, word + " ");
+            var words = second.Split(' ', 2);
+            yield return new ChatResponseUpdate(ChatRole.Assistant, words[0]);
+            if (Holding) await Release.Task.WaitAsync(cancellationToken);
+            yield return new ChatResponseUpdate(ChatRole.Assistant, " " + words[1]);
+        }
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
     }
 
     private static short[] Resampled(short[] samples16k, int rate) => Promptly.Audio.Resampler.Resample(samples16k, 16000, rate);
