@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Promptly.Audio;
 using Promptly.Budget;
@@ -308,8 +309,14 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
                 new PhaseTiming(LatencyPhases.Stt, stt.TotalMilliseconds),
             ],
         };
-        await AnswerAsync(input, reply);
+        await AnswerAsync(input, reply, _options.KeepAudio ? stored => KeepAsync(stored, turn) : null);
     }
+
+    /// <summary>The turn's audio, kept once the turn is stored (off the response's path: while its reply plays).</summary>
+    private Task KeepAsync(InterviewResponse stored, PendingTurn turn) =>
+        _services.Recordings.SaveRecordingAsync(
+            new TurnRecording(_sessionId, stored.Message.QuestionNumber, SampleRates.Pipeline, MemoryMarshal.AsBytes(turn.Samples.Span).ToArray(), _time.GetUtcNow()),
+            Closed);
 
     /// <summary>
     /// Budget intelligence: at the answer's first pause its transcription starts, while the end-of-turn silence is
@@ -349,7 +356,10 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
     /// reply's audio is sent by its own task from the start, so a streamed reply is heard from its first sentence on
     /// (see <see cref="SpokenReply"/>), before the words are all written and stored.
     /// </summary>
-    private async Task AnswerAsync(TurnInput input, SpokenReply? reply)
+    /// <param name="input">The turn.</param>
+    /// <param name="reply">Speaks the reply; null when there is no speech synthesis.</param>
+    /// <param name="stored">Work for once the turn is stored, run while its reply plays.</param>
+    private async Task AnswerAsync(TurnInput input, SpokenReply? reply, Func<InterviewResponse, Task>? stored = null)
     {
         var speaking = SpeakAsync(reply);
         InterviewResponse response;
@@ -364,10 +374,12 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
             throw;
         }
 
+        var after = stored?.Invoke(response) ?? Task.CompletedTask;
         await SendAsync(new QuestionEvent(response.Message.Content, response.Message.QuestionNumber, response.Step.Kind, response.Step.Done), VoiceJson.Default.QuestionEvent);
         await SendAsync(new LatencyEvent(LatencyView.From(response.Latency)), VoiceJson.Default.LatencyEvent);
         reply?.Release();
         await speaking;
+        await after;
         if (response.Step.Done) await CompleteAsync();
     }
 

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using Promptly.Speech;
 using Promptly.Http;
 using Promptly.Interviews;
 
@@ -14,7 +16,21 @@ internal static class VoiceEndpoints
         app.MapGet("/sessions/{id}/voice", ConnectAsync).WithTags("Sessions").WithName("VoiceSession").ProducesRequestProblems()
             .WithSummary("Upgrades to a WebSocket for a voice interview: PCM16 audio in, events and the interviewer's speech out (README, 'Voice interviews').")
             .Produces(StatusCodes.Status101SwitchingProtocols);
+        app.MapGet("/sessions/{id}/turns/{questionNumber}/audio", RecordingAsync).WithTags("Sessions").WithName("TurnAudio").ProducesRequestProblems()
+            .WithSummary("The candidate's audio of one spoken turn, as the server heard it (WAV, 16 kHz mono PCM16).")
+            .Produces(StatusCodes.Status200OK, contentType: "audio/wav");
         return app;
+    }
+
+    private static async Task<Results<FileContentHttpResult, NotFoundProblem>> RecordingAsync(string id, int questionNumber, ITurnRecordingStore recordings, HttpContext context)
+    {
+        var recording = await recordings.RecordingAsync(id, questionNumber, context.RequestAborted);
+        if (recording is null)
+        {
+            return Problems.NotFound("No audio", $"Session {id} has no kept audio for question {questionNumber} (typed turns and Voice:KeepAudio=false keep none).", context);
+        }
+
+        return TypedResults.File(Wav.Encode(MemoryMarshal.Cast<byte, short>(recording.Pcm.AsSpan()), recording.SampleRate), "audio/wav", $"{id}-{questionNumber}.wav");
     }
 
     private static async Task<Results<EmptyHttpResult, BadRequestProblem, NotFoundProblem, ConflictProblem>> ConnectAsync(

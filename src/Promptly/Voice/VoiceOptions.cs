@@ -46,6 +46,13 @@ internal sealed class VoiceOptions : IValidatableObject
     [Range(0, 3_600_000)]
     public int AudioLeadMs { get; set; } = 500;
 
+    /// <summary>
+    /// Whether each spoken turn's audio is kept (16 kHz PCM16, one database write per turn, after the turn is stored;
+    /// <c>GET /sessions/{id}/turns/{n}/audio</c>). Default true: what the candidate said, as heard, is the evidence a
+    /// transcript can be checked against.
+    /// </summary>
+    public bool KeepAudio { get; set; } = true;
+
     /// <summary>Largest WebSocket message accepted, in bytes; 200 ms of 48 kHz audio is 19,200. Default 65,536.</summary>
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxMessageBytes { get; set; } = 64 * 1024;

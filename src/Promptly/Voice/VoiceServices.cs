@@ -15,6 +15,7 @@ internal sealed class VoiceServices(
     IVoiceActivityDetectorFactory detectors,
     IOptions<VoiceOptions> options,
     IOptions<InterviewOptions> interviewOptions,
+    ITurnRecordingStore recordings,
     TimeProvider time,
     ILogger<VoiceConversation> logger)
 {
@@ -27,6 +28,7 @@ internal sealed class VoiceServices(
     public TimeProvider Time => time;
     public ILogger Logger => logger;
     public int MaxInputChars => interviewOptions.Value.MaxInputChars;
+    public ITurnRecordingStore Recordings => recordings;
 
     public TurnDetectionOptions TurnDetection { get; } = new()
     {

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
@@ -357,6 +358,41 @@ public sealed class VoiceConversationTests : IAsyncLifetime
         Assert.True(Math.Abs(latency.GetProperty("response_time_ms").GetDouble() - phases.Values.Sum()) < 0.1, latency.ToString());
         Assert.Contains(_speech.SpeechRequests, r => r["input"]!.GetValue<string>() == "What made you start it?");
         Assert.Equal(question.GetProperty("text").GetString(), (await http.GetJsonAsync($"/sessions/{session}"))["transcript"]![2]!["content"]!.GetValue<string>());
+    }
+
+    [FactWhenInstalled(Needs.EspeakNg)]
+    public async Task SpokenTurn_ItsAudioIsKept_TypedTurnsAndKeepAudioFalseKeepNone()
+    {
+        var spoken = Spoken(Answer);
+        await using (var server = Server())
+        {
+            var (session, voice, http) = await OpenAsync(server);
+
+            await voice.SendAudioAsync(spoken, 16000);
+            await voice.NextAsync("audio_end");
+            await voice.SendJsonAsync($$"""{"type":"text","text":"{{Answer}}"}""");
+            await voice.NextAsync("latency");
+            await voice.DisposeAsync();
+
+            using var wav = await http.GetAsync($"/sessions/{session}/turns/1/audio");
+            Assert.Equal("audio/wav", wav.Content.Headers.ContentType?.MediaType);
+            var bytes = await wav.Content.ReadAsByteArrayAsync();
+            Assert.True(Promptly.Speech.Wav.TryReadHeader(bytes, out var format, out var offset, out _));
+            Assert.Equal((16000, 1, 16), (format.SampleRate, format.Channels, format.BitsPerSample));
+            // The turn as heard: the speech and the silence that ended it, without the audio sent after the end.
+            var kept = (bytes.Length - offset) / 2;
+            Assert.InRange(kept, SpeechTracks.Say(Answer).Length, spoken.Length);
+            await http.GetJsonAsync($"/sessions/{session}/turns/2/audio", HttpStatusCode.NotFound);
+        }
+
+        await using (var server = Server(("Voice:KeepAudio", "false")))
+        {
+            var (session, voice, http) = await OpenAsync(server);
+            await voice.SendAudioAsync(spoken, 16000);
+            await voice.NextAsync("audio_end");
+            await voice.DisposeAsync();
+            await http.GetJsonAsync($"/sessions/{session}/turns/1/audio", HttpStatusCode.NotFound);
+        }
     }
 
     [FactWhenInstalled(Needs.EspeakNg)]

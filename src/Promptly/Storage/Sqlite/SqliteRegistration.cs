@@ -22,6 +22,7 @@ internal static class SqliteRegistration
         builder.Services.AddSingleton<IRequestMetricsStore>(sp => sp.GetRequiredService<SqliteStore>());
         builder.Services.AddSingleton<IHealthProbe>(sp => sp.GetRequiredService<SqliteStore>());
         builder.Services.AddSingleton<IAnalyticsStore>(sp => sp.GetRequiredService<SqliteStore>());
+        builder.Services.AddSingleton<ITurnRecordingStore>(sp => sp.GetRequiredService<SqliteStore>());
         return builder;
     }
 }

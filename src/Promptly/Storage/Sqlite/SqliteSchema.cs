@@ -134,6 +134,17 @@ internal static class SqliteSchema
         """
         ALTER TABLE latency_records ADD COLUMN channel TEXT NOT NULL DEFAULT 'text';
         """,
+        // A spoken turn's audio, written once per turn after the turn: large rows of their own, never read on a turn's path.
+        """
+        CREATE TABLE turn_recordings (
+            session_id TEXT NOT NULL,
+            question_number INTEGER NOT NULL,
+            sample_rate INTEGER NOT NULL,
+            pcm BLOB NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (session_id, question_number)
+        );
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

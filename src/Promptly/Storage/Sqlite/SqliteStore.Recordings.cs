@@ -1,0 +1,20 @@
+using Promptly.Interviews;
+
+namespace Promptly.Storage.Sqlite;
+
+internal sealed partial class SqliteStore : ITurnRecordingStore
+{
+    public Task SaveRecordingAsync(TurnRecording recording, CancellationToken cancellationToken) =>
+        _writer.WriteAsync(context => context.Execute(
+            "INSERT OR REPLACE INTO turn_recordings (session_id, question_number, sample_rate, pcm, created_at) VALUES (@p0, @p1, @p2, @p3, @p4)",
+            recording.SessionId, recording.QuestionNumber, recording.SampleRate, recording.Pcm, ToUnixMs(recording.At)), cancellationToken);
+
+    public async Task<TurnRecording?> RecordingAsync(string sessionId, int questionNumber, CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync(
+            "SELECT session_id, question_number, sample_rate, pcm, created_at FROM turn_recordings WHERE session_id = @p0 AND question_number = @p1",
+            r => new TurnRecording(r.GetString(0), r.GetInt32(1), r.GetInt32(2), r.GetFieldValue<byte[]>(3), FromUnixMs(r.GetInt64(4))),
+            cancellationToken, sessionId, questionNumber);
+        return rows.FirstOrDefault();
+    }
+}
