@@ -31,9 +31,9 @@ trap stop_server EXIT
 # $warmup warm-up requests (the first must succeed; the rest let the JIT reach its optimised code), then $requests
 # timed ones: median and p90 (nearest rank) in ms.
 time_endpoint() {
-    curl -sf -o /dev/null "$url$1" || { echo "GET $1 failed" >&2; status=1; return 0; }
-    for _ in $(seq 2 "$warmup"); do curl -s -o /dev/null "$url$1"; done
-    for _ in $(seq 1 "$requests"); do curl -s -o /dev/null -w '%{time_total}\n' "$url$1"; done | sort -n |
+    curl -sf "${auth[@]}" -o /dev/null "$url$1" || { echo "GET $1 failed" >&2; status=1; return 0; }
+    for _ in $(seq 2 "$warmup"); do curl -s "${auth[@]}" -o /dev/null "$url$1"; done
+    for _ in $(seq 1 "$requests"); do curl -s "${auth[@]}" -o /dev/null -w '%{time_total}\n' "$url$1"; done | sort -n |
         awk -v path="$1" '{ t[NR] = $1 * 1000 } END { printf "  %-62s median %7.2f ms   p90 %7.2f ms\n", path, t[int((NR + 1) / 2)], t[int(NR * 0.9 + 0.999)] }'
 }
 
@@ -63,7 +63,7 @@ for path in \
     "/api/latency-analytics/summary?days=7&interview_type=INVITED"; do
     time_endpoint "$path"
 done
-curl -s "$url/api/latency-analytics/summary?days=30" | head -c 600
+curl -s "${auth[@]}" "$url/api/latency-analytics/summary?days=30" | head -c 600
 echo
 
 # A command's wall time includes starting the .NET process; `analyze --help` starts it and answers nothing, so the

@@ -4,8 +4,13 @@
 #   wait_for URL                                         until URL/health answers (30 s at most)
 #   must_be_free URL                                     exits when something already answers there
 #   stop PID; stop_server
+#   "${auth[@]}"                                          curl's arguments that send the operator key
 server_dll=src/Promptly/bin/Release/net10.0/Promptly.dll
 server_pid=
+# The servers these scripts start accept one operator key, made up per run; the promptly tools read it from
+# PROMPTLY_KEY, curl sends it with "${auth[@]}".
+export PROMPTLY_KEY=${PROMPTLY_KEY:-bench-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')}
+auth=(-H "Authorization: Bearer $PROMPTLY_KEY")
 
 # A server left on the port would be measured instead of the one the script starts.
 must_be_free() {
@@ -26,7 +31,7 @@ start_server() {
     shift 3
     must_be_free "$url"
     # env execs dotnet, so $! is the server's own pid.
-    env Storage__DataFolder="$folder" "$@" dotnet "$server_dll" --urls "$url" >>"$log" 2>&1 &
+    env Storage__DataFolder="$folder" Auth__OperatorKeys__0="$PROMPTLY_KEY" "$@" dotnet "$server_dll" --urls "$url" >>"$log" 2>&1 &
     server_pid=$!
     wait_for "$url" || { echo "see $log" >&2; exit 2; }
 }

@@ -22,6 +22,8 @@ internal sealed class MemoryCheckRun(MemoryCheckOptions options)
         {
             BaseAddress = options.Server,
             Timeout = TimeSpan.FromSeconds(30),
+            // The memory route is the operators'; the key comes as for the promptly tools.
+            DefaultRequestHeaders = { Authorization = Environment.GetEnvironmentVariable("PROMPTLY_KEY") is { Length: > 0 } key ? new("Bearer", key) : null },
         };
         var samples = new List<MemorySample> { await SampleAsync(http, 0) };
         for (var done = 0; done < options.Turns; done += options.SampleEvery)

@@ -47,7 +47,7 @@ root.SetAction(async parse =>
     {
         BaseAddress = options.Server,
         Timeout = TimeSpan.FromSeconds(30),
-    };
+    }.Authorized(ServerKey.FromEnvironment());
 
     try
     {

@@ -29,11 +29,12 @@ internal readonly record struct DriverAnswer(DriverStep Step, HttpStatusCode Sta
 }
 
 /// <summary>The few top-level fields of a session or turn answer the load tools need, read without building a document.</summary>
-internal readonly record struct AnswerFields(string? Id, int QuestionNumber, bool Done, double ServerMs, double AiMs)
+internal readonly record struct AnswerFields(string? Id, int QuestionNumber, bool Done, double ServerMs, double AiMs, string? Token = null)
 {
     private static readonly byte[] IdName = "id"u8.ToArray();
     private static readonly byte[] QuestionName = "question_number"u8.ToArray();
     private static readonly byte[] DoneName = "done"u8.ToArray();
+    private static readonly byte[] TokenName = "token"u8.ToArray();
     private static readonly byte[] LatencyName = "latency"u8.ToArray();
     private static readonly byte[] ResponseTimeName = "response_time_ms"u8.ToArray();
     private static readonly byte[] AiTimeName = "ai_processing_time_ms"u8.ToArray();
@@ -43,7 +44,7 @@ internal readonly record struct AnswerFields(string? Id, int QuestionNumber, boo
     {
         var reader = new Utf8JsonReader(json);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) throw new JsonException("The answer is not a JSON object.");
-        string? id = null;
+        string? id = null, token = null;
         var question = 0;
         var done = false;
         double serverMs = double.NaN, aiMs = double.NaN;
@@ -55,6 +56,7 @@ internal readonly record struct AnswerFields(string? Id, int QuestionNumber, boo
                 if (reader.ValueTextEquals(IdName) && reader.Read()) id = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
                 else if (reader.ValueTextEquals(QuestionName) && reader.Read()) question = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var q) ? q : 0;
                 else if (reader.ValueTextEquals(DoneName) && reader.Read()) done = reader.TokenType == JsonTokenType.True;
+                else if (reader.ValueTextEquals(TokenName) && reader.Read()) token = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
                 else if (!reader.ValueTextEquals(LatencyName) && reader.Read()) reader.Skip();
             }
             else if (reader.CurrentDepth == 2 && reader.ValueTextEquals(ResponseTimeName) && reader.Read())
@@ -71,6 +73,6 @@ internal readonly record struct AnswerFields(string? Id, int QuestionNumber, boo
             }
         }
 
-        return new AnswerFields(id, question, done, serverMs, aiMs);
+        return new AnswerFields(id, question, done, serverMs, aiMs, token);
     }
 }

@@ -68,7 +68,7 @@ internal sealed class InterviewDriver
         var (answer, fields) = await SendAsync(DriverStep.Start, _sessions, _startBody, cancellationToken);
         if (!answer.Ok) return (answer, null);
         if (string.IsNullOrEmpty(fields.Id)) throw new InvalidDataException("The answer to POST /sessions has no session id.");
-        return (answer, new InterviewSession(fields.Id, _server) { Ended = fields.Done });
+        return (answer, new InterviewSession(fields.Id, _server) { Ended = fields.Done, Token = fields.Token });
     }
 
     /// <summary>

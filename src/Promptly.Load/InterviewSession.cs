@@ -6,6 +6,9 @@ internal sealed class InterviewSession(string id, Uri server)
 {
     public string Id => id;
 
+    /// <summary>The candidate's session token the server gave at the start: what a candidate's own client would use.</summary>
+    public string? Token { get; init; }
+
     public Uri StateUri { get; } = new(server, "sessions/" + Uri.EscapeDataString(id));
 
     public Uri TurnUri { get; } = new(server, "sessions/" + Uri.EscapeDataString(id) + "/turns");

@@ -1,3 +1,4 @@
+using Promptly.Access;
 using Promptly.Analytics;
 using Promptly.Budget;
 using Promptly.Cli;
@@ -23,6 +24,7 @@ if (PromptlyCommands.Handles(args))
 var builder = WebApplication.CreateSlimBuilder(HttpRegistration.HostArguments(args));
 
 builder.AddHttpApi();
+builder.AddAccess();
 builder.AddSqliteStorage();
 builder.AddGuides();
 builder.AddLatencyBudget();
@@ -39,16 +41,21 @@ builder.AddDiagnostics();
 
 var app = builder.Build();
 
-// Guides load now, so a broken guide file stops the start with its name rather than failing the first request.
+// Guides load now, so a broken guide file stops the start with its name rather than failing the first request; the
+// operator key too, so a generated one is announced at the start.
 app.Services.GetRequiredService<GuideCatalog>();
+app.Services.GetRequiredService<OperatorKeys>();
 
 app.UseMiddleware<RequestMetricsMiddleware>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<UnknownQueryParameters>();
 app.UseWebSockets();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
 
-app.MapOpenApi();
+app.MapOpenApi().AllowAnonymous();
 var routes = app.MapGroup("").RejectUnknownQueryParameters();
 routes.MapHealth();
 routes.MapGuides();

@@ -36,12 +36,13 @@ internal sealed class VoiceConnection : IAsyncDisposable
         return builder.Uri;
     }
 
-    /// <summary>Opens the session's voice socket.</summary>
-    /// <exception cref="VoiceConnectException">The server refused the upgrade (404 unknown session, 409 ended) or could not be reached.</exception>
-    public static async Task<VoiceConnection> ConnectAsync(Uri server, string sessionId, CancellationToken cancellationToken)
+    /// <summary>Opens the session's voice socket with <paramref name="bearer"/>: the candidate's session token, or an operator key.</summary>
+    /// <exception cref="VoiceConnectException">The server refused the upgrade (404 unknown session, 409 ended, 401/403 credentials) or could not be reached.</exception>
+    public static async Task<VoiceConnection> ConnectAsync(Uri server, string sessionId, string? bearer, CancellationToken cancellationToken)
     {
         var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
+        if (!string.IsNullOrEmpty(bearer)) socket.Options.SetRequestHeader("Authorization", $"Bearer {bearer}");
         try
         {
             await socket.ConnectAsync(SocketUri(server, sessionId), cancellationToken);
@@ -55,6 +56,8 @@ internal sealed class VoiceConnection : IAsyncDisposable
             {
                 HttpStatusCode.NotFound => new VoiceConnectException("HTTP 404", $"Session '{sessionId}' does not exist on {server}.", e),
                 HttpStatusCode.Conflict => new VoiceConnectException("HTTP 409", $"Session '{sessionId}' has ended; start a new one (leave out --session).", e),
+                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new VoiceConnectException(
+                    $"HTTP {(int)status}", $"The server at {server} refused the credentials for session '{sessionId}'; set {ServerKey.Variable} to an operator key.", e),
                 0 => new VoiceConnectException("connection error", $"The server at {server} could not be reached: {Innermost(e).Message}", e),
                 _ => new VoiceConnectException($"HTTP {(int)status}", $"The server at {server} refused the voice socket with HTTP {(int)status}.", e),
             };

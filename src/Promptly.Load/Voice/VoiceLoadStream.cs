@@ -80,7 +80,7 @@ internal sealed class VoiceLoadStream(VoiceLoadPlan plan, InterviewDriver driver
         }
 
         recorder.SessionStarted();
-        await using var connection = await VoiceConnection.ConnectAsync(driver.Server, session.Id, stop);
+        await using var connection = await VoiceConnection.ConnectAsync(driver.Server, session.Id, session.Token, stop);
         await connection.SendAsync(new VoiceMessage("start", plan.SampleRate), stop);
         Attach(connection);
         try

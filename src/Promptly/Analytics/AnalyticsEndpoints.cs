@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Promptly.Budget;
 using Promptly.Http;
 using Promptly.Latency;
+using Promptly.Access;
 
 namespace Promptly.Analytics;
 
@@ -12,11 +13,11 @@ internal static class AnalyticsEndpoints
 {
     public static IEndpointRouteBuilder MapLatencyAnalytics(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/latency/events", IngestAsync).WithTags("Latency analytics").ProducesRequestProblems().WithName("IngestLatencyEvents")
+        app.MapPost("/api/latency/events", IngestAsync).RequireOperator().RequireRateLimiting(AccessRegistration.IngestLimit).WithTags("Latency analytics").ProducesRequestProblems().WithName("IngestLatencyEvents")
             .WithSummary("Stores a batch of timed runs of any pipeline (all of the batch or, with per-item errors, none of it).");
-        app.MapGet("/api/latency/compliance", ComplianceAsync).WithQuery("hours", "from", "to", "interview_type", "channel").WithTags("Latency").WithName("LatencyCompliance")
+        app.MapGet("/api/latency/compliance", ComplianceAsync).RequireOperator().WithQuery("hours", "from", "to", "interview_type", "channel").WithTags("Latency").WithName("LatencyCompliance")
             .ProducesRequestProblems().WithSummary("Budget compliance over a window (hours=24 or from/to), overall, per interview type and per channel (text and voice unless channel=text|voice).");
-        var analytics = app.MapGroup("/api/latency-analytics").WithTags("Latency analytics").ProducesRequestProblems();
+        var analytics = app.MapGroup("/api/latency-analytics").WithTags("Latency analytics").ProducesRequestProblems().RequireOperator();
         analytics.MapGet("/summary", SummaryAsync).WithQuery("days", "from", "to", "source", "interview_type").WithName("LatencySummary")
             .WithSummary("Count, average, p50/p90/p95/p99, compliance and the slowest phase over days=N or from/to.");
         analytics.MapGet("/by-phase", ByPhaseAsync).WithQuery("days", "from", "to", "source", "interview_type").WithName("LatencyByPhase").WithSummary("Per-phase figures, slowest p95 first.");

@@ -17,10 +17,13 @@ internal sealed class BenchRunner(HttpClient http, InterviewDriver driver) : IDi
     private const string StartRequest = "POST /sessions";
     private const string TurnRequest = "POST /sessions/{id}/turns";
 
+    /// <param name="arguments">What to run.</param>
     /// <param name="handler">Sends the requests (tests pass an in-memory server's); a new socket handler when null.</param>
-    public static BenchRunner Create(BenchArguments arguments, HttpMessageHandler? handler, TimeProvider time)
+    /// <param name="apiKey">The operator key to send, if any.</param>
+    /// <param name="time">The clock the turns are timed on.</param>
+    public static BenchRunner Create(BenchArguments arguments, HttpMessageHandler? handler, string? apiKey, TimeProvider time)
     {
-        var http = new HttpClient(handler ?? new SocketsHttpHandler(), disposeHandler: handler is null) { Timeout = arguments.Timeout };
+        var http = new HttpClient(handler ?? new SocketsHttpHandler(), disposeHandler: handler is null) { Timeout = arguments.Timeout }.Authorized(apiKey);
         return new BenchRunner(http, new InterviewDriver(http, arguments.Server, arguments.Concept, "promptly bench", time));
     }
 

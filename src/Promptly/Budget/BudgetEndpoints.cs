@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Promptly.Http;
 using Promptly.Latency;
+using Promptly.Access;
 
 namespace Promptly.Budget;
 
@@ -8,7 +9,7 @@ internal static class BudgetEndpoints
 {
     public static IEndpointRouteBuilder MapBudget(this IEndpointRouteBuilder app)
     {
-        var latency = app.MapGroup("/api/latency").WithTags("Latency").ProducesRequestProblems();
+        var latency = app.MapGroup("/api/latency").WithTags("Latency").ProducesRequestProblems().RequireOperator();
         latency.MapGet("/slow", SlowAsync).WithQuery("hours", "from", "to", "limit").WithName("SlowResponses").WithSummary("The slowest responses of a window, slowest first.");
         latency.MapGet("/budget", Settings).WithName("GetBudget").WithSummary("The thresholds in force per interview type.");
         latency.MapPut("/budget/{interviewType}", SetOverrideAsync).WithName("SetBudgetOverride")

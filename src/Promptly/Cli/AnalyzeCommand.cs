@@ -54,7 +54,7 @@ internal sealed class AnalyzeCommand
         {
             var arguments = Read(parse, TimeProvider.System.GetUtcNow());
             await using IAnalyticsSource source = arguments.Server is { } server
-                ? ServerAnalyticsSource.Create(server, context.ServerHandler)
+                ? ServerAnalyticsSource.Create(server, context.ServerHandler, context.ApiKey)
                 : await LocalAnalyticsSource.OpenAsync(arguments.DataFolder, cancellationToken);
             var results = await AnalysisResults.ReadAsync(source, arguments, cancellationToken);
             if (arguments.ReportPath is { } path)

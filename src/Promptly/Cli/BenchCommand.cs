@@ -39,7 +39,7 @@ internal sealed class BenchCommand
         try
         {
             var arguments = Read(parse);
-            using var runner = BenchRunner.Create(arguments, context.ServerHandler, TimeProvider.System);
+            using var runner = BenchRunner.Create(arguments, context.ServerHandler, context.ApiKey, TimeProvider.System);
             var result = await runner.RunAsync(arguments, cancellationToken);
             if (arguments.Json) BenchOutput.WriteJson(context.Out.Profile.Out.Writer, result);
             else BenchOutput.WriteTable(context.Out, result);

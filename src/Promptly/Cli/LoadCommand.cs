@@ -60,7 +60,7 @@ internal sealed partial class LoadCommand
             await using var fake = selfTest ? await FakeServer.StartAsync(0, cancellationToken) : null;
             var settings = Read(parse, fake?.Address);
             var command = "promptly " + string.Join(' ', parse.Tokens.Select(t => t.Value.Contains(' ') || t.Value.Contains(',') ? $"\"{t.Value}\"" : t.Value));
-            var result = await LoadRun.RunAsync(settings, context.Out, context.ServerHandler, command, cancellationToken);
+            var result = await LoadRun.RunAsync(settings, context.Out, context.ServerHandler, context.ApiKey, command, cancellationToken);
             LoadReport.Write(context.Out, result);
             if (settings.OutputPath is { } path)
             {

@@ -12,9 +12,11 @@ internal sealed class ServerAnalyticsSource(HttpClient http) : IAnalyticsSource
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
+    /// <param name="server">The server's base URL.</param>
     /// <param name="handler">Sends the requests (tests pass an in-memory server's); a new socket handler when null.</param>
-    public static ServerAnalyticsSource Create(Uri server, HttpMessageHandler? handler) =>
-        new(new HttpClient(handler ?? new SocketsHttpHandler(), disposeHandler: handler is null) { BaseAddress = server, Timeout = Timeout });
+    /// <param name="apiKey">The operator key the analytics routes need.</param>
+    public static ServerAnalyticsSource Create(Uri server, HttpMessageHandler? handler, string? apiKey) =>
+        new(new HttpClient(handler ?? new SocketsHttpHandler(), disposeHandler: handler is null) { BaseAddress = server, Timeout = Timeout }.Authorized(apiKey));
 
     public Task<LatencySummary> SummaryAsync(AnalyticsRequest request, CancellationToken cancellationToken) =>
         GetAsync("summary", Query(request), AnalyticsJson.Default.LatencySummary, cancellationToken);

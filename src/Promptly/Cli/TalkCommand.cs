@@ -60,8 +60,11 @@ internal sealed class TalkCommand
             var folder = parse.GetValue(_out);
             if (folder is not null) Directory.CreateDirectory(folder);
 
-            var sessionId = parse.GetValue(_session) ?? await StartSessionAsync(server, parse.GetValue(_concept)!, context, cancellationToken);
-            await using var connection = await ConnectAsync(server, sessionId, cancellationToken);
+            // A session it starts is spoken with the candidate's own token; a named one with the operator key.
+            var (sessionId, bearer) = parse.GetValue(_session) is { } named
+                ? (named, context.ApiKey)
+                : await StartSessionAsync(server, parse.GetValue(_concept)!, context, cancellationToken);
+            await using var connection = await ConnectAsync(server, sessionId, bearer, cancellationToken);
             context.Out.MarkupLine(Markup.Escape($"Session {sessionId}: {answers.Count} answer(s) at {rate} Hz{(parse.GetValue(_fast) ? ", fast" : ", in real time")}."));
 
             var replies = new List<TalkReply>();
@@ -111,14 +114,14 @@ internal sealed class TalkCommand
         return ([.. answers.Select(a => a.ResampledTo(rate))], rate);
     }
 
-    private static async Task<string> StartSessionAsync(Uri server, string concept, CliContext context, CancellationToken cancellationToken)
+    private static async Task<(string Id, string? Token)> StartSessionAsync(Uri server, string concept, CliContext context, CancellationToken cancellationToken)
     {
-        using var http = context.ServerHandler is { } handler ? new HttpClient(handler, disposeHandler: false) : new HttpClient();
+        using var http = (context.ServerHandler is { } handler ? new HttpClient(handler, disposeHandler: false) : new HttpClient()).Authorized(context.ApiKey);
         var driver = new InterviewDriver(http, server, concept, "promptly talk", TimeProvider.System);
         try
         {
             var (answer, session) = await driver.StartAsync(cancellationToken);
-            if (session is not null) return session.Id;
+            if (session is not null) return (session.Id, session.Token ?? context.ApiKey);
             var why = $"The server refused to start an interview ({answer.Error}): {answer.Problem}";
             throw answer.Status is HttpStatusCode.BadRequest or HttpStatusCode.NotFound ? CommandException.Usage(why) : CommandException.Unavailable(why);
         }
@@ -128,11 +131,11 @@ internal sealed class TalkCommand
         }
     }
 
-    private static async Task<VoiceConnection> ConnectAsync(Uri server, string sessionId, CancellationToken cancellationToken)
+    private static async Task<VoiceConnection> ConnectAsync(Uri server, string sessionId, string? bearer, CancellationToken cancellationToken)
     {
         try
         {
-            return await VoiceConnection.ConnectAsync(server, sessionId, cancellationToken);
+            return await VoiceConnection.ConnectAsync(server, sessionId, bearer, cancellationToken);
         }
         catch (VoiceConnectException e)
         {

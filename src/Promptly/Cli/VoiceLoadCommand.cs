@@ -50,7 +50,7 @@ internal sealed class VoiceLoadCommand
         try
         {
             var settings = Read(parse);
-            using var http = context.ServerHandler is { } handler ? new HttpClient(handler, disposeHandler: false) : new HttpClient();
+            using var http = (context.ServerHandler is { } handler ? new HttpClient(handler, disposeHandler: false) : new HttpClient()).Authorized(context.ApiKey);
             var output = context.Out.Profile.Out.Writer;
             var result = await VoiceLoad.RunAsync(settings, http, TimeProvider.System, output.WriteLine, cancellationToken);
             foreach (var line in VoiceLoadReport.Lines(result)) output.WriteLine(line);

@@ -1,5 +1,6 @@
 using Promptly.Http;
 using Promptly.Interviews;
+using Promptly.Access;
 
 namespace Promptly.Diagnostics;
 
@@ -21,7 +22,7 @@ internal static class DiagnosticsEndpoints
         var options = app.ServiceProvider.GetRequiredService<IConfiguration>().GetSection(DiagnosticsOptions.Section).Get<DiagnosticsOptions>() ?? new DiagnosticsOptions();
         if (!options.MemoryEndpoint) return app;
 
-        app.MapGet("/api/diagnostics/memory", MemoryAsync).WithTags("Diagnostics").WithName("Memory")
+        app.MapGet("/api/diagnostics/memory", MemoryAsync).RequireOperator().WithTags("Diagnostics").WithName("Memory")
             .WithSummary("Forces a full garbage collection, then reports managed heap, RSS, threads, timers, open files and cached sessions.");
         return app;
     }

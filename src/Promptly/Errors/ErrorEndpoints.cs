@@ -1,4 +1,5 @@
 using Promptly.Http;
+using Promptly.Access;
 
 namespace Promptly.Errors;
 
@@ -12,7 +13,7 @@ internal static class ErrorEndpoints
 
     public static IEndpointRouteBuilder MapErrors(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/errors", ListAsync).WithQuery("hours", "from", "to", "limit", "type").WithTags("Errors").ProducesRequestProblems().WithName("ListErrors")
+        app.MapGet("/api/errors", ListAsync).RequireOperator().WithQuery("hours", "from", "to", "limit", "type").WithTags("Errors").ProducesRequestProblems().WithName("ListErrors")
             .WithSummary("Stored errors, newest first: ?type=LatencyViolation&hours=24&limit=100 (or from/to).");
         return app;
     }

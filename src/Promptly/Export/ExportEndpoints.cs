@@ -1,6 +1,7 @@
 using Promptly.Budget;
 using Promptly.Http;
 using Promptly.Interviews;
+using Promptly.Access;
 
 namespace Promptly.Export;
 
@@ -14,7 +15,7 @@ internal static class ExportEndpoints
 
     public static IEndpointRouteBuilder MapExport(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/sessions/{id}/export", ExportAsync).WithQuery("format").WithTags("Sessions").ProducesRequestProblems().WithName("ExportSession")
+        app.MapGet("/sessions/{id}/export", ExportAsync).RequireOperator().WithQuery("format").WithTags("Sessions").ProducesRequestProblems().WithName("ExportSession")
             .WithSummary("The transcript with each response's latency, the concept graph and compliance: ?format=json|csv|md.");
         return app;
     }

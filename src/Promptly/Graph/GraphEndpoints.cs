@@ -1,5 +1,6 @@
 using Promptly.Http;
 using Promptly.Interviews;
+using Promptly.Access;
 
 namespace Promptly.Graph;
 
@@ -13,7 +14,7 @@ internal static class GraphEndpoints
 
     public static IEndpointRouteBuilder MapGraph(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/sessions/{id}/graph", GraphAsync)
+        app.MapGet("/sessions/{id}/graph", GraphAsync).RequireOperator()
             .WithTags("Sessions").WithName("SessionGraph")
             .WithSummary("The means-end concept graph built from the candidate's answers.");
         return app;

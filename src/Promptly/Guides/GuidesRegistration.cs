@@ -17,9 +17,9 @@ internal static class GuidesRegistration
 
     public static IEndpointRouteBuilder MapGuides(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/concepts", (GuideCatalog catalog) => TypedResults.Ok(catalog.All.Select(GuideSummary.From)))
+        app.MapGet("/concepts", (GuideCatalog catalog) => TypedResults.Ok(catalog.All.Select(GuideSummary.From))).AllowAnonymous()
             .WithName("ListConcepts").WithSummary("The interview guides this server can run.");
-        app.MapGet("/concepts/{id}", GetAsync)
+        app.MapGet("/concepts/{id}", GetAsync).AllowAnonymous()
             .WithName("GetConcept").WithSummary("One interview guide in full.");
         return app;
     }

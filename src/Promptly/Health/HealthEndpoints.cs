@@ -16,7 +16,7 @@ internal static class HealthEndpoints
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", CheckAsync).WithTags("Health").Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable).WithName("Health").WithSummary("200 when the server and its database answer, 503 when not.");
+        app.MapGet("/health", CheckAsync).WithTags("Health").AllowAnonymous().Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable).WithName("Health").WithSummary("200 when the server and its database answer, 503 when not.");
         return app;
     }
 

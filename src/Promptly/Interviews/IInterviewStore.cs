@@ -20,5 +20,19 @@ internal interface IInterviewStore
     /// <summary>Ends an open session; false when it was not open.</summary>
     Task<bool> EndSessionAsync(string sessionId, DateTimeOffset endedAt, CancellationToken cancellationToken);
 
+    /// <summary>The session and its transcript; null when there is none, or it was erased.</summary>
     Task<StoredSession?> LoadSessionAsync(string sessionId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Erases what identifies the candidate in one transaction: the transcript, the kept audio, the candidate's name
+    /// (on the session, its invitation and its latency records) and the session token. The latency records stay,
+    /// anonymous, so analytics stay true. False when there was no such session (or it was erased already).
+    /// </summary>
+    Task<bool> EraseSessionAsync(string sessionId, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Erases sessions (as <see cref="EraseSessionAsync"/>) that ended, or were last active, before <paramref name="before"/>; at most <paramref name="limit"/>; returns their ids.</summary>
+    Task<IReadOnlyList<string>> EraseSessionsBeforeAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the kept audio of turns recorded before <paramref name="before"/>; at most <paramref name="limit"/>; returns how many.</summary>
+    Task<int> DeleteRecordingsBeforeAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken);
 }

@@ -9,10 +9,13 @@ internal sealed record StartSessionRequest(string? ConceptId, string? InterviewT
 internal sealed record TurnRequest(string? UserInput);
 
 /// <summary>The answer to <c>POST /sessions</c> and <c>POST /invitations/{token}/start</c>.</summary>
-/// <remarks><c>fallback</c> says the words are the guide's own because the model did not answer in time.</remarks>
+/// <remarks>
+/// <c>fallback</c> says the words are the guide's own because the model did not answer in time. <c>token</c> is the
+/// candidate's session token, given this once: it grants this session's turns, state and end, and nothing else.
+/// </remarks>
 internal sealed record SessionStartedResponse(
     string Id, string ConceptId, string InterviewType, string? Candidate, int QuestionNumber, string Message, bool Done, LatencyView Latency,
-    bool Fallback, string? FallbackCause);
+    bool Fallback, string? FallbackCause, string Token, DateTimeOffset TokenExpiresAt);
 
 /// <summary>The answer to <c>POST /sessions/{id}/turns</c>.</summary>
 /// <remarks><c>fallback</c> says the words are the script's planned step because the model did not answer in time.</remarks>
@@ -57,3 +60,6 @@ internal sealed record TokenEvent(string Text);
 
 /// <summary>An <c>error</c> event: the problem a streamed turn failed with once its stream had started; nothing was stored.</summary>
 internal sealed record StreamProblem(int Status, string Title, string Detail, string Instance);
+
+/// <summary>The answer to <c>DELETE /sessions/{id}</c>.</summary>
+internal sealed record ErasedSession(string Id, bool Erased);

@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
+using Promptly.Access;
 using Promptly.Budget;
 using Promptly.Guides;
 using Promptly.Http;
@@ -13,34 +15,44 @@ internal static class InterviewEndpoints
 {
     public static IEndpointRouteBuilder MapInterviews(this IEndpointRouteBuilder app)
     {
-        var sessions = app.MapGroup("/sessions").WithTags("Sessions").ProducesRequestProblems();
-        sessions.MapPost("/", StartAsync).WithName("StartSession").WithSummary("Starts an interview; answers with the greeting and first question.");
-        sessions.MapPost("/{id}/turns", TakeTurnAsync).WithName("TakeTurn")
+        var sessions = app.MapGroup("/sessions").WithTags("Sessions").ProducesRequestProblems().ProducesAccessProblems();
+        sessions.MapPost("/", StartAsync).WithName("StartSession").AllowAnonymous().RequireRateLimiting(AccessRegistration.StartLimit)
+            .WithSummary("Starts an interview; answers with the greeting, the first question and the candidate's session token (operators; anybody for practice while Auth:OpenPracticeSessions).");
+        sessions.MapPost("/{id}/turns", TakeTurnAsync).WithName("TakeTurn").RequireSessionAccess().RequireRateLimiting(AccessRegistration.TurnLimit)
             .WithSummary("Sends the candidate's answer; answers with the interviewer's next words (as Server-Sent Events with Accept: text/event-stream).")
             .Produces(StatusCodes.Status200OK, contentType: TurnEventStream.MediaType);
-        sessions.MapGet("/{id}", GetAsync).WithName("GetSession").WithSummary("The session's state and transcript.");
-        sessions.MapPost("/{id}/end", EndAsync).WithName("EndSession").WithSummary("Ends the interview; later turns get 409.");
-        sessions.MapGet("/{id}/latency", LatencyAsync).WithQuery("channel").WithName("SessionLatency")
+        sessions.MapGet("/{id}", GetAsync).WithName("GetSession").RequireSessionAccess().WithSummary("The session's state and transcript.");
+        sessions.MapPost("/{id}/end", EndAsync).WithName("EndSession").RequireSessionAccess().WithSummary("Ends the interview; later turns get 409.");
+        sessions.MapDelete("/{id}", EraseAsync).WithName("EraseSession").RequireOperator()
+            .WithSummary("Erases the session's transcript, audio, candidate name and token; its latency figures stay, anonymous.");
+        sessions.MapGet("/{id}/latency", LatencyAsync).WithQuery("channel").WithName("SessionLatency").RequireOperator()
             .WithSummary("Compliance and percentiles of the session's responses (text and voice unless channel=text|voice), and every response.");
         return app;
     }
 
-    private static async Task<Results<Ok<SessionStartedResponse>, BadRequestProblem, NotFoundProblem, ConflictProblem, BadGatewayProblem>> StartAsync(
-        HttpContext context, InterviewService interviews, IOptions<InterviewOptions> options, TimeProvider time)
+    private static async Task<Results<Ok<SessionStartedResponse>, BadRequestProblem, NotFoundProblem, ConflictProblem, BadGatewayProblem, ForbidHttpResult>> StartAsync(
+        HttpContext context, InterviewService interviews, SessionTokens tokens, IAuthorizationService authorization, IOptions<InterviewOptions> options, TimeProvider time)
     {
         var body = await JsonBody.ReadAsync(context.Request, InterviewsJson.Default.StartSessionRequest);
         var request = Validate(body, options.Value);
-        return await StartedAsync(interviews, request, context, time);
+        // Who may start one depends on what it is (practice is open by default, an invited screening is not).
+        if (!(await authorization.AuthorizeAsync(context.User, new SessionToStart(request.InterviewType == InterviewTypes.Practice), AccessPolicies.StartSession)).Succeeded)
+        {
+            return TypedResults.Forbid();
+        }
+
+        return await StartedAsync(interviews, tokens, request, context, time);
     }
 
-    /// <summary>Starts a session and answers as <c>POST /sessions</c> does; invitations start theirs here too.</summary>
-    internal static async Task<Results<Ok<SessionStartedResponse>, BadRequestProblem, NotFoundProblem, ConflictProblem, BadGatewayProblem>> StartedAsync(
-        InterviewService interviews, StartInterview request, HttpContext context, TimeProvider time)
+    /// <summary>Starts a session and answers as <c>POST /sessions</c> does, with its candidate's token; invitations start theirs here too.</summary>
+    internal static async Task<Results<Ok<SessionStartedResponse>, BadRequestProblem, NotFoundProblem, ConflictProblem, BadGatewayProblem, ForbidHttpResult>> StartedAsync(
+        InterviewService interviews, SessionTokens tokens, StartInterview request, HttpContext context, TimeProvider time)
     {
+        var (token, access) = tokens.Issue(request.Id);
         try
         {
-            var started = await interviews.StartAsync(request, context.ArrivalTimestamp(time), context.RequestAborted);
-            return TypedResults.Ok(Started(started));
+            var started = await interviews.StartAsync(request with { Access = access }, context.ArrivalTimestamp(time), context.RequestAborted);
+            return TypedResults.Ok(Started(started, token, access));
         }
         catch (UnknownConceptException e)
         {
@@ -60,9 +72,9 @@ internal static class InterviewEndpoints
         }
     }
 
-    private static SessionStartedResponse Started(InterviewResponse r) =>
+    private static SessionStartedResponse Started(InterviewResponse r, string token, SessionAccess access) =>
         new(r.State.Id, r.State.Session.ConceptId, r.State.Session.InterviewType, r.State.Session.Candidate, r.Message.QuestionNumber,
-            r.Message.Content, r.Step.Done, LatencyView.From(r.Latency), r.Latency.Fallback, r.Latency.FallbackCause);
+            r.Message.Content, r.Step.Done, LatencyView.From(r.Latency), r.Latency.Fallback, r.Latency.FallbackCause, token, access.ExpiresAt);
 
     /// <summary>
     /// The plain answer is the <see cref="TurnResponse"/>; with <c>Accept: text/event-stream</c> the same turn is
@@ -112,6 +124,11 @@ internal static class InterviewEndpoints
 
     private static Task<Results<Ok<SessionView>, NotFoundProblem, ConflictProblem>> EndAsync(string id, HttpContext context, InterviewService interviews) =>
         InterviewProblems.AnswerAsync(context, async ct => SessionView.From(await interviews.EndAsync(id, ct)));
+
+    private static async Task<Results<Ok<ErasedSession>, NotFoundProblem>> EraseAsync(string id, HttpContext context, InterviewService interviews) =>
+        await interviews.EraseAsync(id, context.RequestAborted)
+            ? TypedResults.Ok(new ErasedSession(id, Erased: true))
+            : InterviewProblems.NotFound(new SessionNotFoundException(id), context);
 
     private static Task<Results<Ok<SessionCompliance>, NotFoundProblem, ConflictProblem>> LatencyAsync(
         string id, HttpContext context, InterviewService interviews, ILatencyStore store, BudgetPolicy policy)

@@ -1,3 +1,4 @@
+using Promptly.Access;
 using Promptly.Budget;
 
 namespace Promptly.Interviews;
@@ -14,6 +15,9 @@ internal sealed record SessionRecord
     public required DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? EndedAt { get; init; }
     public string? InvitationToken { get; init; }
+
+    /// <summary>What is stored of the candidate's session token; null for sessions from before tokens.</summary>
+    public SessionAccess? Access { get; init; }
 }
 
 internal static class SessionStatus

@@ -3,6 +3,7 @@ using System.ClientModel.Primitives;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using OpenAI;
+using Promptly.Access;
 using Promptly.Http;
 
 namespace Promptly.Interviews;
@@ -15,6 +16,10 @@ internal static class InterviewRegistration
         builder.Services.AddOptions<InterviewerOptions>().BindConfiguration(InterviewerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<SessionCache>();
         builder.Services.AddSingleton<InterviewService>();
+        builder.Services.AddSingleton<ISessionCredentials, SessionCredentials>();
+        builder.Services.AddOptions<PrivacyOptions>().BindConfiguration(PrivacyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<TranscriptRetention>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TranscriptRetention>());
         builder.Services.AddSingleton<Interviewer>();
         builder.Services.AddSingleton<ModelCall>();
         builder.Services.AddJsonContext(InterviewsJson.Default);

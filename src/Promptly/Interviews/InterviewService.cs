@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Promptly.Access;
 using Promptly.Budget;
 using Promptly.Guides;
 using Promptly.Latency;
@@ -32,7 +33,7 @@ internal sealed class InterviewService(
         var now = time.GetStoredNow();
         var session = new SessionRecord
         {
-            Id = Guid.CreateVersion7().ToString("N"),
+            Id = request.Id,
             ConceptId = guide.Id,
             InterviewType = request.InterviewType,
             Candidate = request.Candidate,
@@ -40,6 +41,7 @@ internal sealed class InterviewService(
             QuestionNumber = 0,
             CreatedAt = now,
             InvitationToken = request.InvitationToken,
+            Access = request.Access,
         };
         var script = new ScriptState();
         var state = new InterviewState(session, guide, script, []);
@@ -237,6 +239,26 @@ internal sealed class InterviewService(
         }
     }
 
+    /// <summary>
+    /// Erases the session's transcript, audio, candidate name and token (its anonymous latency figures stay). Waits for
+    /// a turn in progress, so none is stored after; false when there was no such session.
+    /// </summary>
+    public async Task<bool> EraseAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        var gate = cache.Find(sessionId)?.Gate;
+        if (gate is not null) await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var erased = await store.EraseSessionAsync(sessionId, time.GetStoredNow(), cancellationToken);
+            cache.Remove(sessionId);
+            return erased;
+        }
+        finally
+        {
+            gate?.Release();
+        }
+    }
+
     /// <summary>The session's state, from memory or rebuilt from storage (and then kept in memory while it is open).</summary>
     /// <exception cref="SessionNotFoundException">There is no such session.</exception>
     public async Task<InterviewState> GetStateAsync(string sessionId, CancellationToken cancellationToken)
@@ -278,7 +300,14 @@ internal sealed record TurnInput(string Answer, long Arrival)
 }
 
 /// <summary>What starting a session needs; validated by the endpoint.</summary>
-internal sealed record StartInterview(string ConceptId, string InterviewType, string? Candidate, string? InvitationToken = null);
+/// <remarks><see cref="Access"/> is what is stored of the candidate's token, issued by the caller, which alone sees the token.</remarks>
+internal sealed record StartInterview(string ConceptId, string InterviewType, string? Candidate, string? InvitationToken = null)
+{
+    /// <summary>The new session's id: time-ordered, so sessions sort by start.</summary>
+    public string Id { get; init; } = Guid.CreateVersion7().ToString("N");
+
+    public SessionAccess? Access { get; init; }
+}
 
 /// <summary>One interviewer response with its timing.</summary>
 internal sealed record InterviewResponse(InterviewState State, TranscriptMessage Message, InterviewerStep Step, LatencyRecord Latency);

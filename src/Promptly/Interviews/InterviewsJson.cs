@@ -10,6 +10,7 @@ namespace Promptly.Interviews;
 [JsonSerializable(typeof(StartSessionRequest))]
 [JsonSerializable(typeof(TurnRequest))]
 [JsonSerializable(typeof(SessionStartedResponse))]
+[JsonSerializable(typeof(ErasedSession))]
 [JsonSerializable(typeof(TurnResponse))]
 [JsonSerializable(typeof(TokenEvent))]
 [JsonSerializable(typeof(StreamProblem))]

@@ -9,4 +9,5 @@ namespace Promptly.Invitations;
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(InvitationRequest))]
 [JsonSerializable(typeof(InvitationView))]
+[JsonSerializable(typeof(InvitationList))]
 internal sealed partial class InvitationsJson : JsonSerializerContext;

@@ -11,9 +11,10 @@ internal static class LoadRun
 
     /// <param name="console">Where the set-up and progress lines go.</param>
     /// <param name="handler">Sends the requests (tests pass an in-memory server's); a new socket handler when null.</param>
-    public static async Task<LoadResult> RunAsync(LoadSettings settings, IAnsiConsole console, HttpMessageHandler? handler, string command, CancellationToken cancellationToken)
+    public static async Task<LoadResult> RunAsync(
+        LoadSettings settings, IAnsiConsole console, HttpMessageHandler? handler, string? apiKey, string command, CancellationToken cancellationToken)
     {
-        using var http = CreateClient(settings, handler);
+        using var http = CreateClient(settings, handler).Authorized(apiKey);
         await CheckServerAsync(http, settings, cancellationToken);
         var pool = new SessionPool(LoadSettings.PoolCapacity);
         var time = TimeProvider.System;

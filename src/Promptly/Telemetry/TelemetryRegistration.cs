@@ -1,4 +1,5 @@
 using Promptly.Http;
+using Promptly.Access;
 
 namespace Promptly.Telemetry;
 
@@ -20,7 +21,7 @@ internal static class TelemetryRegistration
                 var window = TimeWindow.Parse(request.Query, defaultHours: 1, time.GetUtcNow());
                 return TypedResults.Ok(new RequestMetricsReport(window.From, window.To, await metrics.QueryAsync(window.From, window.To, cancellationToken)));
             })
-            .WithQuery("hours", "from", "to").WithTags("Metrics").ProducesRequestProblems().WithName("RequestMetrics").WithSummary("Count and p50/p95/p99 per route over a window (hours=1 or from/to).");
+            .WithQuery("hours", "from", "to").WithTags("Metrics").ProducesRequestProblems().RequireOperator().WithName("RequestMetrics").WithSummary("Count and p50/p95/p99 per route over a window (hours=1 or from/to).");
         return app;
     }
 }

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Promptly.Speech;
 using Promptly.Http;
 using Promptly.Interviews;
+using Promptly.Access;
 
 namespace Promptly.Voice;
 
@@ -13,10 +14,10 @@ internal static class VoiceEndpoints
 {
     public static IEndpointRouteBuilder MapVoice(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/sessions/{id}/voice", ConnectAsync).WithTags("Sessions").WithName("VoiceSession").ProducesRequestProblems()
+        app.MapGet("/sessions/{id}/voice", ConnectAsync).RequireSessionAccess().WithQuery(AccessHandler.QueryParameter).WithTags("Sessions").WithName("VoiceSession").ProducesRequestProblems()
             .WithSummary("Upgrades to a WebSocket for a voice interview: PCM16 audio in, events and the interviewer's speech out (README, 'Voice interviews').")
             .Produces(StatusCodes.Status101SwitchingProtocols);
-        app.MapGet("/sessions/{id}/turns/{questionNumber}/audio", RecordingAsync).WithTags("Sessions").WithName("TurnAudio").ProducesRequestProblems()
+        app.MapGet("/sessions/{id}/turns/{questionNumber}/audio", RecordingAsync).RequireOperator().WithTags("Sessions").WithName("TurnAudio").ProducesRequestProblems()
             .WithSummary("The candidate's audio of one spoken turn, as the server heard it (WAV, 16 kHz mono PCM16).")
             .Produces(StatusCodes.Status200OK, contentType: "audio/wav");
         return app;

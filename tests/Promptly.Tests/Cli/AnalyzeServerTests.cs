@@ -53,7 +53,7 @@ public sealed class AnalyzeServerTests(SeededAnalytics data) : IClassFixture<See
     [Fact]
     public async Task ServerSource_RequestTheServerRefuses_ThrowsInvalidWithTheProblemDetail()
     {
-        await using var source = ServerAnalyticsSource.Create(new Uri(Server + "/"), data.Factory.Server.CreateHandler());
+        await using var source = ServerAnalyticsSource.Create(new Uri(Server + "/"), data.Factory.Server.CreateHandler(), Support.PromptlyFactory.OperatorKey);
 
         var e = await Assert.ThrowsAsync<CommandException>(() => source.SummaryAsync(new AnalyticsRequest(Days: 0), CancellationToken.None));
 

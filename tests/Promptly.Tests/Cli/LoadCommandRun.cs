@@ -14,7 +14,7 @@ public sealed record LoadCommandRun(int ExitCode, string Output, string Error) :
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await PromptlyCommands.RunAsync(["load", .. args], CliContext.Over(output, error, server, width: 240));
+        var code = await PromptlyCommands.RunAsync(["load", .. args], CliContext.Over(output, error, server, width: 240, apiKey: PromptlyFactory.OperatorKey));
         return new LoadCommandRun(code, output.ToString(), error.ToString());
     }
 

@@ -10,7 +10,7 @@ internal static class CommandOutput
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await PromptlyCommands.RunAsync([command, .. args], CliContext.Over(output, error, server));
+        var code = await PromptlyCommands.RunAsync([command, .. args], CliContext.Over(output, error, server, apiKey: PromptlyFactory.OperatorKey));
         return (code, output.ToString(), error.ToString());
     }
 }

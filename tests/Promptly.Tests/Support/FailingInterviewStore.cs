@@ -27,6 +27,15 @@ internal sealed class FailingInterviewStore(IInterviewStore inner, IHealthProbe 
 
     public Task<StoredSession?> LoadSessionAsync(string sessionId, CancellationToken cancellationToken) => inner.LoadSessionAsync(sessionId, cancellationToken);
 
+    public Task<bool> EraseSessionAsync(string sessionId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        Failing ? Unavailable<bool>() : inner.EraseSessionAsync(sessionId, at, cancellationToken);
+
+    public Task<IReadOnlyList<string>> EraseSessionsBeforeAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken) =>
+        Failing ? Unavailable<IReadOnlyList<string>>() : inner.EraseSessionsBeforeAsync(before, limit, cancellationToken);
+
+    public Task<int> DeleteRecordingsBeforeAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken) =>
+        Failing ? Unavailable<int>() : inner.DeleteRecordingsBeforeAsync(before, limit, cancellationToken);
+
     public Task PingAsync(CancellationToken cancellationToken) => Failing ? Unavailable() : probe.PingAsync(cancellationToken);
 
     private static Task Unavailable() => Task.FromException(new StorageUnavailableException(Cause, new IOException("disk I/O error")));

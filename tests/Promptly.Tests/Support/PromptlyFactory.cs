@@ -39,12 +39,23 @@ public sealed class PromptlyFactory : WebApplicationFactory<Program>
 
     public string DataFolder { get; }
 
+    /// <summary>Clients act as an operator unless a test takes the header away (or sets a candidate's token).</summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", OperatorKey);
+    }
+
     public List<string> Logs { get; } = [];
+
+    /// <summary>The operator key every test server accepts; <see cref="WebApplicationFactory{TEntryPoint}.CreateClient()"/> sends it.</summary>
+    public const string OperatorKey = "test-operator-key";
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("Storage:DataFolder", DataFolder);
+        builder.UseSetting("Auth:OperatorKeys:0", OperatorKey);
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.AddProvider(new ListLoggerProvider(Logs)));
         if (_chat is not null)

@@ -38,10 +38,17 @@ public sealed class VoiceClient : IAsyncDisposable
 
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
-    public static async Task<VoiceClient> ConnectAsync(PromptlyFactory factory, string sessionId)
+    /// <summary>
+    /// Connects with <paramref name="token"/> (a candidate's session token) or, by default, the test servers' operator
+    /// key; in the <c>access_token</c> query parameter with <paramref name="inQuery"/>, as a browser must.
+    /// </summary>
+    public static async Task<VoiceClient> ConnectAsync(PromptlyFactory factory, string sessionId, string? token = null, bool inQuery = false)
     {
         var client = factory.Server.CreateWebSocketClient();
-        var socket = await client.ConnectAsync(new Uri(factory.Server.BaseAddress, $"sessions/{sessionId}/voice"), CancellationToken.None);
+        var bearer = token ?? PromptlyFactory.OperatorKey;
+        if (!inQuery) client.ConfigureRequest = request => request.Headers.Authorization = $"Bearer {bearer}";
+        var path = inQuery ? $"sessions/{sessionId}/voice?access_token={Uri.EscapeDataString(bearer)}" : $"sessions/{sessionId}/voice";
+        var socket = await client.ConnectAsync(new Uri(factory.Server.BaseAddress, path), CancellationToken.None);
         return new VoiceClient(socket);
     }
 

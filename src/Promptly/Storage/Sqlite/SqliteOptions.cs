@@ -13,14 +13,7 @@ internal sealed class SqliteOptions
     /// outside the source tree and outside the content root, so database writes never wake a configuration watcher.
     /// </summary>
     [Required]
-    public string DataFolder { get; set; } = DefaultDataFolder();
-
-    /// <summary>The default <see cref="DataFolder"/>; <c>data</c> under the working directory when the user has no home folder.</summary>
-    public static string DefaultDataFolder()
-    {
-        var local = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
-        return string.IsNullOrEmpty(local) ? "data" : Path.Combine(local, "promptly");
-    }
+    public string DataFolder { get; set; } = DataFolders.Default();
 
     /// <summary>Default <c>promptly.db</c>.</summary>
     [Required]

@@ -145,6 +145,13 @@ internal static class SqliteSchema
             PRIMARY KEY (session_id, question_number)
         );
         """,
+        // Candidates' session tokens (only their hashes), and invitations that expire or are revoked.
+        """
+        ALTER TABLE sessions ADD COLUMN token_hash BLOB;
+        ALTER TABLE sessions ADD COLUMN token_expires_at INTEGER;
+        ALTER TABLE invitations ADD COLUMN expires_at INTEGER;
+        ALTER TABLE invitations ADD COLUMN revoked_at INTEGER;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

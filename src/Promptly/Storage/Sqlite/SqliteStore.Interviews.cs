@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Promptly.Access;
 using Promptly.Budget;
 using Promptly.Interviews;
 using Promptly.Invitations;
@@ -26,9 +27,10 @@ internal sealed partial class SqliteStore
             }
 
             context.Execute(
-                "INSERT INTO sessions (id, concept_id, interview_type, candidate, status, question_number, created_at, ended_at, invitation_token) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8)",
+                "INSERT INTO sessions (id, concept_id, interview_type, candidate, status, question_number, created_at, ended_at, invitation_token, token_hash, token_expires_at) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10)",
                 session.Id, session.ConceptId, session.InterviewType, session.Candidate, session.Status, session.QuestionNumber,
-                ToUnixMs(session.CreatedAt), session.EndedAt is { } ended ? ToUnixMs(ended) : null, session.InvitationToken);
+                ToUnixMs(session.CreatedAt), session.EndedAt is { } ended ? ToUnixMs(ended) : null, session.InvitationToken,
+                session.Access?.TokenHash, session.Access is { } access ? ToUnixMs(access.ExpiresAt) : null);
             WriteMessage(context, session.Id, greeting);
             if (latency is not null) WriteLatency(context, latency());
             return true;
@@ -37,13 +39,13 @@ internal sealed partial class SqliteStore
     private static void ClaimInvitation(WriteContext context, string token, SessionRecord session)
     {
         var claimed = context.Execute(
-            "UPDATE invitations SET session_id = @p0, started_at = @p1 WHERE token = @p2 AND session_id IS NULL",
+            "UPDATE invitations SET session_id = @p0, started_at = @p1 WHERE token = @p2 AND session_id IS NULL AND revoked_at IS NULL",
             session.Id, ToUnixMs(session.CreatedAt), token);
         if (claimed == 1) return;
         var exists = context.Scalar("SELECT count(*) FROM invitations WHERE token = @p0", token);
         throw Convert.ToInt64(exists) == 0
             ? new StorageNotFoundException($"Invitation '{token}' does not exist.")
-            : new StorageConflictException($"Invitation '{token}' has already started a session.");
+            : new StorageConflictException($"Invitation '{token}' has already started a session, or was revoked.");
     }
 
     public Task AppendTurnAsync(TurnWrite turn, CancellationToken cancellationToken) =>
@@ -91,7 +93,7 @@ internal sealed partial class SqliteStore
     public async Task<StoredSession?> LoadSessionAsync(string sessionId, CancellationToken cancellationToken)
     {
         var sessions = await QueryAsync(
-            "SELECT id, concept_id, interview_type, candidate, status, question_number, created_at, ended_at, invitation_token FROM sessions WHERE id = @p0",
+            "SELECT id, concept_id, interview_type, candidate, status, question_number, created_at, ended_at, invitation_token, token_hash, token_expires_at FROM sessions WHERE id = @p0 AND status <> 'erased'",
             ReadSession, cancellationToken, sessionId);
         if (sessions.Count == 0) return null;
         var messages = await QueryAsync(
@@ -99,6 +101,49 @@ internal sealed partial class SqliteStore
             r => new TranscriptMessage(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetInt32(3), NullableString(r, 4), NullableString(r, 5), FromUnixMs(r.GetInt64(6))),
             cancellationToken, sessionId);
         return new StoredSession(sessions[0], messages);
+    }
+
+    public Task<bool> EraseSessionAsync(string sessionId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        _writer.WriteAsync(context => Erase(context, sessionId, ToUnixMs(at)), cancellationToken);
+
+    public Task<IReadOnlyList<string>> EraseSessionsBeforeAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken) =>
+        _writer.WriteAsync<IReadOnlyList<string>>(context =>
+        {
+            // An abandoned session (never ended) counts from its last message, so one still in use is never erased.
+            var cutoff = ToUnixMs(before);
+            var ids = new List<string>();
+            using (var reader = context.Query(
+                """
+                SELECT s.id FROM sessions s
+                WHERE s.status <> 'erased'
+                  AND coalesce(s.ended_at, (SELECT max(m.created_at) FROM messages m WHERE m.session_id = s.id), s.created_at) < @p0
+                LIMIT @p1
+                """, cutoff, limit))
+            {
+                while (reader.Read()) ids.Add(reader.GetString(0));
+            }
+
+            foreach (var id in ids) Erase(context, id, cutoff);
+            return ids;
+        }, cancellationToken);
+
+    public Task<int> DeleteRecordingsBeforeAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken) =>
+        _writer.WriteAsync(context => context.Execute(
+            "DELETE FROM turn_recordings WHERE rowid IN (SELECT rowid FROM turn_recordings WHERE created_at < @p0 LIMIT @p1)", ToUnixMs(before), limit), cancellationToken);
+
+    private static bool Erase(WriteContext context, string sessionId, long at)
+    {
+        var erased = context.Execute(
+            """
+            UPDATE sessions SET status = 'erased', candidate = NULL, token_hash = NULL, token_expires_at = NULL, ended_at = coalesce(ended_at, @p1)
+            WHERE id = @p0 AND status <> 'erased'
+            """, sessionId, at);
+        if (erased == 0) return false;
+        context.Execute("DELETE FROM messages WHERE session_id = @p0", sessionId);
+        context.Execute("DELETE FROM turn_recordings WHERE session_id = @p0", sessionId);
+        context.Execute("UPDATE latency_records SET candidate = NULL WHERE session_id = @p0", sessionId);
+        context.Execute("UPDATE invitations SET candidate = NULL WHERE session_id = @p0", sessionId);
+        return true;
     }
 
     private static SessionRecord ReadSession(SqliteDataReader r) => new()
@@ -110,21 +155,33 @@ internal sealed partial class SqliteStore
         Status = r.GetString(4),
         QuestionNumber = r.GetInt32(5),
         CreatedAt = FromUnixMs(r.GetInt64(6)),
-        EndedAt = r.IsDBNull(7) ? null : FromUnixMs(r.GetInt64(7)),
+        EndedAt = NullableTime(r, 7),
         InvitationToken = NullableString(r, 8),
+        Access = r.IsDBNull(9) ? null : new SessionAccess(r.GetFieldValue<byte[]>(9), FromUnixMs(r.GetInt64(10))),
     };
+
+    private const string InvitationColumns = "token, concept_id, candidate, created_at, session_id, started_at, expires_at, revoked_at";
 
     public Task CreateInvitationAsync(Invitation invitation, CancellationToken cancellationToken) =>
         _writer.WriteAsync(context => context.Execute(
-            "INSERT INTO invitations (token, concept_id, candidate, created_at) VALUES (@p0, @p1, @p2, @p3)",
-            invitation.Token, invitation.ConceptId, invitation.Candidate, ToUnixMs(invitation.CreatedAt)));
+            "INSERT INTO invitations (token, concept_id, candidate, created_at, expires_at) VALUES (@p0, @p1, @p2, @p3, @p4)",
+            invitation.Token, invitation.ConceptId, invitation.Candidate, ToUnixMs(invitation.CreatedAt), invitation.ExpiresAt is { } expires ? ToUnixMs(expires) : null));
 
-    public async Task<Invitation?> FindInvitationAsync(string token, CancellationToken cancellationToken)
-    {
-        var rows = await QueryAsync(
-            "SELECT token, concept_id, candidate, created_at, session_id, started_at FROM invitations WHERE token = @p0",
-            r => new Invitation(r.GetString(0), r.GetString(1), NullableString(r, 2), FromUnixMs(r.GetInt64(3)), NullableString(r, 4), r.IsDBNull(5) ? null : FromUnixMs(r.GetInt64(5))),
-            cancellationToken, token);
-        return rows.FirstOrDefault();
-    }
+    public async Task<Invitation?> FindInvitationAsync(string token, CancellationToken cancellationToken) =>
+        (await QueryAsync($"SELECT {InvitationColumns} FROM invitations WHERE token = @p0", ReadInvitation, cancellationToken, token)).FirstOrDefault();
+
+    public async Task<IReadOnlyList<Invitation>> ListInvitationsAsync(DateTimeOffset? before, int limit, CancellationToken cancellationToken) =>
+        await QueryAsync(
+            $"SELECT {InvitationColumns} FROM invitations WHERE created_at < @p0 ORDER BY created_at DESC, token LIMIT @p1",
+            ReadInvitation, cancellationToken, before is { } b ? ToUnixMs(b) : long.MaxValue, limit);
+
+    public Task<bool> RevokeInvitationAsync(string token, DateTimeOffset at, CancellationToken cancellationToken) =>
+        _writer.WriteAsync(context =>
+        {
+            context.Execute("UPDATE invitations SET revoked_at = @p0 WHERE token = @p1 AND session_id IS NULL AND revoked_at IS NULL", ToUnixMs(at), token);
+            return Convert.ToInt64(context.Scalar("SELECT count(*) FROM invitations WHERE token = @p0", token)) == 1;
+        }, cancellationToken);
+
+    private static Invitation ReadInvitation(SqliteDataReader r) => new(
+        r.GetString(0), r.GetString(1), NullableString(r, 2), FromUnixMs(r.GetInt64(3)), NullableString(r, 4), NullableTime(r, 5), NullableTime(r, 6), NullableTime(r, 7));
 }

@@ -103,5 +103,7 @@ internal sealed partial class SqliteStore : IInterviewStore, IInvitationStore, I
 
     private static string? NullableString(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
+    private static DateTimeOffset? NullableTime(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : FromUnixMs(reader.GetInt64(ordinal));
+
     public ValueTask DisposeAsync() => _writer.DisposeAsync();
 }
