@@ -64,6 +64,9 @@ public sealed class CrashTests(ITestOutputHelper output)
             }
 
             Assert.True(log.TextTurns > 0 && log.VoiceTurns > 0 && log.AcknowledgedBatches.Count > 0, "Every kind of write was acknowledged before the kill.");
+            var database = Path.Combine(data, "promptly.db");
+            // As the crash left it, before a new server opens it.
+            Assert.Equal("ok", DatabaseFile.IntegrityCheck(database));
 
             await using (var restarted = await ServerProcess.StartAsync(folder, data, key, settings))
             {
@@ -80,7 +83,6 @@ public sealed class CrashTests(ITestOutputHelper output)
                 Assert.Equal(0, await restarted.StopAsync());
             }
 
-            var database = Path.Combine(data, "promptly.db");
             Assert.Equal("ok", DatabaseFile.IntegrityCheck(database));
             AssertBatchesWhole(DatabaseFile.RunIds(database, EventIngestLoad.Source), log);
             output.WriteLine($"Took {took.Elapsed.TotalSeconds:F1} s.");

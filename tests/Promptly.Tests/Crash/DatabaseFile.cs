@@ -2,7 +2,10 @@ using Microsoft.Data.Sqlite;
 
 namespace Promptly.Tests.Crash;
 
-/// <summary>A stopped server's SQLite file, opened read-only (nothing is recovered or written by looking).</summary>
+/// <summary>
+/// A stopped (or killed) server's SQLite file, opened read-only: looking writes nothing into the database or its WAL
+/// (SQLite may only rebuild the WAL's index in the <c>-shm</c> file).
+/// </summary>
 internal static class DatabaseFile
 {
     /// <summary>What <c>PRAGMA integrity_check</c> says: <c>ok</c>, or each problem on a line.</summary>
