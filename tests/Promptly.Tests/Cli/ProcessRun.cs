@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Promptly.Tests.Support;
 
 namespace Promptly.Tests.Cli;
 
@@ -7,16 +8,7 @@ public static class ProcessRun
 {
     public static async Task<AnalyzeRun> AnalyzeAsync(IDictionary<string, string>? environment, params string[] args)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetTempPath(),
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Promptly.dll"));
-        start.ArgumentList.Add("analyze");
-        foreach (var arg in args) start.ArgumentList.Add(arg);
+        var start = PromptlyExecutable.StartInfo(["analyze", .. args], Path.GetTempPath());
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
 
         using var process = Process.Start(start)!;

@@ -7,8 +7,9 @@ using System.Threading.Channels;
 namespace Promptly.Tests.Support;
 
 /// <summary>
-/// A test's voice client over the in-memory server's WebSocket: sends PCM16 and JSON messages, and reads the server's
-/// events in order, collecting the interviewer's audio that arrives between <c>audio_start</c> and its end.
+/// A test's voice client over the in-memory server's WebSocket, or a real one: sends PCM16 and JSON messages, and
+/// reads the server's events in order, collecting the interviewer's audio that arrives between <c>audio_start</c> and
+/// its end.
 /// </summary>
 public sealed class VoiceClient : IAsyncDisposable
 {
@@ -50,6 +51,25 @@ public sealed class VoiceClient : IAsyncDisposable
         var path = inQuery ? $"sessions/{sessionId}/voice?access_token={Uri.EscapeDataString(bearer)}" : $"sessions/{sessionId}/voice";
         var socket = await client.ConnectAsync(new Uri(factory.Server.BaseAddress, path), CancellationToken.None);
         return new VoiceClient(socket);
+    }
+
+    /// <summary>A client over a real socket, for a server in a process of its own, sending <paramref name="bearerKey"/> with the upgrade.</summary>
+    /// <param name="url">The session's socket, <c>ws://HOST:PORT/sessions/{id}/voice</c>.</param>
+    public static async Task<VoiceClient> ConnectAsync(Uri url, string bearerKey)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("Authorization", $"Bearer {bearerKey}");
+        try
+        {
+            using var timeout = new CancellationTokenSource(Patience);
+            await socket.ConnectAsync(url, timeout.Token);
+            return new VoiceClient(socket);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     public Task SendJsonAsync(string json) => _socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, CancellationToken.None);
