@@ -31,7 +31,7 @@ internal sealed class AccessHandler(
     {
         if (Credentials() is not { } presented) return AuthenticateResult.NoResult();
         _presented = true;
-        if (keys.Match(presented) is { } key) return Success(Callers.Operator(key));
+        if (keys.Match(presented) is { } operatorCaller) return Success(operatorCaller);
         if (SessionTokens.Parse(presented) is var (sessionId, secret) && await GrantsAsync(sessionId, secret)) return Success(Callers.Candidate(sessionId));
 
         _blockedFor = failures.Failed(Context);
