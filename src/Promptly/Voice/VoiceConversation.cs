@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Promptly.Audio;
 using Promptly.Budget;
+using Promptly.Http;
 using Promptly.Interviews;
 using Promptly.Latency;
 using Promptly.Speech;
@@ -503,7 +504,7 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
         }
         catch (JsonException e)
         {
-            await RefuseAsync($"The message is not valid JSON (byte {e.BytePositionInLine}): send a JSON object with a 'type'.");
+            await RefuseAsync($"The message could not be read: {JsonBody.Describe(e)}. Send a JSON object with a 'type'.");
             return;
         }
 
