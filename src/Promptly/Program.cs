@@ -44,11 +44,12 @@ app.Services.GetRequiredService<GuideCatalog>();
 
 app.UseMiddleware<RequestMetricsMiddleware>();
 app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseStatusCodePages(StatusCodeProblems.WriteAsync);
 app.UseMiddleware<UnknownQueryParameters>();
 app.UseWebSockets();
 
-app.MapOpenApi();
+// The one document by its own path: the default pattern's {documentName} answered any other name with a plain-text 404.
+app.MapOpenApi("/openapi/v1.json");
 var routes = app.MapGroup("").RejectUnknownQueryParameters();
 routes.MapHealth();
 routes.MapGuides();
