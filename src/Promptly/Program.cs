@@ -48,14 +48,15 @@ app.Services.GetRequiredService<OperatorKeys>();
 
 app.UseMiddleware<RequestMetricsMiddleware>();
 app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseStatusCodePages(StatusCodeProblems.WriteAsync);
 app.UseMiddleware<UnknownQueryParameters>();
 app.UseWebSockets();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
 
-app.MapOpenApi().AllowAnonymous();
+// The one document by its own path: the default pattern's {documentName} answered any other name with a plain-text 404.
+app.MapOpenApi("/openapi/v1.json").AllowAnonymous();
 var routes = app.MapGroup("").RejectUnknownQueryParameters();
 routes.MapHealth();
 routes.MapGuides();

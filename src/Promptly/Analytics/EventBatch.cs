@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Promptly.Budget;
+using Promptly.Http;
 using Promptly.Latency;
 
 namespace Promptly.Analytics;
@@ -24,6 +25,8 @@ internal sealed class EventBatch(AnalyticsOptions options, BudgetPolicy policy, 
     /// <summary>The valid events of <paramref name="root"/>; check <see cref="Errors"/> before storing any.</summary>
     public List<IngestedEvent> Read(JsonElement root)
     {
+        // Checked first: every name and string below is read as text, which throws for such a string.
+        if (JsonText.FindUnreadable(root) is { } where) throw new EventBatchException($"The body cannot be read: the text at {where} {JsonText.Problem}.");
         var items = root.ValueKind switch
         {
             JsonValueKind.Array => root,

@@ -30,7 +30,7 @@ internal static class BudgetEndpoints
 
     private static async Task<Ok<BudgetSettings>> SetOverrideAsync(string interviewType, HttpRequest request, BudgetPolicy policy, ILatencyStore store)
     {
-        var type = InterviewTypeFilter(interviewType)!;
+        var type = InterviewType(interviewType);
         var body = await JsonBody.ReadAsync(request, BudgetJson.Default.BudgetOverride);
         if (body.ThresholdMs is null && body.SevereMs is null) throw Problems.BadRequest("Give 'threshold_ms', 'severe_ms' or both.");
         foreach (var (name, value) in new[] { ("threshold_ms", body.ThresholdMs), ("severe_ms", body.SevereMs) })
@@ -45,16 +45,18 @@ internal static class BudgetEndpoints
 
     private static async Task<Ok<BudgetSettings>> RemoveOverrideAsync(string interviewType, BudgetPolicy policy, ILatencyStore store, CancellationToken cancellationToken)
     {
-        var type = InterviewTypeFilter(interviewType)!;
+        var type = InterviewType(interviewType);
         await store.SaveBudgetOverrideAsync(type, null, cancellationToken);
         policy.RemoveOverride(type);
         return TypedResults.Ok(BudgetSettings.From(policy));
     }
 
-    /// <summary>An interview type named in a query or path, upper-cased; null when none is named.</summary>
-    public static string? InterviewTypeFilter(string text)
+    /// <summary>An interview type named in a query, upper-cased; null when none is named.</summary>
+    public static string? InterviewTypeFilter(string text) => string.IsNullOrWhiteSpace(text) ? null : InterviewType(text);
+
+    /// <summary>An interview type named in a path or query, upper-cased; a blank one is refused like an unknown one: a path must name the type it changes.</summary>
+    private static string InterviewType(string text)
     {
-        if (string.IsNullOrWhiteSpace(text)) return null;
         var type = text.Trim().ToUpperInvariant();
         return InterviewTypes.All.Contains(type)
             ? type

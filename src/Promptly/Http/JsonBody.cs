@@ -25,11 +25,17 @@ internal static class JsonBody
         }
         catch (JsonException e)
         {
-            var where = e.Path is { Length: > 1 } path ? $" at {path}" : "";
-            var what = e.Message.Contains("could not be converted", StringComparison.Ordinal)
-                ? $"a value{where} has the wrong type"
-                : e.LineNumber is null ? "the body is empty or not JSON" : $"the JSON is malformed{where} (line {e.LineNumber + 1}, byte {e.BytePositionInLine})";
-            throw Problems.BadRequest($"The request body could not be read: {what}.");
+            throw Problems.BadRequest($"The request body could not be read: {Describe(e)}.");
         }
+    }
+
+    /// <summary>What is wrong with a JSON text that <see cref="JsonSerializer"/> refused, worded for a problem's detail.</summary>
+    public static string Describe(JsonException e)
+    {
+        var where = e.Path is { Length: > 1 } path ? $" at {path}" : "";
+        if (JsonText.IsUnreadableString(e)) return $"a string or property name{where} {JsonText.Problem}";
+        return e.Message.Contains("could not be converted", StringComparison.Ordinal)
+            ? $"a value{where} has the wrong type"
+            : e.LineNumber is null ? "the text is empty or not JSON" : $"the JSON is malformed{where} (line {e.LineNumber + 1}, byte {e.BytePositionInLine})";
     }
 }

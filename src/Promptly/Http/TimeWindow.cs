@@ -60,9 +60,25 @@ internal readonly record struct TimeWindow(DateTimeOffset From, DateTimeOffset T
         return value;
     }
 
-    /// <summary>Parses an ISO 8601 time query parameter (UTC when no offset is given).</summary>
-    public static DateTimeOffset ParseTime(string name, string text) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value)
+    /// <summary>
+    /// The earliest time a query may name: nothing stored is older (times are stored as Unix milliseconds), and the
+    /// calendar's first days are out of reach of a window's arithmetic (a default start days before, a trend's baseline).
+    /// </summary>
+    public static readonly DateTimeOffset EarliestTime = DateTimeOffset.UnixEpoch;
+
+    /// <summary>The latest time a query may name, far enough from the calendar's end for a window to be widened to whole days.</summary>
+    public static readonly DateTimeOffset LatestTime = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Parses an ISO 8601 time query parameter (UTC when no offset is given) from <see cref="EarliestTime"/> to <see cref="LatestTime"/>.</summary>
+    public static DateTimeOffset ParseTime(string name, string text)
+    {
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
+        {
+            throw Problems.BadRequest($"'{name}' must be an ISO 8601 time such as 2026-11-24T09:00:00Z, not '{text}'.");
+        }
+
+        return value >= EarliestTime && value < LatestTime
             ? value
-            : throw Problems.BadRequest($"'{name}' must be an ISO 8601 time such as 2026-11-24T09:00:00Z, not '{text}'.");
+            : throw Problems.BadRequest($"'{name}' must be from {EarliestTime:yyyy-MM-dd} to before {LatestTime:yyyy-MM-dd}, not '{text}'.");
+    }
 }

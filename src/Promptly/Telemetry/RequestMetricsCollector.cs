@@ -7,7 +7,8 @@ namespace Promptly.Telemetry;
 /// <summary>
 /// Request durations per method, route template and status, kept in HdrHistogram recorders: recording is wait-free
 /// and allocates nothing, and <see cref="Drain"/> takes each recorder's interval histogram without losing a sample
-/// recorded meanwhile. Keys are route templates, never raw paths, so their number stays bounded.
+/// recorded meanwhile. Keys are route templates, never raw paths, and methods from a short list
+/// (<see cref="RequestMetricsMiddleware"/>), so their number stays bounded.
 /// </summary>
 internal sealed class RequestMetricsCollector
 {

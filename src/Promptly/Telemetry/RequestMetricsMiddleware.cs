@@ -7,6 +7,14 @@ namespace Promptly.Telemetry;
 internal sealed class RequestMetricsMiddleware(RequestDelegate next, RequestMetricsCollector collector, TimeProvider time)
 {
     private const string Unmatched = "(unmatched)";
+    private const string OtherMethod = "OTHER";
+
+    /// <summary>
+    /// Methods recorded by name. A method is any token a client cares to send, and each name would keep recorders of
+    /// its own for as long as the server runs; the rest are recorded together as <see cref="OtherMethod"/>.
+    /// </summary>
+    private static readonly string[] Methods =
+        [HttpMethods.Get, HttpMethods.Post, HttpMethods.Put, HttpMethods.Delete, HttpMethods.Patch, HttpMethods.Head, HttpMethods.Options];
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -23,7 +31,17 @@ internal sealed class RequestMetricsMiddleware(RequestDelegate next, RequestMetr
             var route = (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? Unmatched;
             // A group's root route ends in '/' ("/sessions/"); it is reported as the path clients call.
             if (route.Length > 1 && route[^1] == '/') route = route[..^1];
-            collector.Record(context.Request.Method, route, context.Response.StatusCode, time.GetElapsedTime(start).TotalMilliseconds);
+            collector.Record(MethodOf(context.Request), route, context.Response.StatusCode, time.GetElapsedTime(start).TotalMilliseconds);
         }
+    }
+
+    private static string MethodOf(HttpRequest request)
+    {
+        foreach (var method in Methods)
+        {
+            if (HttpMethods.Equals(method, request.Method)) return method;
+        }
+
+        return OtherMethod;
     }
 }

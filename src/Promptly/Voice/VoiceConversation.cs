@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Promptly.Audio;
 using Promptly.Budget;
+using Promptly.Http;
 using Promptly.Interviews;
 using Promptly.Latency;
 using Promptly.Speech;
@@ -39,9 +40,11 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
     private int _sampleRate = SampleRates.Pipeline;
     private bool _turnHasSpeech;
     private Task _responding = Task.CompletedTask;
+    private int _pending;
     private CancellationTokenSource? _speaking;
     private Speculation? _speculation;
     private bool _finished;
+    private bool _ending;
 
     public VoiceConversation(string sessionId, WebSocket webSocket, VoiceServices services, CancellationToken aborted)
     {
@@ -74,7 +77,12 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
             while (!Closed.IsCancellationRequested && _webSocket.State == WebSocketState.Open)
             {
                 var (kind, length) = await ReceiveAsync(buffer);
-                if (kind == WebSocketMessageType.Close) break;
+                if (kind == WebSocketMessageType.Close)
+                {
+                    // The closing handshake: a client waits for the close that answers its own (RFC 6455, 5.5.1).
+                    await _socket.CloseAsync(_webSocket.CloseStatus ?? WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
+                    break;
+                }
                 if (length < 0)
                 {
                     await FailAsync(StatusCodes.Status413PayloadTooLarge, "Message too large",
@@ -88,9 +96,10 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
                 if (_finished) break;
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException)
         {
-            // The client left or the server is stopping: DisposeAsync cancels what is in flight.
+            // The client left or the server is stopping: DisposeAsync cancels what is in flight. A transport that is
+            // gone under the socket (a client that drops it right after our close) may say so as an IOException.
         }
         finally
         {
@@ -196,27 +205,66 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
 
         if (e.Sample > 0) await SendAsync(new MarkEvent("speech_ended", AtMs(e.Sample)), VoiceJson.Default.MarkEvent);
         await SendAsync(new TurnEndedEvent(ReasonOf(e.Reason), AtMs(e.Sample)), VoiceJson.Default.TurnEndedEvent);
-        Respond(turn);
+        await RespondAsync(turn);
     }
 
-    private void Respond(PendingTurn turn) => Enqueue(async () =>
+    private async Task RespondAsync(PendingTurn turn)
     {
-        using (turn) await AnswerSpeechAsync(turn);
-    });
+        if (TryEnqueue(async () =>
+            {
+                using (turn) await AnswerSpeechAsync(turn);
+            }))
+        {
+            return;
+        }
+
+        turn.Dispose();
+        await TooManyTurnsAsync();
+    }
 
     /// <summary>
-    /// Runs <paramref name="work"/> after whatever the responder is doing: replies go out one at a time and in order
-    /// (a candidate who went on speaking gets the answer to the first part, then to the next).
+    /// Runs a turn's <paramref name="work"/> after whatever the responder is doing: replies go out one at a time and in
+    /// order (a candidate who went on speaking gets the answer to the first part, then to the next). At most
+    /// <see cref="VoiceOptions.MaxPendingTurns"/> wait or run at once; replies are spoken in real time, so a client that
+    /// sends turns faster than that, or stopped reading the replies, would otherwise queue work without end.
     /// </summary>
-    private void Enqueue(Func<Task> work)
+    /// <returns>False when the work was refused: as many turns are waiting already.</returns>
+    private bool TryEnqueue(Func<Task> work)
     {
-        lock (_sync) _responding = AfterAsync(_responding, work);
+        lock (_sync)
+        {
+            if (_pending >= _options.MaxPendingTurns) return false;
+            _pending++;
+            _responding = AfterAsync(_responding, work, isTurn: true);
+            return true;
+        }
     }
 
-    private async Task AfterAsync(Task previous, Func<Task> work)
+    /// <summary>Runs <paramref name="work"/> that comes once a socket (the standing question, the end) after the responder's, uncounted.</summary>
+    private void Enqueue(Func<Task> work)
     {
-        await previous;
-        if (Closed.IsCancellationRequested || _finished) return;
+        lock (_sync) _responding = AfterAsync(_responding, work, isTurn: false);
+    }
+
+    private async Task AfterAsync(Task previous, Func<Task> work, bool isTurn)
+    {
+        try
+        {
+            await previous;
+            if (Closed.IsCancellationRequested || _finished) return;
+            await RunWorkAsync(work);
+        }
+        finally
+        {
+            if (isTurn)
+            {
+                lock (_sync) _pending--;
+            }
+        }
+    }
+
+    private async Task RunWorkAsync(Func<Task> work)
+    {
         try
         {
             await work();
@@ -503,7 +551,7 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
         }
         catch (JsonException e)
         {
-            await RefuseAsync($"The message is not valid JSON (byte {e.BytePositionInLine}): send a JSON object with a 'type'.");
+            await RefuseAsync($"The message could not be read: {JsonBody.Describe(e)}. Send a JSON object with a 'type'.");
             return;
         }
 
@@ -524,6 +572,9 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
                 else await TypedTurnAsync(message.Text.Trim(), heard: true);
                 break;
             case "end_interview":
+                // Once, after the replies already waiting, and never refused: a second one asks for what is coming.
+                if (_ending) break;
+                _ending = true;
                 Enqueue(async () =>
                 {
                     await _services.Interviews.EndAsync(_sessionId, Closed);
@@ -597,11 +648,14 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
     {
         if (_pipeline is null) await BeginAsync(SampleRates.Pipeline);
         var input = new TurnInput(text, _time.GetTimestamp()) { Channel = LatencyChannels.Voice, Heard = heard };
-        Enqueue(async () =>
+        if (!TryEnqueue(async () =>
+            {
+                using var reply = SpokenReply.For(_services, _sampleRate, Closed);
+                await AnswerAsync(input, reply);
+            }))
         {
-            using var reply = SpokenReply.For(_services, _sampleRate, Closed);
-            await AnswerAsync(input, reply);
-        });
+            await TooManyTurnsAsync();
+        }
     }
 
     private async Task CompleteAsync()
@@ -610,6 +664,12 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
         await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "interview completed", CancellationToken.None);
         _finished = true;
     }
+
+    /// <summary>A turn refused because <see cref="VoiceOptions.MaxPendingTurns"/> are waiting: an <c>error</c> (429); nothing of it is stored.</summary>
+    private Task TooManyTurnsAsync() =>
+        SendAsync(new ErrorEvent(StatusCodes.Status429TooManyRequests, "Too many turns waiting",
+            $"{_options.MaxPendingTurns} turns are already waiting for their replies (Voice:MaxPendingTurns), so this one was not taken; answer again once the replies have come."),
+            VoiceJson.Default.ErrorEvent).AsTask();
 
     /// <summary>A bad message: an <c>error</c> event; the session and the socket carry on.</summary>
     private Task RefuseAsync(string detail) =>

@@ -53,6 +53,15 @@ internal sealed class VoiceOptions : IValidatableObject
     /// </summary>
     public bool KeepAudio { get; set; } = true;
 
+    /// <summary>
+    /// Most turns (spoken, typed or skipped) waiting for their reply or being answered at once; one more gets an
+    /// <c>error</c> (429) and is not taken. Replies go out one at a time in real time, so without a limit a client that
+    /// sends turns faster than they are answered, or stops reading the replies, would have the server queue work
+    /// without end. Default 4: a candidate who speaks on over a reply or two is still answered, in order.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxPendingTurns { get; set; } = 4;
+
     /// <summary>Largest WebSocket message accepted, in bytes; 200 ms of 48 kHz audio is 19,200. Default 65,536.</summary>
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxMessageBytes { get; set; } = 64 * 1024;

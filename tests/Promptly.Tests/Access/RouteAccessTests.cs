@@ -23,7 +23,7 @@ public sealed class RouteAccessTests : IClassFixture<RouteAccessTests.Server>
         ["GET /health"] = Public,
         ["GET /concepts"] = Public,
         ["GET /concepts/{id}"] = Public,
-        ["GET /openapi/{documentName}.json"] = Public,
+        ["GET /openapi/v1.json"] = Public,
         ["POST /sessions"] = Public,
         ["POST /invitations/{token}/start"] = Public,
         ["POST /sessions/{id}/turns"] = Session,

@@ -43,6 +43,11 @@ public sealed class AnalyticsQueryValidationTests(AnalyticsQueryValidationTests.
         "source=" + new string('s', 65),
         "interview_type=PRACTICE%20ROUND",
         "interview_type=%3Bdrop",
+        // Times at the calendar's ends: a window's arithmetic (a default start 7 days before, a trend's baseline) left it.
+        "to=0001-01-01T00:00:00Z",
+        "from=0001-01-01T00:00:00Z",
+        "from=9999-12-31T00:00:00Z&to=9999-12-31T23:59:59Z",
+        "to=1969-12-31T23:59:59Z",
     };
 
     [Theory]

@@ -244,4 +244,31 @@ public sealed class EventIngestApiTests(EventIngestApiTests.Server server) : ICl
         Assert.Equal(1, await Client.CountAsync("days=1&source=edge.case_1-A&interview_type=RESEARCH"));
         Assert.Equal(4, await Client.CountAsync("days=400&source=edge.case_1-A"));
     }
+
+    [Theory]
+    [InlineData("""[{"source":"\ud800","total_ms":5}]""", "$[0].source")]
+    [InlineData("""[{"source":"ingest-lone","timestamp":"2026-01-01T00:00:00Z\udc00","total_ms":5}]""", "$[0].timestamp")]
+    [InlineData("""[{"source":"ingest-lone","total_ms":5},{"source":"ingest-lone","run_id":"a\ud83d","total_ms":5}]""", "$[1].run_id")]
+    [InlineData("""[{"source":"ingest-lone","total_ms":5,"phases":{"\ud800Build":1}}]""", "a property name in $[0].phases")]
+    [InlineData("""[{"source":"ingest-lone","total_ms":5,"tags":{"branch":"\udfff"}}]""", "$[0].tags.branch")]
+    [InlineData("""{"events":[{"source":"ingest-lone","total_ms":5}],"\ud800":1}""", "a property name in $")]
+    public async Task Ingest_LoneSurrogateEscape_400NamingWhereAndNothingStored(string body, string where)
+    {
+        var before = await Client.CountAsync("days=1");
+        var problem = await Client.PostRawAsync(AnalyticsApi.EventsPath, body, HttpStatusCode.BadRequest);
+
+        Assert.Contains($"the text at {where} is not valid Unicode", problem["detail"].Text());
+        Assert.Equal(before, await Client.CountAsync("days=1"));
+    }
+
+    [Fact]
+    public async Task Ingest_BytesThatAreNotUtf8_400()
+    {
+        byte[] body = [.. "[{\"source\":\"ingest-"u8, 0xFF, 0xC0, .. "\",\"total_ms\":5}]"u8];
+        using var response = await Client.PostAsync(AnalyticsApi.EventsPath, new ByteArrayContent(body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("$[0].source is not valid Unicode", JsonNode.Parse(await response.Content.ReadAsStringAsync())!["detail"].Text());
+    }
 }

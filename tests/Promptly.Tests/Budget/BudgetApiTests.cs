@@ -124,6 +124,20 @@ public sealed class BudgetApiTests
     }
 
     [Fact]
+    public async Task BudgetOverride_BlankType_BadRequestAndNothingStored()
+    {
+        var factory = new PromptlyFactory();
+        var client = factory.CreateClient();
+
+        await client.PutRawAsync("/api/latency/budget/%20", "{\"threshold_ms\": 100}", HttpStatusCode.BadRequest);
+        await client.DeleteJsonAsync("/api/latency/budget/%20", HttpStatusCode.BadRequest);
+
+        // The next start reads every stored override: one without a type would stop it.
+        await using var restarted = await factory.RestartAsync();
+        Assert.Empty((await restarted.CreateClient().GetJsonAsync("/api/latency/budget"))["runtime_overrides"]!.AsObject());
+    }
+
+    [Fact]
     public async Task BudgetConfig_PerInterviewType_UsedForThatTypeOnly()
     {
         await using var factory = new PromptlyFactory(new() { ["Latency:InterviewTypes:INVITED:ThresholdMs"] = "3000" });

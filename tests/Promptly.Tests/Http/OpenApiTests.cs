@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,7 +21,7 @@ public sealed class OpenApiTests : ApiTestBase
         var paths = (await DocumentAsync())["paths"]!.AsObject().Select(p => p.Key).ToHashSet();
         var mapped = Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Select(e => "/" + e.RoutePattern.RawText!.Trim('/'))
-            .Where(p => p != "/openapi/{documentName}.json")
+            .Where(p => p != "/openapi/v1.json")
             .ToHashSet();
 
         Assert.Empty(mapped.Except(paths));
@@ -46,5 +47,14 @@ public sealed class OpenApiTests : ApiTestBase
         var notFound = (await DocumentAsync())["paths"]!["/sessions/{id}/turns"]!["post"]!["responses"]!["404"]!["content"]!.AsObject();
 
         Assert.Contains("application/problem+json", notFound.Select(c => c.Key));
+    }
+
+    [Fact]
+    public async Task UnknownDocument_IsA404Problem()
+    {
+        using var response = await Client.GetAsync("/openapi/v2.json");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 }

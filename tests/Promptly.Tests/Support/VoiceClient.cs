@@ -76,6 +76,29 @@ public sealed class VoiceClient : IAsyncDisposable
 
     public Task SendBytesAsync(byte[] bytes) => _socket.SendAsync(bytes, WebSocketMessageType.Binary, true, CancellationToken.None);
 
+    /// <summary>
+    /// Sends <paramref name="bytes"/> as one message of <paramref name="type"/> split over <paramref name="frames"/>
+    /// frames, whatever they hold; false when the socket no longer takes messages (the server closed it).
+    /// </summary>
+    public async Task<bool> TrySendAsync(byte[] bytes, WebSocketMessageType type, int frames = 1)
+    {
+        try
+        {
+            for (var i = 0; i < frames; i++)
+            {
+                var piece = bytes.AsMemory(bytes.Length * i / frames, bytes.Length * (i + 1) / frames - bytes.Length * i / frames);
+                using var timeout = new CancellationTokenSource(Patience);
+                await _socket.SendAsync(piece, type, i == frames - 1, timeout.Token);
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is WebSocketException or InvalidOperationException or IOException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Sends <paramref name="samples"/> (PCM16 at <paramref name="rate"/>) in frames of <paramref name="frameMs"/>, as fast as the socket takes them.</summary>
     public async Task SendAudioAsync(short[] samples, int rate, int frameMs = 20)
     {

@@ -31,4 +31,23 @@ public sealed class RequestMetricsTests
         Assert.True(missing is not null, report.ToJsonString());
         Assert.Equal(1, missing["status_counts"]!["404"]!.GetValue<long>());
     }
+
+    [Fact]
+    public async Task Requests_WithMethodsOfAnyName_RecordedUnderOneName()
+    {
+        await using var factory = new PromptlyFactory();
+        var client = factory.CreateClient();
+        for (var i = 0; i < 50; i++)
+        {
+            using var request = new HttpRequestMessage(new HttpMethod($"FUZZ{i}"), "/concepts");
+            (await client.SendAsync(request)).Dispose();
+        }
+
+        var routes = (await client.GetJsonAsync("/api/metrics/requests?hours=1"))["routes"]!.AsArray();
+
+        // Each name would otherwise keep recorders of its own for as long as the server runs.
+        var other = Assert.Single(routes, r => r!["method"]!.GetValue<string>() == "OTHER")!;
+        Assert.Equal(50, other["count"]!.GetValue<long>());
+        Assert.DoesNotContain(routes, r => r!["method"]!.GetValue<string>().StartsWith("FUZZ", StringComparison.Ordinal));
+    }
 }

@@ -232,6 +232,44 @@ public sealed class VoiceConversationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TurnsSentFasterThanAnswered_PastMaxPendingTurns_AreRefusedWith429AndNotTaken()
+    {
+        var model = new HeldChatClient("That sounds good.", "Tell me more about it?");
+        await using var server = Server(model, ("Interviewer:Provider", "openai"), ("Interviewer:FallbackAfterMs", "600000"),
+            ("Latency:ThresholdMs", "600000"), ("Latency:SevereMs", "600000"), ("Voice:MaxPendingTurns", "3"));
+        var (session, voice, http) = await OpenAsync(server);
+        model.Holding = true;
+
+        // The first turn's model never finishes until released, so nothing is answered meanwhile: exactly three are taken.
+        for (var i = 1; i <= 5; i++) await voice.SendJsonAsync($$"""{"type":"text","text":"Answer {{i}}."}""");
+
+        Assert.Equal(429, (await voice.NextAsync("error")).GetProperty("status").GetInt32());
+        Assert.Equal(429, (await voice.NextAsync("error")).GetProperty("status").GetInt32());
+        model.Release.SetResult();
+        for (var n = 1; n <= 3; n++) Assert.Equal(n, (await voice.NextAsync("question")).GetProperty("question_number").GetInt32());
+        await voice.NextAsync("latency");
+        var answers = (await http.GetJsonAsync($"/sessions/{session}"))["transcript"]!.AsArray()
+            .Where(l => l!["role"]!.GetValue<string>() == "candidate").Select(l => l!["content"]!.GetValue<string>());
+        Assert.Equal(["Answer 1.", "Answer 2.", "Answer 3."], answers);
+        Assert.Equal(2, voice.Seen.Count(e => e.GetProperty("type").GetString() == "error"));
+    }
+
+    [Fact]
+    public async Task ClientCloses_TheServerAnswersWithAClose()
+    {
+        await using var server = Server();
+        var session = (await server.CreateClient().StartAsync()).Id();
+        using var socket = await server.Server.CreateWebSocketClient().ConnectAsync(new Uri(server.Server.BaseAddress, $"sessions/{session}/voice"), CancellationToken.None);
+
+        // Without the server's close the client waits for it until it gives up (RFC 6455, 5.5.1).
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", patience.Token);
+
+        Assert.Equal(WebSocketState.Closed, socket.State);
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, socket.CloseStatus);
+    }
+
+    [Fact]
     public async Task TooLargeAMessage_IsRefusedAndTheSocketClosed()
     {
         await using var server = Server(("Voice:MaxMessageBytes", "4096"));
