@@ -18,8 +18,7 @@ internal sealed class AccessHandler(
     OperatorKeys keys,
     SessionTokens tokens,
     ISessionCredentials sessions,
-    FailedAuthLimiter failures,
-    IProblemDetailsService problems)
+    FailedAuthLimiter failures)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string QueryParameter = "access_token";
@@ -70,9 +69,5 @@ internal sealed class AccessHandler(
         return WriteAsync(StatusCodes.Status429TooManyRequests, "Too many failed attempts", "This address sent wrong credentials too often; wait before trying again.");
     }
 
-    private async Task WriteAsync(int status, string title, string detail)
-    {
-        Response.StatusCode = status;
-        await problems.WriteAsync(new ProblemDetailsContext { HttpContext = Context, ProblemDetails = Problems.Details(status, title, detail, Context) });
-    }
+    private Task WriteAsync(int status, string title, string detail) => Problems.WriteAsync(Context, status, title, detail);
 }

@@ -66,13 +66,8 @@ internal static class AccessRegistration
         var wait = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
             ? retryAfter
             : context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value.Window;
-        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = Problems.Details(StatusCodes.Status429TooManyRequests, "Too many requests",
-                $"Over the limit of this route; try again in {Math.Ceiling(wait.TotalSeconds)} s (RateLimits settings).", context),
-        });
+        await Problems.WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many requests",
+            $"Over the limit of this route; try again in {Math.Ceiling(wait.TotalSeconds)} s (RateLimits settings).");
     }
 }

@@ -15,6 +15,13 @@ internal static class Problems
     public static ProblemDetails Details(int status, string title, string detail, HttpContext context) =>
         new() { Status = status, Title = title, Detail = detail, Instance = context.Request.Path };
 
+    /// <summary>
+    /// Writes a problem as the answer, <c>application/problem+json</c> whatever the request accepts (the framework's
+    /// problem writer refuses a client that accepts no JSON, which turned a refusal into a 500).
+    /// </summary>
+    public static Task WriteAsync(HttpContext context, int status, string title, string detail) =>
+        TypedResults.Problem(Details(status, title, detail, context)).ExecuteAsync(context);
+
     public static BadRequestProblem BadRequest(string title, string detail, HttpContext context) => new(Details(StatusCodes.Status400BadRequest, title, detail, context));
 
     public static NotFoundProblem NotFound(string title, string detail, HttpContext context) => new(Details(StatusCodes.Status404NotFound, title, detail, context));

@@ -21,6 +21,6 @@ internal static class StatusCodeProblems
             StatusCodes.Status405MethodNotAllowed => $"{http.Request.Path} does not take {http.Request.Method}.",
             _ => ReasonPhrases.GetReasonPhrase(status),
         };
-        return TypedResults.Problem(Problems.Details(status, ReasonPhrases.GetReasonPhrase(status), detail, http)).ExecuteAsync(http);
+        return Problems.WriteAsync(http, status, ReasonPhrases.GetReasonPhrase(status), detail);
     }
 }

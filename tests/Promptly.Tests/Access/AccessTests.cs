@@ -40,6 +40,23 @@ public sealed class AccessTests
         Assert.All([none, wrong], r => Assert.Equal("application/problem+json", r.Content.Headers.ContentType?.MediaType));
     }
 
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("text/event-stream")]
+    public async Task Refusals_AreProblemJson_WhateverTheClientAccepts(string accept)
+    {
+        await using var server = new PromptlyFactory(new() { ["RateLimits:FailedAuthPerAddress"] = "1", ["RateLimits:WindowSeconds"] = "3600" });
+        var client = As(server, null);
+        client.DefaultRequestHeaders.Accept.ParseAdd(accept);
+        var guesser = As(server, "guess");
+        guesser.DefaultRequestHeaders.Accept.ParseAdd(accept);
+
+        var answers = new[] { await client.GetAsync("/api/errors"), await guesser.GetAsync("/api/errors"), await guesser.GetAsync("/api/errors") };
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Forbidden, HttpStatusCode.TooManyRequests], answers.Select(a => a.StatusCode));
+        Assert.All(answers, a => Assert.Equal("application/problem+json", a.Content.Headers.ContentType?.MediaType));
+    }
+
     [Fact]
     public async Task CandidateToken_GrantsItsOwnSessionOnly()
     {

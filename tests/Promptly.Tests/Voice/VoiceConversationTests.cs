@@ -259,7 +259,9 @@ public sealed class VoiceConversationTests : IAsyncLifetime
     {
         await using var server = Server();
         var session = (await server.CreateClient().StartAsync()).Id();
-        using var socket = await server.Server.CreateWebSocketClient().ConnectAsync(new Uri(server.Server.BaseAddress, $"sessions/{session}/voice"), CancellationToken.None);
+        var client = server.Server.CreateWebSocketClient();
+        client.ConfigureRequest = request => request.Headers.Authorization = $"Bearer {PromptlyFactory.OperatorKey}";
+        using var socket = await client.ConnectAsync(new Uri(server.Server.BaseAddress, $"sessions/{session}/voice"), CancellationToken.None);
 
         // Without the server's close the client waits for it until it gives up (RFC 6455, 5.5.1).
         using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(15));
