@@ -42,10 +42,13 @@ internal sealed class RequestMetricsCollector
         return buckets;
     }
 
+    // Every request's thread records at once: without thread-safe writes, counts were lost against the total, and
+    // encoding such a histogram for storage threw (a 500 from GET /api/metrics/requests, which flushes first).
     private static Recorder NewRecorder() => HistogramFactory.With64BitBucketSize()
         .WithValuesFrom(1)
         .WithValuesUpTo(LatencyHistograms.HighestTrackableMicroseconds)
         .WithPrecisionOf(LatencyHistograms.SignificantDigits)
+        .WithThreadSafeWrites()
         .WithThreadSafeReads()
         .Create();
 

@@ -125,7 +125,7 @@ public sealed class VoiceFuzzTests(ITestOutputHelper output) : IAsyncLifetime
             Check(voice);
         }
 
-        if (_errors.Count > 0) Assert.Fail($"The server logged:\n{_errors.Latest()}");
+        if (_errors.Count > 0) Assert.Fail($"The server logged:\n{_errors.Summary()}");
     }
 
     /// <summary>

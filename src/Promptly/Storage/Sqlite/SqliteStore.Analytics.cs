@@ -84,8 +84,11 @@ internal sealed partial class SqliteStore : IAnalyticsStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         // One read transaction: in WAL mode it sees a single snapshot, so the exact-or-digests choice, the digests and
-        // the watermarks agree with the rows read.
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        // the watermarks agree with the rows read. Deferred: the default, BEGIN IMMEDIATE, takes the write lock, so reads
+        // queued behind the writer, and a BEGIN retried after a busy database could find its own first try's
+        // transaction open and fail ("cannot start a transaction within a transaction"), leaving it open on the
+        // connection for whoever took it from the pool next.
+        await using var transaction = connection.BeginTransaction(deferred: true);
         var exact = read.Exact is { } candidate && FewRuns(connection, transaction, candidate, read.Filter);
         var (from, to) = exact ? (read.Exact!.From, read.Exact.To) : (read.From, read.To);
         var digests = new List<StoredDigest>();

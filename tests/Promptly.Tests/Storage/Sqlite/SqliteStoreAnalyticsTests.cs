@@ -75,6 +75,20 @@ public sealed class SqliteStoreAnalyticsTests : IAsyncLifetime
         Assert.False(snapshot.Exact);
     }
 
+    [Fact]
+    public async Task ReadAsync_WhileAnotherConnectionHoldsTheWriteLock_ReadsAtOnce()
+    {
+        await SaveAsync("ci", 3);
+        await using var writer = new SqliteConnection($"Data Source={Path.Combine(_folder, "promptly.db")};Pooling=False");
+        await writer.OpenAsync();
+        await using var holding = writer.BeginTransaction(deferred: false);
+
+        // A read that asked for the write lock would wait for it until the command timeout (30 s), then fail.
+        var snapshot = await ReadAsync(null, limit: 10);
+
+        Assert.Equal(3, snapshot.Runs.Count);
+    }
+
     public async Task DisposeAsync()
     {
         await _store.DisposeAsync();

@@ -148,8 +148,8 @@ public sealed partial class ApiFuzzer : IAsyncDisposable
     {
         _statuses[answer.Status] = _statuses.GetValueOrDefault(answer.Status) + 1;
         _routes[answer.Request.Route.Key] = _routes.GetValueOrDefault(answer.Request.Route.Key) + 1;
-        if (answer.Failure is not null) Assert.Fail($"The request failed on the server: {answer}\n{answer.Failure}\nThe server logged:\n{_errors.Latest()}");
-        if (answer.Status >= 500) Assert.Fail($"A {answer.Status}: {answer}\nThe server logged:\n{_errors.Latest()}");
+        if (answer.Failure is not null) Assert.Fail($"The request failed on the server: {answer}\n{answer.Failure}\nThe server logged:\n{_errors.Summary()}");
+        if (answer.Status >= 500) Assert.Fail($"A {answer.Status}: {answer}\nThe server logged:\n{_errors.Summary()}");
         if (answer.Status >= 400)
         {
             if (answer.MediaType != "application/problem+json") Assert.Fail($"A {answer.Status} that is not application/problem+json: {answer}");

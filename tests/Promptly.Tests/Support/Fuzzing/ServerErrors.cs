@@ -18,10 +18,13 @@ public sealed class ServerErrors : ILoggerProvider
         }
     }
 
-    /// <summary>The last errors logged, newest last.</summary>
-    public string Latest(int count = 3)
+    /// <summary>The first error logged, often the cause, and the last few, the failure at hand.</summary>
+    public string Summary()
     {
-        lock (_errors) return string.Join("\n", _errors.TakeLast(count));
+        lock (_errors)
+        {
+            return _errors.Count <= 3 ? string.Join("\n", _errors) : $"{_errors[0]}\n(…)\n{string.Join("\n", _errors.TakeLast(2))}";
+        }
     }
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
