@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using Promptly.Tests.Support;
 
@@ -99,11 +97,7 @@ public sealed class AccessTests
     public async Task Token_ExpiresAfterAuthSessionTokenHours()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var server = new PromptlyFactory(new() { ["Auth:SessionTokenHours"] = "2" }, services: s =>
-        {
-            s.RemoveAll<TimeProvider>();
-            s.AddSingleton<TimeProvider>(time);
-        });
+        await using var server = PromptlyFactory.OnClock(time, new() { ["Auth:SessionTokenHours"] = "2" });
         var (id, token) = await StartPracticeAsync(As(server, null));
         var candidate = As(server, token);
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using Promptly.Interviews;
 using Promptly.Tests.Support;
@@ -44,12 +43,7 @@ public sealed class PrivacyTests
     public async Task Retention_ErasesSessionsPastTranscriptRetentionDays_LeavesNewerOnes()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        // The rollup's one-second timer would tick a million times in a jump of weeks of fake time.
-        await using var server = new PromptlyFactory(new() { ["Privacy:TranscriptRetentionDays"] = "30", ["Analytics:RollupIntervalMs"] = "600000" }, services: s =>
-        {
-            s.RemoveAll<TimeProvider>();
-            s.AddSingleton<TimeProvider>(time);
-        });
+        await using var server = PromptlyFactory.OnClock(time, new() { ["Privacy:TranscriptRetentionDays"] = "30" });
         var client = server.CreateClient();
         var old = (await client.StartAsync(candidate: Candidate)).Id();
         await client.TurnAsync(old, Answer);

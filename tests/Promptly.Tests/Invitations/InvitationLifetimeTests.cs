@@ -1,6 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using Promptly.Tests.Support;
 
@@ -13,11 +11,7 @@ public sealed class InvitationLifetimeTests
     public async Task Invitation_PastItsExpiry_Is410_AndListedAsExpired()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var server = new PromptlyFactory(new() { ["Analytics:RollupIntervalMs"] = "600000" }, services: s =>
-        {
-            s.RemoveAll<TimeProvider>();
-            s.AddSingleton<TimeProvider>(time);
-        });
+        await using var server = PromptlyFactory.OnClock(time);
         var client = server.CreateClient();
         var token = (await client.PostJsonAsync("/invitations", new { concept_id = "oat_milk_v1", expires_in_hours = 2 }))["token"]!.GetValue<string>();
 
@@ -49,11 +43,7 @@ public sealed class InvitationLifetimeTests
     public async Task List_NewestFirst_PagesWithBefore()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var server = new PromptlyFactory(new() { ["Analytics:RollupIntervalMs"] = "600000" }, services: s =>
-        {
-            s.RemoveAll<TimeProvider>();
-            s.AddSingleton<TimeProvider>(time);
-        });
+        await using var server = PromptlyFactory.OnClock(time);
         var client = server.CreateClient();
         var tokens = new List<string>();
         for (var i = 0; i < 5; i++)

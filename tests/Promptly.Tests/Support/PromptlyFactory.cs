@@ -83,6 +83,20 @@ public sealed class PromptlyFactory : WebApplicationFactory<Program>
     /// <summary>The store of a server made by <see cref="WithFailingStore"/>.</summary>
     internal FailingInterviewStore FailingStore => Services.GetRequiredService<FailingInterviewStore>();
 
+    /// <summary>
+    /// A server on <paramref name="time"/>'s clock, for tests that jump hours or weeks ahead. The rollup's one-second
+    /// timer would tick once for every second of such a jump, so it ticks every ten minutes here.
+    /// </summary>
+    internal static PromptlyFactory OnClock(Microsoft.Extensions.Time.Testing.FakeTimeProvider time, Dictionary<string, string?>? settings = null)
+    {
+        var all = new Dictionary<string, string?>(settings ?? []) { ["Analytics:RollupIntervalMs"] = "600000" };
+        return new(all, services: services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(time);
+        });
+    }
+
     /// <summary>A fresh folder for a server's data, deleted when the test run ends at the latest.</summary>
     public static string NewDataFolder() => Path.Combine(RunFolder, Guid.NewGuid().ToString("N"));
 
