@@ -83,6 +83,7 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
                     await _socket.CloseAsync(_webSocket.CloseStatus ?? WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
                     break;
                 }
+
                 if (length < 0)
                 {
                     await FailAsync(StatusCodes.Status413PayloadTooLarge, "Message too large",
