@@ -31,5 +31,9 @@ internal sealed class RateLimitOptions
     [Range(1, 10_000_000)]
     public int IngestPerKey { get; set; } = 600;
 
+    /// <summary>Interviews started without a key that may be open at once per client address (a candidate's concurrent sessions). Default 3.</summary>
+    [Range(1, 1_000_000)]
+    public int OpenSessionsPerAddress { get; set; } = 3;
+
     public TimeSpan Window => TimeSpan.FromSeconds(WindowSeconds);
 }

@@ -31,7 +31,8 @@ internal static class InterviewEndpoints
     }
 
     private static async Task<Results<Ok<SessionStartedResponse>, BadRequestProblem, NotFoundProblem, ConflictProblem, BadGatewayProblem, ForbidHttpResult>> StartAsync(
-        HttpContext context, InterviewService interviews, SessionTokens tokens, IAuthorizationService authorization, IOptions<InterviewOptions> options, TimeProvider time)
+        HttpContext context, InterviewService interviews, SessionTokens tokens, IAuthorizationService authorization, OpenSessionsPerAddress open,
+        IOptions<InterviewOptions> options, TimeProvider time)
     {
         var body = await JsonBody.ReadAsync(context.Request, InterviewsJson.Default.StartSessionRequest);
         var request = Validate(body, options.Value);
@@ -41,7 +42,17 @@ internal static class InterviewEndpoints
             return TypedResults.Forbid();
         }
 
-        return await StartedAsync(interviews, tokens, request, context, time);
+        if (context.User.IsOperator()) return await StartedAsync(interviews, tokens, request, context, time);
+        var address = Addresses.Of(context);
+        if (!open.MayOpen(address))
+        {
+            throw new ApiProblemException(StatusCodes.Status429TooManyRequests, "Too many open interviews",
+                "This address already has as many interviews open as it may (RateLimits:OpenSessionsPerAddress); finish or end one first.");
+        }
+
+        var started = await StartedAsync(interviews, tokens, request, context, time);
+        if (started.Result is Ok<SessionStartedResponse> ok) open.Opened(address, ok.Value!.Id);
+        return started;
     }
 
     /// <summary>Starts a session and answers as <c>POST /sessions</c> does, with its candidate's token; invitations start theirs here too.</summary>

@@ -17,6 +17,7 @@ internal static class InterviewRegistration
         builder.Services.AddSingleton<SessionCache>();
         builder.Services.AddSingleton<InterviewService>();
         builder.Services.AddSingleton<ISessionCredentials, SessionCredentials>();
+        builder.Services.AddSingleton<OpenSessionsPerAddress>();
         builder.Services.AddOptions<PrivacyOptions>().BindConfiguration(PrivacyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<TranscriptRetention>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TranscriptRetention>());

@@ -199,6 +199,22 @@ public sealed class AccessTests
     }
 
     [Fact]
+    public async Task OpenInterviewsPerAddress_AreLimited_EndingOneMakesRoom()
+    {
+        await using var server = new PromptlyFactory(new() { ["RateLimits:OpenSessionsPerAddress"] = "2" });
+        var anonymous = As(server, null);
+        var (first, token) = await StartPracticeAsync(anonymous);
+        await StartPracticeAsync(anonymous);
+
+        var refused = await anonymous.PostJsonAsync("/sessions", new { concept_id = "oat_milk_v1" }, HttpStatusCode.TooManyRequests);
+        Assert.Contains("OpenSessionsPerAddress", refused["detail"]!.GetValue<string>());
+        await server.CreateClient().StartAsync();
+
+        await As(server, token).PostJsonAsync($"/sessions/{first}/end", new { });
+        await StartPracticeAsync(anonymous);
+    }
+
+    [Fact]
     public async Task Voice_TakesTheTokenAsAccessTokenInTheQuery_AndRefusesWithout()
     {
         await using var server = new PromptlyFactory(new() { ["Voice:Tts:Enabled"] = "false" });
