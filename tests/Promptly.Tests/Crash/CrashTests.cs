@@ -19,9 +19,9 @@ public sealed class CrashTests(ITestOutputHelper output)
     // Enough acknowledged writes of every kind that each is checked, few enough for a few seconds on a busy machine.
     private static readonly KillPoint KillPoint = new(TextTurns: 150, VoiceTurns: 12, EventBatches: 12);
 
-    // Bounds the load when the machine is too slow to reach the kill point: the kill comes then anyway, and the
-    // checks hold on whatever was acknowledged. Not a timing assertion.
-    private static readonly TimeSpan MaxLoad = TimeSpan.FromSeconds(20);
+    // A hang guard, not a timing: the load waits for the kill point itself (or a client that ended), however slow the
+    // machine; only a load that makes no progress for this long fails the test.
+    private static readonly TimeSpan LoadPatience = TimeSpan.FromMinutes(3);
 
     [Fact]
     public async Task Server_KilledUnderLoad_RestartKeepsEveryAcknowledgedWriteWholeAndTheDatabaseIntact()
@@ -44,7 +44,7 @@ public sealed class CrashTests(ITestOutputHelper output)
                 var clients = StartLoad(server, key, log);
                 var load = Task.WhenAll(clients);
                 // A client that ends before the kill point has failed (or sent all it may): the kill comes at once.
-                await Task.WhenAny(log.KillPointReached, Task.WhenAny(clients), Task.Delay(MaxLoad));
+                await Task.WhenAny(log.KillPointReached, Task.WhenAny(clients)).WaitAsync(LoadPatience);
                 var inFlight = log.MarkKilled();
                 server.Kill();
                 try
@@ -113,6 +113,8 @@ public sealed class CrashTests(ITestOutputHelper output)
         ["Voice:Tts:FirstAudioDeadlineMs"] = "600000",
         ["Voice:Tts:FallbackToEspeak"] = "false",
         ["Logging:LogLevel:Default"] = "Warning",
+        // The host's "Application started." is what the test waits for (ServerProcess).
+        ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
     });
 
     /// <summary>Every acknowledged batch is stored, and every batch sent is stored whole or not at all, once.</summary>

@@ -24,6 +24,9 @@ internal sealed class ServerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly Queue<string> _output = new();
 
+    // The host's own word that it listens: waiting for it needs no polling loop.
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     private ServerProcess(Process process, Uri url, string key)
     {
         _process = process;
@@ -105,31 +108,28 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits for the host to say it has started (its database opened and migrated before that), then asks <c>GET /health</c> once.</summary>
     private async Task WaitHealthyAsync()
     {
-        var giveUp = Stopwatch.StartNew();
-        while (true)
+        var exited = _process.WaitForExitAsync();
+        try
         {
-            if (_process.HasExited)
-            {
-                // Without a timeout it also waits until the output is all read, so the message has the server's last words.
-                _process.WaitForExit();
-                throw new InvalidOperationException($"The server exited with {_process.ExitCode} before it was healthy:\n{OutputTail}");
-            }
-
-            try
-            {
-                using var health = await Client.GetAsync("/health");
-                if (health.StatusCode == HttpStatusCode.OK) return;
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            if (giveUp.Elapsed > StartPatience) throw new TimeoutException($"The server was not healthy within {StartPatience.TotalSeconds} s:\n{OutputTail}");
-            await Task.Delay(50);
+            await Task.WhenAny(_started.Task, exited).WaitAsync(StartPatience);
         }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"The server did not start within {StartPatience.TotalSeconds} s:\n{OutputTail}");
+        }
+
+        if (exited.IsCompleted)
+        {
+            // Without a timeout it also waits until the output is all read, so the message has the server's last words.
+            _process.WaitForExit();
+            throw new InvalidOperationException($"The server exited with {_process.ExitCode} before it was healthy:\n{OutputTail}");
+        }
+
+        using var health = await Client.GetAsync("/health");
+        if (health.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"The server started but /health answered {(int)health.StatusCode}:\n{OutputTail}");
     }
 
     /// <summary>SIGKILL (what <see cref="Process.Kill()"/> sends on Linux), then waits until the process is gone.</summary>
@@ -151,6 +151,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     private void Keep(string? line)
     {
         if (line is null) return;
+        if (line.Contains("Application started.", StringComparison.Ordinal)) _started.TrySetResult();
         lock (_output)
         {
             _output.Enqueue(line);
