@@ -80,7 +80,7 @@ internal static class InvitationEndpoints
     private static async Task<Results<Ok<InvitationView>, NotFoundProblem>> RevokeAsync(string token, HttpContext context, IInvitationStore store, TimeProvider time)
     {
         if (!await store.RevokeInvitationAsync(token, time.GetStoredNow(), context.RequestAborted)) return InterviewProblems.NotFound(new InvitationNotFoundException(token), context);
-        return await GetAsync(token, context, store, time) is { Result: Ok<InvitationView> ok } ? ok : InterviewProblems.NotFound(new InvitationNotFoundException(token), context);
+        return await GetAsync(token, context, store, time);
     }
 
     private static async Task<Results<Ok<SessionStartedResponse>, BadRequestProblem, NotFoundProblem, ConflictProblem, BadGatewayProblem, ForbidHttpResult>> StartAsync(
