@@ -28,11 +28,15 @@ internal static class AccessRegistration
         services.AddSingleton<SessionTokens>();
         services.AddSingleton<FailedAuthLimiter>();
         services.AddAuthentication(Callers.Scheme).AddScheme<AuthenticationSchemeOptions, AccessHandler>(Callers.Scheme, null);
+        // Resolved from the container rather than built by reflection on every request.
+        services.AddTransient<AccessHandler>();
         services.AddSingleton<IAuthorizationHandler, StartSessionHandler>();
-        var operators = new AuthorizationPolicyBuilder(Callers.Scheme).RequireRole(Callers.OperatorRole).Build();
+        // The policies name no scheme: the one scheme is the default, whose caller the authentication middleware has
+        // already set. A scheme named here would authenticate again and copy the caller into a new principal per request.
+        var operators = new AuthorizationPolicyBuilder().RequireRole(Callers.OperatorRole).Build();
         services.AddAuthorizationBuilder()
             .AddPolicy(AccessPolicies.Operator, operators)
-            .AddPolicy(AccessPolicies.Session, policy => policy.AddAuthenticationSchemes(Callers.Scheme).AddRequirements(new OwnSessionRequirement()))
+            .AddPolicy(AccessPolicies.Session, policy => policy.AddRequirements(new OwnSessionRequirement()))
             .AddPolicy(AccessPolicies.StartSession, policy => policy.AddRequirements(new StartSessionRequirement()))
             .SetFallbackPolicy(operators);
         services.AddRateLimiter(limiter =>
