@@ -1,9 +1,12 @@
+using System.Diagnostics.Metrics;
 using BenchmarkDotNet.Attributes;
 using HdrHistogram;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Promptly.Budget;
 using Promptly.Latency;
+using Promptly.Observability;
 using Promptly.Telemetry;
 
 namespace Promptly.Benchmarks;
@@ -17,6 +20,7 @@ public class LatencyRecordingBenchmarks
 {
     private readonly RequestMetricsCollector _collector = new();
     private readonly LongHistogram _histogram = LatencyHistograms.Create();
+    private ServiceProvider _metrics = null!;
     private LatencyBudget _budget = null!;
     private LatencyTracker _tracker = null!;
     private LatencySubject _subject = null!;
@@ -25,7 +29,9 @@ public class LatencyRecordingBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _budget = new LatencyBudget(new BudgetPolicy(new StaticMonitor()), new NullStore(), TimeProvider.System, NullLogger<LatencyBudget>.Instance);
+        _metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        _budget = new LatencyBudget(new BudgetPolicy(new StaticMonitor()), new NullStore(), TimeProvider.System,
+            new PromptlyInstruments(_metrics.GetRequiredService<IMeterFactory>()), NullLogger<LatencyBudget>.Instance);
         _subject = new LatencySubject("bench", "oat_milk_v1", "PRACTICE", null);
         _tracker = _budget.Start(_subject);
     }

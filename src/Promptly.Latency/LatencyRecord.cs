@@ -41,6 +41,9 @@ public sealed record LatencyRecord
 
     /// <summary>The response was answered from the scripted fallback (see <see cref="FallbackCause"/>); it still counts as answered.</summary>
     public bool Fallback => FallbackCause is not null;
+
+    /// <summary>The W3C trace id of the response's span, when traces are exported: from a slow response to its trace.</summary>
+    public string? TraceId { get; init; }
     public required DateTimeOffset Timestamp { get; init; }
 
     public bool WithinBudget => !Failed && !ExceededThreshold;

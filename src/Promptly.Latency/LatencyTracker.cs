@@ -27,6 +27,7 @@ public sealed class LatencyTracker : IAsyncDisposable
     private string? _fallbackCause;
     private long? _lastPhaseEnd;
     private (long ReadyAt, long SentAt, string Phase)? _answeredEarly;
+    private readonly System.Diagnostics.Activity? _span;
 
     public LatencyTracker(
         ILatencyRecorder recorder, TimeProvider time, LatencySubject subject, int questionNumber, long startTimestamp, BudgetThresholds thresholds,
@@ -39,6 +40,7 @@ public sealed class LatencyTracker : IAsyncDisposable
         QuestionNumber = questionNumber;
         StartTimestamp = startTimestamp;
         Thresholds = thresholds;
+        _span = LatencyTracing.Start(subject, questionNumber, channel, thresholds);
     }
 
     public int QuestionNumber { get; }
@@ -146,7 +148,7 @@ public sealed class LatencyTracker : IAsyncDisposable
         var seal = new LatencySeal(this, _lastPhaseEnd ?? _time.GetTimestamp());
         await write(seal, cancellationToken);
         Record = seal.Record ?? throw new InvalidOperationException("The write completed without closing the latency seal.");
-        _recorder.Report(Record);
+        Reported(Record);
         return Record;
     }
 
@@ -162,8 +164,14 @@ public sealed class LatencyTracker : IAsyncDisposable
     {
         if (Record is not null) return;
         Record = Build(failed: true, _time.GetTimestamp());
-        _recorder.Report(Record);
+        Reported(Record);
         await _recorder.SaveFailedAsync(Record);
+    }
+
+    private void Reported(LatencyRecord record)
+    {
+        _recorder.Report(record);
+        if (_span is not null) LatencyTracing.Finish(_span, record);
     }
 
     private LatencyRecord Build(bool failed, long end)
@@ -193,6 +201,7 @@ public sealed class LatencyTracker : IAsyncDisposable
             PromptTokens = _promptTokens,
             CompletionTokens = _completionTokens,
             FallbackCause = _fallbackCause,
+            TraceId = _span?.TraceId.ToHexString(),
             Timestamp = _time.GetStoredNow(),
         };
     }

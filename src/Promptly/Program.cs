@@ -37,6 +37,7 @@ builder.AddExport();
 builder.AddInvitations();
 builder.AddHealth();
 builder.AddRequestMetrics();
+builder.AddOpenTelemetryExport();
 builder.AddDiagnostics();
 
 var app = builder.Build();
@@ -69,6 +70,7 @@ routes.MapBudget();
 routes.MapLatencyAnalytics();
 routes.MapErrors();
 routes.MapRequestMetrics();
+app.MapMetrics();
 routes.MapDiagnostics();
 
 app.Run();

@@ -9,6 +9,7 @@ internal static class BudgetRegistration
         builder.Services.AddOptions<LatencyOptions>().BindConfiguration(LatencyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<BudgetPolicy>();
         builder.Services.AddSingleton<LatencyBudget>();
+        builder.Services.AddLatencyBuckets();
         builder.Services.AddHostedService<BudgetOverrideLoader>();
         builder.Services.AddJsonContext(BudgetJson.Default);
         return builder;

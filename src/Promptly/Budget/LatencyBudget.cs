@@ -1,5 +1,6 @@
 using Promptly.Errors;
 using Promptly.Latency;
+using Promptly.Observability;
 
 namespace Promptly.Budget;
 
@@ -8,7 +9,8 @@ namespace Promptly.Budget;
 /// threshold, ERROR over the severe limit) and, for a severe violation, the error-log entry stored with the record.
 /// Storage only writes what it is handed.
 /// </summary>
-internal partial class LatencyBudget(BudgetPolicy policy, ILatencyStore store, TimeProvider time, ILogger<LatencyBudget> logger) : ILatencyRecorder
+internal partial class LatencyBudget(BudgetPolicy policy, ILatencyStore store, TimeProvider time, PromptlyInstruments instruments, ILogger<LatencyBudget> logger)
+    : ILatencyRecorder
 {
     public BudgetPolicy Policy => policy;
 
@@ -41,9 +43,10 @@ internal partial class LatencyBudget(BudgetPolicy policy, ILatencyStore store, T
     /// <summary>Stores a response's record on its own, with its violation entry when severe (a commit for trackers whose response writes nothing else).</summary>
     public Task StoreAsync(LatencySeal seal, CancellationToken cancellationToken) => store.SaveLatencyAsync(Entry(seal), cancellationToken);
 
-    /// <summary>Logs the budget verdict of a record: WARNING over the threshold, ERROR over the severe limit.</summary>
+    /// <summary>Counts a record in the metrics and logs its budget verdict: WARNING over the threshold, ERROR over the severe limit.</summary>
     public void Report(LatencyRecord record)
     {
+        instruments.Response(record);
         if (record.Severe)
         {
             LogSevere(record.ResponseTimeMs, record.SevereMs, record.ThresholdMs, record.SessionId, record.QuestionNumber, record.Candidate ?? "-");
