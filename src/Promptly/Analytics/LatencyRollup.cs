@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Promptly.Observability;
 
 namespace Promptly.Analytics;
 
@@ -7,9 +8,26 @@ namespace Promptly.Analytics;
 /// watermark: a crash between batches loses nothing (the rows are folded again from the watermark) and folds
 /// nothing twice. Also deletes raw rows and digests past their retention.
 /// </summary>
-internal partial class LatencyRollup(IAnalyticsStore store, IOptions<AnalyticsOptions> options, TimeProvider time, ILogger<LatencyRollup> logger)
-    : BackgroundService
+internal partial class LatencyRollup : BackgroundService
 {
+    private readonly IAnalyticsStore _store;
+    private readonly IOptions<AnalyticsOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<LatencyRollup> _logger;
+    private long _caughtUp;
+
+    public LatencyRollup(IAnalyticsStore store, IOptions<AnalyticsOptions> options, TimeProvider time, ILogger<LatencyRollup> logger, PromptlyInstruments instruments)
+    {
+        _store = store;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _caughtUp = time.GetTimestamp();
+        instruments.Observe("promptly.analytics.rollup.lag", PromptlyInstruments.Seconds,
+            "Since the digests last caught up with every stored response: grows when the rollup falls behind or fails.",
+            () => time.GetElapsedTime(Interlocked.Read(ref _caughtUp)).TotalSeconds);
+    }
+
     private static readonly TimeSpan CleanupEvery = TimeSpan.FromMinutes(10);
     private const int DeleteBatch = 10_000;
 
@@ -23,30 +41,31 @@ internal partial class LatencyRollup(IAnalyticsStore store, IOptions<AnalyticsOp
         try
         {
             long folded = 0;
-            var watermarks = await store.WatermarksAsync(cancellationToken);
+            var watermarks = await _store.WatermarksAsync(cancellationToken);
             var aggregator = new RollupAggregator();
             foreach (var feed in Enum.GetValues<RunFeed>())
             {
                 var after = watermarks[feed];
                 while (true)
                 {
-                    var runs = await store.RunsAfterAsync(feed, after, options.Value.RollupBatch, cancellationToken);
+                    var runs = await _store.RunsAfterAsync(feed, after, _options.Value.RollupBatch, cancellationToken);
                     if (runs.Count == 0) break;
                     aggregator.Clear();
                     foreach (var run in runs) aggregator.Add(run.Run);
-                    if (!await store.SaveRollupAsync(aggregator.Digests, feed, after, runs[^1].Id, cancellationToken))
+                    if (!await _store.SaveRollupAsync(aggregator.Digests, feed, after, runs[^1].Id, cancellationToken))
                     {
                         // Another process (a second server or the CLI on the same file) got there first: start over from its watermark.
-                        after = (await store.WatermarksAsync(cancellationToken))[feed];
+                        after = (await _store.WatermarksAsync(cancellationToken))[feed];
                         continue;
                     }
 
                     after = runs[^1].Id;
                     folded += runs.Count;
-                    if (runs.Count == options.Value.RollupBatch) LogProgress(folded, feed, after);
+                    if (runs.Count == _options.Value.RollupBatch) LogProgress(folded, feed, after);
                 }
             }
 
+            Interlocked.Exchange(ref _caughtUp, _time.GetTimestamp());
             return folded;
         }
         finally
@@ -58,13 +77,13 @@ internal partial class LatencyRollup(IAnalyticsStore store, IOptions<AnalyticsOp
     /// <summary>Deletes what is past retention: raw rows only once folded into digests.</summary>
     public async Task<int> CleanUpAsync(CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var settings = options.Value;
+        var now = _time.GetUtcNow();
+        var settings = _options.Value;
         var deleted = 0;
         int batch;
         do
         {
-            batch = await store.DeleteExpiredAsync(now.AddDays(-settings.RawRetentionDays), now.AddDays(-settings.DigestRetentionDays), DeleteBatch, cancellationToken);
+            batch = await _store.DeleteExpiredAsync(now.AddDays(-settings.RawRetentionDays), now.AddDays(-settings.DigestRetentionDays), DeleteBatch, cancellationToken);
             deleted += batch;
         }
         while (batch >= DeleteBatch);
@@ -75,13 +94,13 @@ internal partial class LatencyRollup(IAnalyticsStore store, IOptions<AnalyticsOp
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(options.Value.RollupIntervalMs), time);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(_options.Value.RollupIntervalMs), _time);
         do
         {
             try
             {
                 await CatchUpAsync(stoppingToken);
-                if (time.GetUtcNow() - _lastCleanup >= CleanupEvery)
+                if (_time.GetUtcNow() - _lastCleanup >= CleanupEvery)
                 {
                     var deleted = await CleanUpAsync(stoppingToken);
                     if (deleted > 0) LogCleanup(deleted);

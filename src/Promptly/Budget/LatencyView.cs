@@ -18,14 +18,15 @@ internal sealed record LatencyView(
     int? CompletionTokens,
     bool Fallback,
     string? FallbackCause,
-    string Channel)
+    string Channel,
+    string? TraceId)
 {
     public static LatencyView From(LatencyRecord r)
     {
         var phases = new Dictionary<string, double>(r.Phases.Count);
         foreach (var phase in r.Phases) phases[phase.Name] = Ms(phase.Ms);
         return new LatencyView(r.QuestionNumber, Ms(r.ResponseTimeMs), Ms(r.AiProcessingTimeMs), phases, r.ThresholdMs, r.ExceededThreshold, r.Failed, r.Error, r.Timestamp,
-            r.Phase(LatencyPhases.AiFirstToken) is { } firstToken ? Ms(firstToken) : null, r.PromptTokens, r.CompletionTokens, r.Fallback, r.FallbackCause, r.Channel);
+            r.Phase(LatencyPhases.AiFirstToken) is { } firstToken ? Ms(firstToken) : null, r.PromptTokens, r.CompletionTokens, r.Fallback, r.FallbackCause, r.Channel, r.TraceId);
     }
 
     /// <summary>Milliseconds to the microsecond: finer digits are noise.</summary>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using OpenAI;
 using Promptly.Access;
 using Promptly.Http;
+using Promptly.Latency;
 
 namespace Promptly.Interviews;
 
@@ -47,6 +48,8 @@ internal static class InterviewRegistration
                 // ModelCall retries within the response's deadline; the SDK's own retries (with their own waits) would not know it.
                 RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
             });
-        return client.GetChatClient(model).AsIChatClient();
+        // Each provider's calls as client spans and gen_ai.* metrics (model, tokens, time) by OpenTelemetry's GenAI
+        // conventions, in Promptly's trace and meter; recorded only when something listens.
+        return client.GetChatClient(model).AsIChatClient().AsBuilder().UseOpenTelemetry(sourceName: LatencyTracing.SourceName).Build();
     }
 }

@@ -1,10 +1,12 @@
 using System.Runtime.ExceptionServices;
 using System.Text;
 using Microsoft.Extensions.AI;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
+using Promptly.Observability;
 
 namespace Promptly.Interviews;
 
@@ -23,12 +25,19 @@ internal sealed class ModelCall
     private readonly TimeProvider _time;
     private readonly ResiliencePipeline _retry;
     private readonly ResiliencePipeline _breaker;
+    private readonly CircuitBreakerStateProvider _breakerState = new();
+    private readonly PromptlyInstruments _instruments;
+    private readonly string _provider;
 
-    public ModelCall(IChatClient chat, IOptions<InterviewerOptions> options, TimeProvider time)
+    public ModelCall(IChatClient chat, IOptions<InterviewerOptions> options, TimeProvider time, PromptlyInstruments instruments)
     {
         _chat = chat;
         _time = time;
+        _instruments = instruments;
         var settings = options.Value;
+        _provider = settings.Provider;
+        instruments.Observe("promptly.provider.breaker.state", "1", "The model provider's circuit breaker: 0 closed, 1 open (not called), 2 half-open (probing).",
+            () => [new Measurement<long>(BreakerState(_breakerState.CircuitState), new KeyValuePair<string, object?>(PromptlyInstruments.Provider, _provider))]);
         _retry = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
             {
@@ -47,6 +56,7 @@ internal sealed class ModelCall
                     // A wait that ends after the first-token deadline cannot help: fall back at once, with this failure as the cause.
                     var call = args.Context.Properties.GetValue(CallKey, null!);
                     if (args.RetryDelay >= call.Deadline.UntilFirstToken(time)) ExceptionDispatchInfo.Throw(args.Outcome.Exception!);
+                    instruments.ProviderRetry(_provider);
                     return ValueTask.CompletedTask;
                 },
             })
@@ -60,6 +70,7 @@ internal sealed class ModelCall
                 SamplingDuration = TimeSpan.FromSeconds(settings.BreakerSamplingSeconds),
                 BreakDuration = TimeSpan.FromSeconds(settings.BreakerBreakSeconds),
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is ProviderCallException),
+                StateProvider = _breakerState,
             })
             .Build();
     }
@@ -110,8 +121,30 @@ internal sealed class ModelCall
         // it neither counts as an attempt nor feeds the breaker (which would count it as a failure, or as a success).
         var untilFirst = call.Deadline.UntilFirstToken(_time);
         if (untilFirst <= TimeSpan.Zero) throw ProviderCallException.Deadline(sawFirstToken: false, call.Deadline);
-        return await _breaker.ExecuteAsync(static (state, token) => state.call.Owner.CallProviderAsync(state.call, state.untilFirst, token), (call, untilFirst), cancellationToken);
+        try
+        {
+            var reply = await _breaker.ExecuteAsync(static (state, token) => state.call.Owner.CallProviderAsync(state.call, state.untilFirst, token), (call, untilFirst), cancellationToken);
+            _instruments.ProviderCall(_provider, "ok");
+            return reply;
+        }
+        catch (ProviderCallException e)
+        {
+            _instruments.ProviderCall(_provider, e.Cause);
+            throw;
+        }
+        catch (BrokenCircuitException)
+        {
+            _instruments.ProviderCall(_provider, FallbackCauses.CircuitOpen);
+            throw;
+        }
     }
+
+    private static long BreakerState(CircuitState state) => state switch
+    {
+        CircuitState.Closed => 0,
+        CircuitState.HalfOpen => 2,
+        _ => 1,
+    };
 
     private async ValueTask<InterviewerReply> CallProviderAsync(Call call, TimeSpan untilFirst, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using Promptly.Observability;
 
 namespace Promptly.Interviews;
 
@@ -10,25 +11,33 @@ namespace Promptly.Interviews;
 /// storage when next needed, so eviction costs a read, never data.
 /// </summary>
 /// <remarks>Thread-safe. Eviction runs on the adding thread, at most one at a time.</remarks>
-internal sealed class SessionCache(IOptions<InterviewOptions> options, TimeProvider time)
+internal sealed class SessionCache
 {
     private readonly ConcurrentDictionary<string, InterviewState> _sessions = new(StringComparer.Ordinal);
-    private readonly int _capacity = options.Value.SessionCacheSize;
+    private readonly int _capacity;
+    private readonly TimeProvider _time;
     private int _evicting;
+
+    public SessionCache(IOptions<InterviewOptions> options, TimeProvider time, PromptlyInstruments instruments)
+    {
+        _capacity = options.Value.SessionCacheSize;
+        _time = time;
+        instruments.Observe("promptly.sessions.active", "{session}", "Interviews in progress held by this instance (taken up and not closed).", () => _sessions.Count);
+    }
 
     public int Count => _sessions.Count;
 
     public InterviewState? Find(string id)
     {
         if (!_sessions.TryGetValue(id, out var state)) return null;
-        state.LastUsed = time.GetTimestamp();
+        state.LastUsed = _time.GetTimestamp();
         return state;
     }
 
     /// <summary>Adds a state, or returns the one another request added first.</summary>
     public InterviewState Add(InterviewState state)
     {
-        state.LastUsed = time.GetTimestamp();
+        state.LastUsed = _time.GetTimestamp();
         var kept = _sessions.GetOrAdd(state.Id, state);
         if (_sessions.Count > _capacity) Evict();
         return kept;

@@ -45,11 +45,9 @@ internal sealed class PromptlyInstruments
     private readonly Histogram<double> _phaseDuration;
     private readonly Counter<long> _responses;
     private readonly Counter<long> _fallbacks;
-    private readonly Histogram<long> _tokens;
     private readonly Counter<long> _providerCalls;
     private readonly Counter<long> _providerRetries;
     private readonly Histogram<long> _commitSize;
-    private readonly UpDownCounter<long> _voiceStreams;
     private readonly Counter<long> _errors;
     private readonly Counter<long> _interviewsStarted;
     private readonly Counter<long> _interviewsEnded;
@@ -67,14 +65,13 @@ internal sealed class PromptlyInstruments
             "Interviewer responses by how they did against the budget in force: within, over, or failed.");
         _fallbacks = _meter.CreateCounter<long>("promptly.interviewer.fallbacks", "{response}",
             "Responses whose words came from the script instead of the model, by cause.");
-        _tokens = _meter.CreateHistogram<long>("gen_ai.client.token.usage", "{token}", "Tokens of each model call, input and output.");
         _providerCalls = _meter.CreateCounter<long>("promptly.provider.calls", "{call}", "Calls to the model provider, by outcome.");
         _providerRetries = _meter.CreateCounter<long>("promptly.provider.retries", "{retry}", "Attempts at a model call after the first.");
         _commitSize = _meter.CreateHistogram<long>("promptly.storage.commit.size", "{write}",
             "Writes committed together by one transaction of the single writer (group commit).",
             advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512] });
-        _voiceStreams = _meter.CreateUpDownCounter<long>("promptly.voice.streams.active", "{stream}", "Voice interviews streaming now.");
-        _errors = _meter.CreateCounter<long>("promptly.errors", "{error}", "Entries written to the error log, by type.");
+        _errors = _meter.CreateCounter<long>("promptly.errors", "{error}",
+            "Responses that failed, and severe budget violations (each one an entry of the error log), by type.");
         _interviewsStarted = _meter.CreateCounter<long>("promptly.interviews.started", "{interview}", "Interviews started, by guide and interview type.");
         _interviewsEnded = _meter.CreateCounter<long>("promptly.interviews.ended", "{interview}",
             "Interviews that ended, completed or abandoned, by guide and interview type.");
@@ -88,7 +85,7 @@ internal sealed class PromptlyInstruments
 
     private static readonly InstrumentAdvice<double> Ratios = new() { HistogramBucketBoundaries = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1] };
 
-    /// <summary>A finished interviewer response: its time, its phases, its verdict, its fallback and its tokens.</summary>
+    /// <summary>A finished interviewer response: its time, its phases, its verdict and its fallback.</summary>
     public void Response(LatencyRecord record)
     {
         var seconds = new TagList { { InterviewType, record.InterviewType }, { Channel, record.Channel } };
@@ -109,6 +106,8 @@ internal sealed class PromptlyInstruments
         if (record.Failed) seconds.Add(ErrorType, Failed);
         _responseDuration.Record(record.ResponseTimeMs / 1000, seconds);
 
+        if (record.Failed) _errors.Add(1, new KeyValuePair<string, object?>("promptly.error.type", "response_failed"));
+        if (record.Severe) _errors.Add(1, new KeyValuePair<string, object?>("promptly.error.type", "latency_violation"));
         if (record.FallbackCause is { } causes)
         {
             foreach (var cause in causes.Split("; "))
@@ -116,9 +115,6 @@ internal sealed class PromptlyInstruments
                 _fallbacks.Add(1, new KeyValuePair<string, object?>(Cause, CauseName(cause)));
             }
         }
-
-        if (record.PromptTokens is { } input) _tokens.Record(input, new("gen_ai.token.type", "input"), new("gen_ai.operation.name", "chat"));
-        if (record.CompletionTokens is { } output) _tokens.Record(output, new("gen_ai.token.type", "output"), new("gen_ai.operation.name", "chat"));
     }
 
     /// <summary>The kind of a fallback cause ("timeout: no first token in 1200 ms" → "timeout"): the label, never the detail.</summary>
@@ -135,12 +131,6 @@ internal sealed class PromptlyInstruments
     public void ProviderRetry(string provider) => _providerRetries.Add(1, new KeyValuePair<string, object?>(Provider, provider));
 
     public void Committed(int writes) => _commitSize.Record(writes);
-
-    public void VoiceStreamOpened() => _voiceStreams.Add(1);
-
-    public void VoiceStreamClosed() => _voiceStreams.Add(-1);
-
-    public void ErrorLogged(string type) => _errors.Add(1, new KeyValuePair<string, object?>("promptly.error.type", type));
 
     public void InterviewStarted(string guide, string interviewType) =>
         _interviewsStarted.Add(1, new KeyValuePair<string, object?>(Guide, guide), new(InterviewType, interviewType));
@@ -160,6 +150,9 @@ internal sealed class PromptlyInstruments
 
     /// <summary>A gauge read at each collection, e.g. the writer's queue or the sessions held open.</summary>
     public void Observe(string name, string unit, string description, Func<long> value) =>
+        _meter.CreateObservableGauge(name, value, unit, description);
+
+    public void Observe(string name, string unit, string description, Func<double> value) =>
         _meter.CreateObservableGauge(name, value, unit, description);
 
     /// <summary>A gauge with one value per attribute value (e.g. a breaker's state per provider).</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Promptly.Observability;
 
 namespace Promptly.Voice;
 
@@ -10,6 +11,9 @@ namespace Promptly.Voice;
 internal sealed class VoiceConnections
 {
     private readonly ConcurrentDictionary<string, VoiceConversation> _live = new();
+
+    public VoiceConnections(PromptlyInstruments instruments) =>
+        instruments.Observe("promptly.voice.streams.active", "{stream}", "Voice interviews streaming now.", () => _live.Count);
 
     /// <summary>Makes <paramref name="conversation"/> the session's socket and stops the one it replaces, if any.</summary>
     public async Task TakeOverAsync(string sessionId, VoiceConversation conversation)

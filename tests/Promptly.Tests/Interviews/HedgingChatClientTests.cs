@@ -155,7 +155,7 @@ public sealed class HedgingChatClientTests
 
     // A model reply through the hedging client, its deadlines starting now (first token by 1500 ms).
     private Task<InterviewerReply> ReplyAsync() =>
-        new ModelCall(_hedging, Options.Create(new InterviewerOptions { Provider = "openai" }), _time)
+        new ModelCall(_hedging, Options.Create(new InterviewerOptions { Provider = "openai" }), _time, TestInstruments.Create())
             .ReplyAsync([], new ChatOptions(), TurnDeadline.Of(_time.GetTimestamp(), 1500, 2000), "Fallback?", null, CancellationToken.None);
 
     // The whole reply's text.

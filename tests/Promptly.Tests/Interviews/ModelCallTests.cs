@@ -308,7 +308,7 @@ public sealed class ModelCallTests
     {
         var options = new InterviewerOptions { Provider = "openai", MaxRetries = 2, RetryDelayMs = 100 };
         configure?.Invoke(options);
-        return new ModelCall(_provider, Options.Create(options), _time);
+        return new ModelCall(_provider, Options.Create(options), _time, TestInstruments.Create());
     }
 
     // A reply whose deadlines start now.

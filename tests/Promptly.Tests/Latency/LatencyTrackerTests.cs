@@ -17,7 +17,7 @@ public sealed class LatencyTrackerTests
     /// <summary>Commits a record alone, as a response that writes nothing else would.</summary>
     private Task StoreAsync(LatencySeal seal, CancellationToken cancellationToken) => _store.SaveLatencyAsync(LatencyBudget.Entry(seal), cancellationToken);
 
-    private LatencyBudget Budget() => new(new BudgetPolicy(_options), _store, _time, NullLogger<LatencyBudget>.Instance);
+    private LatencyBudget Budget() => new(new BudgetPolicy(_options), _store, _time, TestInstruments.Create(), NullLogger<LatencyBudget>.Instance);
 
     [Fact]
     public async Task Dispose_AfterPhases_RecordsEachPhaseAndTotal()

@@ -10,6 +10,10 @@ public static class Needs
     public const string Sox = "sox";
     public const string SileroModel = "silero";
 
+    /// <summary>Prometheus and its promtool, from the Debian package <c>prometheus</c>.</summary>
+    public const string Prometheus = "prometheus";
+    public const string Promtool = "promtool";
+
     /// <summary>The Silero VAD v5 model that <c>.ci/run</c> unpacks from the npm package <c>@ricky0123/vad-web</c>.</summary>
     public static string? SileroModelPath()
     {
@@ -35,7 +39,7 @@ public static class Needs
             SileroModel => SileroModelPath() is null,
             _ => OnPath(need) is null,
         }).ToArray();
-        return missing.Length == 0 ? null : $"needs {string.Join(", ", missing)} (.ci/run installs it: apt-get install espeak-ng sox; the Silero model from npm)";
+        return missing.Length == 0 ? null : $"needs {string.Join(", ", missing)} (.ci/run installs it: apt-get install espeak-ng sox prometheus; the Silero model from npm)";
     }
 }
 

@@ -152,6 +152,10 @@ internal static class SqliteSchema
         ALTER TABLE invitations ADD COLUMN expires_at INTEGER;
         ALTER TABLE invitations ADD COLUMN revoked_at INTEGER;
         """,
+        // The trace of each response, when traces are exported (OTEL_EXPORTER_OTLP_ENDPOINT).
+        """
+        ALTER TABLE latency_records ADD COLUMN trace_id TEXT;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

@@ -9,10 +9,10 @@ namespace Promptly.Storage.Sqlite;
 internal sealed partial class SqliteStore
 {
     private const string LatencyColumns =
-        "id, session_id, candidate, interview_type, concept_id, question_number, response_time_ms, ai_processing_time_ms, phases, threshold_ms, severe_ms, failed, error, timestamp, prompt_tokens, completion_tokens, fallback_cause, channel";
+        "id, session_id, candidate, interview_type, concept_id, question_number, response_time_ms, ai_processing_time_ms, phases, threshold_ms, severe_ms, failed, error, timestamp, prompt_tokens, completion_tokens, fallback_cause, channel, trace_id";
 
     private const string InsertLatency =
-        "INSERT INTO latency_records (session_id, candidate, interview_type, concept_id, question_number, response_time_ms, ai_processing_time_ms, phases, threshold_ms, severe_ms, failed, error, timestamp, prompt_tokens, completion_tokens, fallback_cause, channel) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
+        "INSERT INTO latency_records (session_id, candidate, interview_type, concept_id, question_number, response_time_ms, ai_processing_time_ms, phases, threshold_ms, severe_ms, failed, error, timestamp, prompt_tokens, completion_tokens, fallback_cause, channel, trace_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
 
     public Task SaveLatencyAsync(Func<BudgetedLatency> entry, CancellationToken cancellationToken) =>
         _writer.WriteAsync(context =>
@@ -30,6 +30,7 @@ internal sealed partial class SqliteStore
             .Bind(5, record.QuestionNumber).Bind(6, record.ResponseTimeMs).Bind(7, record.AiProcessingTimeMs).BindUtf8(8, context.JsonWritten)
             .Bind(9, record.ThresholdMs).Bind(10, record.SevereMs).Bind(11, record.Failed ? 1 : 0).Bind(12, record.Error)
             .Bind(13, ToUnixMs(record.Timestamp)).Bind(14, record.PromptTokens).Bind(15, record.CompletionTokens).Bind(16, record.FallbackCause).Bind(17, record.Channel)
+            .Bind(18, record.TraceId)
             .Run();
         if (entry.Violation is { } violation)
         {
@@ -84,6 +85,7 @@ internal sealed partial class SqliteStore
         CompletionTokens = r.IsDBNull(15) ? null : r.GetInt32(15),
         FallbackCause = NullableString(r, 16),
         Channel = r.GetString(17),
+        TraceId = NullableString(r, 18),
     };
 
     public Task SaveRequestMetricsAsync(IReadOnlyList<RequestMetricBucket> buckets, CancellationToken cancellationToken) =>

@@ -5,6 +5,7 @@ using Promptly.Errors;
 using Promptly.Health;
 using Promptly.Interviews;
 using Promptly.Invitations;
+using Promptly.Observability;
 using Promptly.Telemetry;
 
 namespace Promptly.Storage.Sqlite;
@@ -18,7 +19,8 @@ internal sealed partial class SqliteStore : IInterviewStore, IInvitationStore, I
     private readonly string _connectionString;
     private readonly SqliteWriter _writer;
 
-    public SqliteStore(IOptions<SqliteOptions> options, ILogger<SqliteStore> logger)
+    /// <param name="instruments">The server's metrics (the writer's queue and group commits); none for the command line.</param>
+    public SqliteStore(IOptions<SqliteOptions> options, ILogger<SqliteStore> logger, PromptlyInstruments? instruments = null)
     {
         var settings = options.Value;
         if (!settings.ReadOnly) Directory.CreateDirectory(Path.GetDirectoryName(settings.DatabasePath)!);
@@ -46,7 +48,8 @@ internal sealed partial class SqliteStore : IInterviewStore, IInvitationStore, I
             }
         }
 
-        _writer = new SqliteWriter(_connectionString, settings.Synchronous, settings.MaxBatch, logger);
+        _writer = new SqliteWriter(_connectionString, settings.Synchronous, settings.MaxBatch, logger, instruments is null ? null : instruments.Committed);
+        instruments?.Observe("promptly.storage.writer.queue", "{write}", "Writes waiting for the single writer's next transaction.", () => _writer.Queued);
         logger.LogInformation("SQLite database at {Path} (WAL, synchronous={Synchronous})", settings.DatabasePath, settings.Synchronous.ToUpperInvariant());
     }
 

@@ -37,6 +37,9 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private readonly int _maxBatch;
     private readonly Task _loop;
     private readonly ILogger _logger;
+    private readonly Action<int>? _committed;
+    // Counted here: the single-reader channel cannot count its items.
+    private int _queued;
 
     // synchronous=FULL only: committed writes waiting for the next fsync of the WAL, and the thread that takes it.
     private readonly object _syncLock = new();
@@ -46,8 +49,10 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private List<WriteOperation> _unsynced = [];
     private bool _syncStopping;
 
-    public SqliteWriter(string connectionString, string synchronous, int maxBatch, ILogger logger)
+    /// <param name="committed">Told the number of writes of each committed transaction (the group commit's size).</param>
+    public SqliteWriter(string connectionString, string synchronous, int maxBatch, ILogger logger, Action<int>? committed = null)
     {
+        _committed = committed;
         _connection = new SqliteConnection(connectionString);
         _connection.Open();
         var level = synchronous.ToUpperInvariant();
@@ -87,13 +92,18 @@ internal sealed class SqliteWriter : IAsyncDisposable
     /// </summary>
     public Task<T> WriteInBackgroundAsync<T>(Func<WriteContext, T> work) => Enqueue(new WriteOperation<T>(work, background: true, CancellationToken.None));
 
+    /// <summary>Writes queued and not yet taken into a transaction.</summary>
+    public int Queued => Volatile.Read(ref _queued);
+
     /// <summary>Longest a background write waits for a moment without requests' writes before it goes first anyway.</summary>
     public static readonly TimeSpan BackgroundMaxWait = TimeSpan.FromSeconds(5);
 
     private Task<T> Enqueue<T>(WriteOperation<T> operation)
     {
+        Interlocked.Increment(ref _queued);
         if (!_queue.Writer.TryWrite(operation))
         {
+            Interlocked.Decrement(ref _queued);
             throw new ObjectDisposedException(nameof(SqliteWriter), "The database is shutting down.");
         }
 
@@ -115,6 +125,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             batch.Clear();
             while (batch.Count < _maxBatch && reader.TryRead(out var operation))
             {
+                Interlocked.Decrement(ref _queued);
                 if (operation.DropIfCancelled()) continue;
                 if (operation.Background) background.Enqueue(operation);
                 else batch.Add(operation);
@@ -155,6 +166,8 @@ internal sealed class SqliteWriter : IAsyncDisposable
         {
             _context.Transaction = null;
         }
+
+        if (committed) _committed?.Invoke(batch.Count);
 
         if (committed && _syncThread is not null)
         {

@@ -3,9 +3,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using Promptly.Tests.Support;
 
-namespace Promptly.Tests.Crash;
+namespace Promptly.Tests.Support;
 
 /// <summary>
 /// The built server as a process of its own on 127.0.0.1, so that it can be killed as a crash kills it (SIGKILL: no
@@ -94,7 +93,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// A port nobody listens on now: the kernel's pick for a listener on port 0, given back at once (so another
     /// process may take it before the server binds it; <see cref="StartAsync"/> then tries another).
     /// </summary>
-    private static int FreePort()
+    public static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
