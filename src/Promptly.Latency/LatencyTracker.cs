@@ -64,8 +64,11 @@ public sealed class LatencyTracker : IAsyncDisposable
     /// </summary>
     public PhaseScope Phase(string name) => new(this, name, NextPhaseStart());
 
-    /// <summary>Where the next phase starts: the end of the last timed one, or now when none has been timed.</summary>
-    public long NextPhaseStart() => _lastPhaseEnd ?? _time.GetTimestamp();
+    /// <summary>
+    /// Where the next phase starts: the end of the last timed one, or the response's start when none has been timed
+    /// (the first phase takes the time since the request arrived: reading it, authenticating it).
+    /// </summary>
+    public long NextPhaseStart() => _lastPhaseEnd ?? StartTimestamp;
 
     /// <summary>Marks the response as failed with a cause; it is still committed when the caller answers anyway (a fallback greeting).</summary>
     public void Failed(string error) => _error = error;
@@ -145,7 +148,7 @@ public sealed class LatencyTracker : IAsyncDisposable
         ObjectDisposedException.ThrowIf(Record is not null, this);
         // Persist counts from the end of the last timed phase: the bookkeeping between that and the write (building
         // what is written, a first call's JIT) belongs to no other phase, and the phases must add up to the response.
-        var seal = new LatencySeal(this, _lastPhaseEnd ?? _time.GetTimestamp());
+        var seal = new LatencySeal(this, NextPhaseStart());
         await write(seal, cancellationToken);
         Record = seal.Record ?? throw new InvalidOperationException("The write completed without closing the latency seal.");
         Reported(Record);

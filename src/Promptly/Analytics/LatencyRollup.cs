@@ -16,14 +16,16 @@ internal partial class LatencyRollup : BackgroundService
     private readonly ILogger<LatencyRollup> _logger;
     private long _caughtUp;
 
-    public LatencyRollup(IAnalyticsStore store, IOptions<AnalyticsOptions> options, TimeProvider time, ILogger<LatencyRollup> logger, PromptlyInstruments instruments)
+    /// <param name="instruments">The server's metrics (the rollup's lag); none for the command line, which folds once and exits.</param>
+    public LatencyRollup(
+        IAnalyticsStore store, IOptions<AnalyticsOptions> options, TimeProvider time, ILogger<LatencyRollup> logger, PromptlyInstruments? instruments = null)
     {
         _store = store;
         _options = options;
         _time = time;
         _logger = logger;
         _caughtUp = time.GetTimestamp();
-        instruments.Observe("promptly.analytics.rollup.lag", PromptlyInstruments.Seconds,
+        instruments?.Observe("promptly.analytics.rollup.lag", PromptlyInstruments.Seconds,
             "Since the digests last caught up with every stored response: grows when the rollup falls behind or fails.",
             () => time.GetElapsedTime(Interlocked.Read(ref _caughtUp)).TotalSeconds);
     }

@@ -130,7 +130,8 @@ internal sealed class InterviewService(
     public async Task<InterviewResponse> TakeTurnAsync(string sessionId, TurnInput turn, IReplySink? sink, CancellationToken cancellationToken)
     {
         var answer = turn.Answer;
-        var loadStart = turn.HandedOver ?? time.GetTimestamp();
+        // Load counts from the hand-over of a voice turn, or from a typed turn's arrival: reading the request is its.
+        var loadStart = turn.HandedOver ?? turn.Arrival;
         var state = await GetStateAsync(sessionId, cancellationToken);
         await state.Gate.WaitAsync(cancellationToken);
         try
