@@ -30,7 +30,7 @@ public sealed class DependencyTests
         ("Promptly.Telemetry", ["Promptly.Access", "Promptly.Http", "Promptly.Observability"]),
         ("Promptly.Budget", ["Promptly.Access", "Promptly.Errors", "Promptly.Http", "Promptly.Observability"]),
         ("Promptly.Analytics", ["Promptly.Access", "Promptly.Budget", "Promptly.Errors", "Promptly.Http"]),
-        ("Promptly.Interviews", ["Promptly.Access", "Promptly.Budget", "Promptly.Guides", "Promptly.Http", "Promptly.Storage"]),
+        ("Promptly.Interviews", ["Promptly.Access", "Promptly.Budget", "Promptly.Guides", "Promptly.Http", "Promptly.Observability", "Promptly.Storage"]),
         ("Promptly.Voice", ["Promptly.Access", "Promptly.Audio", "Promptly.Speech", "Promptly.Interviews", "Promptly.Budget", "Promptly.Guides", "Promptly.Http", "Promptly.Storage"]),
         ("Promptly.Graph", ["Promptly.Access", "Promptly.Interviews", "Promptly.Guides", "Promptly.Http"]),
         ("Promptly.Export", ["Promptly.Access", "Promptly.Graph", "Promptly.Interviews", "Promptly.Budget", "Promptly.Guides", "Promptly.Http"]),

@@ -152,6 +152,12 @@ internal static class SqliteSchema
         ALTER TABLE invitations ADD COLUMN expires_at INTEGER;
         ALTER TABLE invitations ADD COLUMN revoked_at INTEGER;
         """,
+        // What a completed interview reached, for the interview statistics (issue 14), which read sessions by start.
+        """
+        ALTER TABLE sessions ADD COLUMN element_coverage REAL;
+        ALTER TABLE sessions ADD COLUMN orphan_ratio REAL;
+        CREATE INDEX ix_sessions_created ON sessions (created_at);
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;
