@@ -1,4 +1,5 @@
 using Promptly.Analytics;
+using Promptly.Interviews;
 
 namespace Promptly.Cli;
 
@@ -10,6 +11,8 @@ internal sealed record AnalysisResults(
     TrendReport? Trends,
     RecommendationReport? Recommendations)
 {
+    public InterviewStatsReport? Interviews { get; init; }
+
     public static async Task<AnalysisResults> ReadAsync(IAnalyticsSource source, AnalyzeArguments arguments, CancellationToken cancellationToken)
     {
         var request = arguments.Request;
@@ -28,6 +31,12 @@ internal sealed record AnalysisResults(
             !Wants(ReportSections.Phases) ? null : overview?.Phases ?? await source.ByPhaseAsync(request, cancellationToken),
             !Wants(ReportSections.Bottlenecks) ? null : overview?.Bottlenecks ?? await source.BottlenecksAsync(request, arguments.ThresholdMs, cancellationToken),
             Wants(ReportSections.Trends) ? await source.TrendsAsync(request, arguments.Interval, cancellationToken) : null,
-            Wants(ReportSections.Recommendations) ? await source.RecommendationsAsync(request, cancellationToken) : null);
+            Wants(ReportSections.Recommendations) ? await source.RecommendationsAsync(request, cancellationToken) : null)
+        {
+            // Interviews are counted by whole days back from now; a window given by --from/--to does not apply to them.
+            Interviews = Wants(ReportSections.Interviews)
+                ? await source.InterviewsAsync(Math.Clamp(request.Days ?? InterviewStatistics.DefaultDays, 1, InterviewStatistics.MaxDays), cancellationToken)
+                : null,
+        };
     }
 }

@@ -21,6 +21,7 @@ internal sealed class AnalyzeCommand
     private readonly Option<bool> _bottlenecks = new("--bottlenecks") { Description = "Phases whose p95 is over the threshold, and outlier runs." };
     private readonly Option<bool> _trends = new("--trends") { Description = "Count, p50, p95 and compliance per day or hour, regressions marked." };
     private readonly Option<bool> _recommendations = new("--recommendations") { Description = "Optimization opportunities: targets and actions per source and phase." };
+    private readonly Option<bool> _interviews = new("--interviews") { Description = "Interviews started, completed and abandoned, duration, coverage and orphan ratio per guide and type." };
     private readonly Option<bool> _report = new("--report") { Description = "Write a Markdown report with PNG charts (all sections unless some are named)." };
     private readonly Option<string?> _output = new("--output") { Description = $"Where --report writes (implies --report). Default {DefaultReportPath}.", HelpName = "PATH" };
     private readonly Option<string?> _days = new("--days") { Description = $"The last N calendar days (UTC), today included. Default {AnalyticsRequest.DefaultDays}.", HelpName = "N" };
@@ -41,7 +42,7 @@ internal sealed class AnalyzeCommand
     {
         var analyze = new Command("analyze", "Latency analysis of the stored runs: summary, phases, bottlenecks, trends, optimization opportunities.")
         {
-            _summary, _phase, _bottlenecks, _trends, _recommendations, _report, _output, _days, _from, _to, _source, _interviewType, _threshold, _interval,
+            _summary, _phase, _bottlenecks, _trends, _recommendations, _interviews, _report, _output, _days, _from, _to, _source, _interviewType, _threshold, _interval,
             _server, _dataFolder, _json,
         };
         analyze.SetAction((parse, token) => ExecuteAsync(parse, context, token));
@@ -87,7 +88,8 @@ internal sealed class AnalyzeCommand
             | (parse.GetValue(_phase) ? ReportSections.Phases : ReportSections.None)
             | (parse.GetValue(_bottlenecks) ? ReportSections.Bottlenecks : ReportSections.None)
             | (parse.GetValue(_trends) ? ReportSections.Trends : ReportSections.None)
-            | (parse.GetValue(_recommendations) ? ReportSections.Recommendations : ReportSections.None);
+            | (parse.GetValue(_recommendations) ? ReportSections.Recommendations : ReportSections.None)
+            | (parse.GetValue(_interviews) ? ReportSections.Interviews : ReportSections.None);
         var reportPath = parse.GetValue(_output) ?? (parse.GetValue(_report) ? DefaultReportPath : null);
         if (sections == ReportSections.None) sections = reportPath is null ? ReportSections.Default : ReportSections.All;
         var json = parse.GetValue(_json);

@@ -1,4 +1,5 @@
 using Promptly.Analytics;
+using Promptly.Interviews;
 using Spectre.Console;
 
 namespace Promptly.Cli;
@@ -15,6 +16,7 @@ internal static class ConsoleReport
         if (results.Bottlenecks is { } bottlenecks) WriteBottlenecks(console, bottlenecks);
         if (results.Trends is { } trends) WriteTrends(console, trends);
         if (results.Recommendations is { } recommendations) WriteRecommendations(console, recommendations);
+        if (results.Interviews is { } interviews) WriteInterviews(console, interviews);
     }
 
     internal static AnalyticsScope? ScopeOf(AnalysisResults r) =>
@@ -139,6 +141,22 @@ internal static class ConsoleReport
         console.WriteLine(trends.Regressions.Count == 0
             ? "No regressions."
             : $"{trends.Regressions.Count} regression(s): p95 over {trends.RegressionFactor:0.##}× the baseline of the intervals before.");
+    }
+
+    private static void WriteInterviews(IAnsiConsole console, InterviewStatsReport report)
+    {
+        Heading(console, "INTERVIEWS");
+        console.MarkupLine($"[grey]{Markup.Escape(Figures.InterviewScope(report))}[/]");
+        if (report.Total.Started == 0)
+        {
+            console.MarkupLine("No interviews in this window.");
+            return;
+        }
+
+        var table = Table().AddColumn(new TableColumn(Figures.InterviewColumns[0]).PadRight(0)).AddColumn(new TableColumn(Figures.InterviewColumns[1]).NoWrap().PadRight(0));
+        foreach (var name in Figures.InterviewColumns[2..]) table.AddColumn(Number(name).PadLeft(0).PadRight(0));
+        foreach (var figures in report.Guides.Append(report.Total)) table.AddRow(Figures.InterviewRow(figures).Select(Markup.Escape).ToArray());
+        console.Write(table);
     }
 
     private static void WriteRecommendations(IAnsiConsole console, RecommendationReport report)

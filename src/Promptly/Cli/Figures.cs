@@ -1,5 +1,6 @@
 using System.Globalization;
 using Promptly.Analytics;
+using Promptly.Interviews;
 using Promptly.Load;
 
 namespace Promptly.Cli;
@@ -28,6 +29,26 @@ internal static class Figures
 
     /// <summary>A number already in percent (12.5) as "12.5%".</summary>
     public static string Percent(double percent) => percent.ToString("0.0", CultureInfo.InvariantCulture) + "%";
+
+    /// <summary>Seconds in a table whose header gives the unit; a dash for none.</summary>
+    public static string Seconds(double? seconds) => seconds is { } value ? value.ToString("#,0.#", CultureInfo.InvariantCulture) : "–";
+
+    /// <summary>The columns of an interview statistics row (<see cref="InterviewRow"/>), for the terminal and the report alike.</summary>
+    public static readonly string[] InterviewColumns =
+        ["Guide", "Type", "Started", "Completed", "Abandoned", "Active", "Completion", "p50 s", "p95 s", "Coverage", "Orphans", "Questions"];
+
+    /// <summary>One guide and type, or the total ("all"), as the cells of <see cref="InterviewColumns"/>.</summary>
+    public static string[] InterviewRow(InterviewFigures f) =>
+    [
+        f.ConceptId ?? "all", f.InterviewType ?? "all", Count(f.Started), Count(f.Completed), Count(f.Abandoned), Count(f.Active), Share(f.CompletionRate),
+        Seconds(f.DurationP50Seconds), Seconds(f.DurationP95Seconds), Share(f.ElementCoverageMean), Share(f.OrphanRatioMean),
+        f.QuestionsAnsweredMean is { } questions ? questions.ToString("0.#", CultureInfo.InvariantCulture) : "–",
+    ];
+
+    /// <summary>The heading line under the interview section: its window and what abandoned means there.</summary>
+    public static string InterviewScope(InterviewStatsReport r) =>
+        $"Interviews started {Time(r.From)} to {Time(r.To)} UTC (last {r.Days} days); abandoned: ended early, or no turn for {r.AbandonAfterMinutes} minutes. " +
+        "Duration, coverage, orphans and questions are of completed interviews.";
 
     public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 

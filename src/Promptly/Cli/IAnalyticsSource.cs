@@ -1,4 +1,5 @@
 using Promptly.Analytics;
+using Promptly.Interviews;
 
 namespace Promptly.Cli;
 
@@ -17,4 +18,7 @@ internal interface IAnalyticsSource : IAsyncDisposable
     Task<TrendReport> TrendsAsync(AnalyticsRequest request, TrendInterval interval, CancellationToken cancellationToken);
 
     Task<RecommendationReport> RecommendationsAsync(AnalyticsRequest request, CancellationToken cancellationToken);
+
+    /// <summary>The interviews started in the last <paramref name="days"/> (<c>GET /api/interviews/stats</c>).</summary>
+    Task<InterviewStatsReport> InterviewsAsync(int days, CancellationToken cancellationToken);
 }

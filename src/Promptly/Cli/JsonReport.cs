@@ -2,12 +2,13 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Promptly.Analytics;
+using Promptly.Interviews;
 
 namespace Promptly.Cli;
 
 /// <summary>
 /// <c>--json</c>: the reports exactly as the HTTP API answers them, in one object keyed by analysis
-/// (<c>summary</c>, <c>by_phase</c>, <c>bottlenecks</c>, <c>trends</c>, <c>recommendations</c>), for scripts.
+/// (<c>summary</c>, <c>by_phase</c>, <c>bottlenecks</c>, <c>trends</c>, <c>recommendations</c>, <c>interviews</c>), for scripts.
 /// </summary>
 internal static class JsonReport
 {
@@ -23,6 +24,7 @@ internal static class JsonReport
             Write(json, "bottlenecks", results.Bottlenecks, context.BottleneckReport);
             Write(json, "trends", results.Trends, context.TrendReport);
             Write(json, "recommendations", results.Recommendations, context.RecommendationReport);
+            Write(json, "interviews", results.Interviews, InterviewsJson.Default.InterviewStatsReport);
             json.WriteEndObject();
         }
 

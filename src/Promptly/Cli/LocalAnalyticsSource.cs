@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Promptly.Analytics;
 using Promptly.Budget;
+using Promptly.Interviews;
 using Promptly.Storage.Sqlite;
 using Promptly.Load;
 
@@ -11,7 +12,7 @@ namespace Promptly.Cli;
 /// the rollup does not run (the analytics already count the runs it has not folded yet), nothing listens. The
 /// database is opened read-only and must have this build's schema.
 /// </summary>
-internal sealed class LocalAnalyticsSource(IHost host, LatencyAnalytics analytics) : IAnalyticsSource
+internal sealed class LocalAnalyticsSource(IHost host, LatencyAnalytics analytics, InterviewStatistics interviews) : IAnalyticsSource
 {
     /// <summary>Opens the database in <paramref name="dataFolder"/>, or in the configured <c>Storage:DataFolder</c> when null.</summary>
     /// <exception cref="CommandException">No database there (it is never created by a read).</exception>
@@ -37,6 +38,9 @@ internal sealed class LocalAnalyticsSource(IHost host, LatencyAnalytics analytic
         builder.Services.PostConfigure<SqliteOptions>(storage => storage.ReadOnly = true);
         builder.AddLatencyBudget();
         builder.AddLatencyAnalytics();
+        // The server's abandon time (Interviews:AbandonAfterMinutes), so both count an idle interview the same way.
+        builder.Services.AddOptions<InterviewOptions>().BindConfiguration(InterviewOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<InterviewStatistics>();
         var host = builder.Build();
         try
         {
@@ -49,7 +53,7 @@ internal sealed class LocalAnalyticsSource(IHost host, LatencyAnalytics analytic
             }
 
             await StartBudgetOverridesAsync(host.Services, cancellationToken);
-            return new LocalAnalyticsSource(host, host.Services.GetRequiredService<LatencyAnalytics>());
+            return new LocalAnalyticsSource(host, host.Services.GetRequiredService<LatencyAnalytics>(), host.Services.GetRequiredService<InterviewStatistics>());
         }
         catch
         {
@@ -86,6 +90,8 @@ internal sealed class LocalAnalyticsSource(IHost host, LatencyAnalytics analytic
 
     public Task<RecommendationReport> RecommendationsAsync(AnalyticsRequest request, CancellationToken cancellationToken) =>
         analytics.RecommendationsAsync(request, cancellationToken);
+
+    public Task<InterviewStatsReport> InterviewsAsync(int days, CancellationToken cancellationToken) => interviews.ReadAsync(days, cancellationToken);
 
     public ValueTask DisposeAsync() => DisposeHostAsync(host);
 

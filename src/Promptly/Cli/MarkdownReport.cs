@@ -1,5 +1,6 @@
 using System.Text;
 using Promptly.Analytics;
+using Promptly.Interviews;
 
 namespace Promptly.Cli;
 
@@ -50,6 +51,7 @@ internal static class MarkdownReport
         if (results.Bottlenecks is { } bottlenecks) Bottlenecks(md, bottlenecks);
         if (results.Trends is { } trends) Trends(md, trends, Chart(TrendChart, path => ReportCharts.SaveTrend(trends, path)));
         if (results.Recommendations is { } recommendations) Recommendations(md, recommendations);
+        if (results.Interviews is { } interviews) Interviews(md, interviews);
 
         await File.WriteAllTextAsync(reportPath, md.ToString(), cancellationToken);
         if (charts.Count == 0 && Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any()) Directory.Delete(folder);
@@ -168,6 +170,22 @@ internal static class MarkdownReport
             foreach (var action in r.Actions) md.AppendLine($"   - {Escape(action)}");
         }
 
+        md.AppendLine();
+    }
+
+    private static void Interviews(StringBuilder md, InterviewStatsReport report)
+    {
+        md.AppendLine("## Interviews").AppendLine();
+        md.AppendLine(Cell(Figures.InterviewScope(report))).AppendLine();
+        if (report.Total.Started == 0)
+        {
+            md.AppendLine("No interviews in this window.").AppendLine();
+            return;
+        }
+
+        Row(md, Figures.InterviewColumns);
+        md.AppendLine("|---|---|" + string.Concat(Enumerable.Repeat("---:|", Figures.InterviewColumns.Length - 2)));
+        foreach (var figures in report.Guides.Append(report.Total)) Row(md, Figures.InterviewRow(figures));
         md.AppendLine();
     }
 

@@ -11,8 +11,11 @@ internal enum ReportSections
     Trends = 8,
     Recommendations = 16,
 
+    /// <summary>The interviews themselves: started, completed, abandoned, duration, coverage and orphan ratio per guide and type.</summary>
+    Interviews = 32,
+
     /// <summary>What the terminal shows when no section is asked for.</summary>
-    Default = Summary | Phases | Bottlenecks | Recommendations,
+    Default = Summary | Phases | Bottlenecks | Recommendations | Interviews,
 
     /// <summary>What a report holds when no section is asked for: the trend chart needs the trends too.</summary>
     All = Default | Trends,

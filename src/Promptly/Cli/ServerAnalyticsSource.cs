@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Promptly.Analytics;
+using Promptly.Interviews;
 using Promptly.Load;
 
 namespace Promptly.Cli;
@@ -45,6 +46,9 @@ internal sealed class ServerAnalyticsSource(HttpClient http) : IAnalyticsSource
     public Task<RecommendationReport> RecommendationsAsync(AnalyticsRequest request, CancellationToken cancellationToken) =>
         GetAsync("recommendations", Query(request), AnalyticsJson.Default.RecommendationReport, cancellationToken);
 
+    public Task<InterviewStatsReport> InterviewsAsync(int days, CancellationToken cancellationToken) =>
+        GetAsync("stats", [("days", days.ToString(CultureInfo.InvariantCulture))], InterviewsJson.Default.InterviewStatsReport, cancellationToken, "api/interviews/");
+
     private static List<(string Name, string Value)> Query(AnalyticsRequest request)
     {
         var query = new List<(string, string)>();
@@ -56,9 +60,10 @@ internal sealed class ServerAnalyticsSource(HttpClient http) : IAnalyticsSource
         return query;
     }
 
-    private async Task<T> GetAsync<T>(string analysis, List<(string Name, string Value)> query, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    private async Task<T> GetAsync<T>(
+        string analysis, List<(string Name, string Value)> query, JsonTypeInfo<T> type, CancellationToken cancellationToken, string folder = "api/latency-analytics/")
     {
-        var path = $"api/latency-analytics/{analysis}" + (query.Count == 0 ? "" : "?" + string.Join('&',
+        var path = $"{folder}{analysis}" + (query.Count == 0 ? "" : "?" + string.Join('&',
             query.Select(q => $"{q.Name}={Uri.EscapeDataString(q.Value)}")));
         HttpStatusCode status;
         string? reason;

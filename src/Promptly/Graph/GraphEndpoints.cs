@@ -9,6 +9,7 @@ internal static class GraphEndpoints
     public static IHostApplicationBuilder AddGraph(this IHostApplicationBuilder builder)
     {
         builder.Services.AddJsonContext(GraphJson.Default);
+        builder.Services.AddSingleton<IConceptGraphFigures, TranscriptGraph>();
         return builder;
     }
 
@@ -24,8 +25,5 @@ internal static class GraphEndpoints
         InterviewProblems.AnswerAsync(context, async ct => Of(await interviews.GetStateAsync(id, ct)));
 
     /// <summary>Built from the transcript on each request: it is cheap, and off the turn's hot path.</summary>
-    public static ConceptGraph Of(InterviewState state) =>
-        ConceptGraphBuilder.Build(state.Guide, state.Transcript
-            .Where(m => m.Role == MessageRoles.Candidate)
-            .Select(m => new CandidateAnswer(m.UtteranceId, m.Content, m.ElementId)));
+    public static ConceptGraph Of(InterviewState state) => TranscriptGraph.Of(state.Guide, state.Transcript);
 }

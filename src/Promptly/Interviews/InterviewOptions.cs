@@ -21,6 +21,13 @@ internal sealed class InterviewOptions
     /// </summary>
     [Range(10, 10_000_000)]
     public int SessionCacheSize { get; set; } = 10_000;
+
+    /// <summary>
+    /// An open interview with no turn for this many minutes counts as abandoned in the interview statistics (it is
+    /// not closed: a candidate who comes back may still go on). Default 30.
+    /// </summary>
+    [Range(1, 10_080)]
+    public int AbandonAfterMinutes { get; set; } = 30;
 }
 
 /// <summary>Which model conducts interviews. Bound from the <c>Interviewer</c> section.</summary>

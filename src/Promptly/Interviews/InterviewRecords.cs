@@ -26,6 +26,9 @@ internal static class SessionStatus
     public const string Completed = "completed";
     public const string Ended = "ended";
 
+    /// <summary>Erased (transcript and name gone); the row stays for the figures.</summary>
+    public const string Erased = "erased";
+
     public static bool IsOpen(string status) => status == Active;
 }
 
@@ -55,6 +58,12 @@ internal sealed record StoredSession(SessionRecord Session, IReadOnlyList<Transc
 /// question number still equals <see cref="ExpectedQuestionNumber"/>, so a racing writer cannot reorder a session.
 /// </summary>
 /// <param name="Latency">Closes the response's latency record (<see cref="LatencyBudget.Entry"/>); the store writes it in the same transaction as the turn.</param>
+/// <param name="Measures">What the interview reached, on the turn that completes it; stored on the session by the same write.</param>
 internal sealed record TurnWrite(
     string SessionId, int ExpectedQuestionNumber, int QuestionNumber, string Status, IReadOnlyList<TranscriptMessage> Messages, DateTimeOffset? EndedAt,
-    Func<BudgetedLatency>? Latency = null);
+    Func<BudgetedLatency>? Latency = null, InterviewMeasures? Measures = null);
+
+/// <summary>What a completed interview reached, kept on its session for the interview statistics.</summary>
+/// <param name="ElementCoverage">Share of the guide's elements covered (<see cref="InterviewScript.Coverage"/>), as the session's <c>coverage</c> says.</param>
+/// <param name="OrphanRatio">Share of the concept graph's nodes linked to no other.</param>
+internal readonly record struct InterviewMeasures(double ElementCoverage, double OrphanRatio);

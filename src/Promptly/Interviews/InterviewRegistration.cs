@@ -17,6 +17,7 @@ internal static class InterviewRegistration
         builder.Services.AddOptions<InterviewerOptions>().BindConfiguration(InterviewerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<SessionCache>();
         builder.Services.AddSingleton<InterviewService>();
+        builder.Services.AddSingleton<InterviewStatistics>();
         builder.Services.AddSingleton<ISessionCredentials, SessionCredentials>();
         builder.Services.AddSingleton<OpenSessionsPerAddress>();
         builder.Services.AddOptions<PrivacyOptions>().BindConfiguration(PrivacyOptions.Section).ValidateDataAnnotations().ValidateOnStart();

@@ -3,6 +3,7 @@ using Promptly.Access;
 using Promptly.Budget;
 using Promptly.Guides;
 using Promptly.Latency;
+using Promptly.Observability;
 using Promptly.Storage;
 
 namespace Promptly.Interviews;
@@ -17,6 +18,7 @@ namespace Promptly.Interviews;
 /// <remarks>
 /// Turns of one session run one at a time under the session's gate, so racing turns get consecutive question
 /// numbers; storage refuses a turn whose session moved on, which covers two servers sharing a database.
+/// Interviews that start, complete or are ended early are counted on <see cref="PromptlyInstruments"/> once stored.
 /// </remarks>
 internal sealed class InterviewService(
     GuideCatalog guides,
@@ -24,6 +26,8 @@ internal sealed class InterviewService(
     SessionCache cache,
     Interviewer interviewer,
     LatencyBudget budget,
+    IConceptGraphFigures graphs,
+    PromptlyInstruments instruments,
     IOptions<InterviewerOptions> interviewerOptions,
     TimeProvider time)
 {
@@ -55,6 +59,7 @@ internal sealed class InterviewService(
 
             state.Transcript.Add(greeting);
             cache.Add(state);
+            instruments.InterviewStarted(session.ConceptId, session.InterviewType);
             return new InterviewResponse(state, greeting, step, record);
         }
     }
@@ -149,10 +154,13 @@ internal sealed class InterviewService(
 
                 ScriptState script;
                 InterviewerStep step;
+                var answered = new TranscriptMessage(state.Transcript.Count, MessageRoles.Candidate, answer, questionNumber, state.Transcript[^1].ElementId, "answer", default);
+                InterviewMeasures? measures = null;
                 using (tracker.Phase(LatencyPhases.Extract))
                 {
                     script = state.Script.Clone();
                     step = InterviewScript.Next(state.Guide, script, AnswerAnalyzer.Analyze(state.Guide, turn.Heard ? answer : ""), questionNumber);
+                    if (step.Done) measures = Measure(state, script, answered);
                 }
 
                 var text = (await SayOrFailAsync(state, step, turn.Heard ? answer : "", sink, tracker, tracker.NextPhaseStart(), cancellationToken)).Text;
@@ -170,11 +178,11 @@ internal sealed class InterviewService(
                     {
                         // Built here so that the time it takes is the persist phase's, not time between phases.
                         now = time.GetStoredNow();
-                        var seq = state.Transcript.Count;
-                        candidateLine = new TranscriptMessage(seq, MessageRoles.Candidate, answer, questionNumber, state.Transcript[^1].ElementId, "answer", now);
-                        reply = new TranscriptMessage(seq + 1, MessageRoles.Interviewer, text, questionNumber, step.ElementId, step.Kind, now);
+                        candidateLine = answered with { At = now };
+                        reply = new TranscriptMessage(answered.Seq + 1, MessageRoles.Interviewer, text, questionNumber, step.ElementId, step.Kind, now);
                         return AppendAsync(
-                            new TurnWrite(sessionId, questionNumber - 1, questionNumber, status, [candidateLine, reply], step.Done ? now : null, LatencyBudget.Entry(seal)), ct);
+                            new TurnWrite(sessionId, questionNumber - 1, questionNumber, status, [candidateLine, reply], step.Done ? now : null, LatencyBudget.Entry(seal), measures),
+                            ct);
                     },
                     cancellationToken);
 
@@ -182,7 +190,12 @@ internal sealed class InterviewService(
                 state.Transcript.Add(reply!);
                 state.Script = script;
                 state.Session = state.Session with { QuestionNumber = questionNumber, Status = status, EndedAt = step.Done ? now : null };
-                if (step.Done) cache.Remove(sessionId);
+                if (step.Done)
+                {
+                    cache.Remove(sessionId);
+                    Ended(state.Session, completed: true, measures);
+                }
+
                 return new InterviewResponse(state, reply!, step, record);
             }
         }
@@ -191,6 +204,18 @@ internal sealed class InterviewService(
             state.Gate.Release();
         }
     }
+
+    /// <summary>
+    /// What the interview reached, with the answer that completes it: measured once per interview, on the
+    /// transcript held in memory, so it costs a graph of a few dozen answers and no read.
+    /// </summary>
+    private InterviewMeasures Measure(InterviewState state, ScriptState script, TranscriptMessage answered) => new(
+        Math.Round(InterviewScript.Coverage(state.Guide, script), 4),
+        graphs.OrphanRatio(state.Guide, state.Transcript.Append(answered)));
+
+    private void Ended(SessionRecord session, bool completed, InterviewMeasures? measures) =>
+        instruments.InterviewEnded(session.ConceptId, session.InterviewType, completed, (session.EndedAt ?? session.CreatedAt) - session.CreatedAt,
+            measures?.ElementCoverage, measures?.OrphanRatio);
 
     /// <summary>A model that does not answer in time says the planned step itself, so the interview goes on as the script planned.</summary>
     private async Task<InterviewerReply> SayOrFailAsync(
@@ -229,9 +254,11 @@ internal sealed class InterviewService(
         {
             if (!state.IsOpen) return state;
             var now = time.GetStoredNow();
-            await store.EndSessionAsync(sessionId, now, cancellationToken);
+            var ended = await store.EndSessionAsync(sessionId, now, cancellationToken);
             state.Session = state.Session with { Status = SessionStatus.Ended, EndedAt = now };
             cache.Remove(sessionId);
+            // Ended before its closing: abandoned. Counted only by the server whose write ended it.
+            if (ended) Ended(state.Session, completed: false, measures: null);
             return state;
         }
         finally

@@ -15,4 +15,5 @@ namespace Promptly.Interviews;
 [JsonSerializable(typeof(TokenEvent))]
 [JsonSerializable(typeof(StreamProblem))]
 [JsonSerializable(typeof(SessionView))]
+[JsonSerializable(typeof(InterviewStatsReport))]
 internal sealed partial class InterviewsJson : JsonSerializerContext;

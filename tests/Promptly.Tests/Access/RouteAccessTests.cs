@@ -50,6 +50,7 @@ public sealed class RouteAccessTests : IClassFixture<RouteAccessTests.Server>
         ["GET /api/latency-analytics/bottlenecks"] = Operator,
         ["GET /api/latency-analytics/trends"] = Operator,
         ["GET /api/latency-analytics/recommendations"] = Operator,
+        ["GET /api/interviews/stats"] = Operator,
         ["GET /api/errors"] = Operator,
         ["GET /api/metrics/requests"] = Operator,
         ["GET /api/diagnostics/memory"] = Operator,

@@ -42,7 +42,7 @@ public sealed class DependencyTests
         ("Promptly.Load", ["Promptly.Analytics", "Promptly.Interviews", "Promptly.Budget", "Promptly.Http"]),
         ("Promptly.Bench", ["Promptly.Load", "Promptly.Interviews", "Promptly.Budget", "Promptly.Http"]),
         ("Promptly.Cli",
-            ["Promptly.Bench", "Promptly.Load", "Promptly.Analytics", "Promptly.Budget", "Promptly.Http", "Promptly.Storage", "Promptly.Storage.Sqlite"]),
+            ["Promptly.Bench", "Promptly.Load", "Promptly.Analytics", "Promptly.Budget", "Promptly.Http", "Promptly.Interviews", "Promptly.Storage", "Promptly.Storage.Sqlite"]),
     ];
 
     private static readonly Assembly Server = typeof(InterviewService).Assembly;

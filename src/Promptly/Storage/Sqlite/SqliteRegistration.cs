@@ -16,6 +16,7 @@ internal static class SqliteRegistration
         builder.Services.AddOptions<SqliteOptions>().BindConfiguration(SqliteOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<SqliteStore>();
         builder.Services.AddSingleton<IInterviewStore>(sp => sp.GetRequiredService<SqliteStore>());
+        builder.Services.AddSingleton<IInterviewStatsStore>(sp => sp.GetRequiredService<SqliteStore>());
         builder.Services.AddSingleton<IInvitationStore>(sp => sp.GetRequiredService<SqliteStore>());
         builder.Services.AddSingleton<ILatencyStore>(sp => sp.GetRequiredService<SqliteStore>());
         builder.Services.AddSingleton<IErrorStore>(sp => sp.GetRequiredService<SqliteStore>());

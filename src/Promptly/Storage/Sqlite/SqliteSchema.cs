@@ -156,6 +156,14 @@ internal static class SqliteSchema
         """
         ALTER TABLE latency_records ADD COLUMN trace_id TEXT;
         """,
+        // What a completed interview reached, for the interview statistics (issue 14). They read sessions by start,
+        // every column they need in the index, so a week of sessions is read without a lookup in the table per row.
+        """
+        ALTER TABLE sessions ADD COLUMN element_coverage REAL;
+        ALTER TABLE sessions ADD COLUMN orphan_ratio REAL;
+        CREATE INDEX ix_sessions_created ON sessions
+            (created_at, concept_id, interview_type, status, ended_at, question_number, element_coverage, orphan_ratio, id);
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

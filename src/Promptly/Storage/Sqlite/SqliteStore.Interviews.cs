@@ -15,8 +15,9 @@ internal sealed partial class SqliteStore
     private const string InsertTwoMessages =
         "INSERT INTO messages (session_id, seq, role, content, question_number, element_id, kind, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8), (?1, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
 
+    // The completing turn sets what the interview reached; every other turn writes the nulls the columns hold.
     private const string MoveSession =
-        "UPDATE sessions SET question_number = ?1, status = ?2, ended_at = ?3 WHERE id = ?4 AND question_number = ?5 AND status = 'active'";
+        "UPDATE sessions SET question_number = ?1, status = ?2, ended_at = ?3, element_coverage = ?6, orphan_ratio = ?7 WHERE id = ?4 AND question_number = ?5 AND status = 'active'";
 
     public Task CreateSessionAsync(SessionRecord session, TranscriptMessage greeting, Func<BudgetedLatency>? latency, CancellationToken cancellationToken) =>
         _writer.WriteAsync(context =>
@@ -54,6 +55,7 @@ internal sealed partial class SqliteStore
             var moved = context.Statement(MoveSession)
                 .Bind(1, turn.QuestionNumber).Bind(2, turn.Status).Bind(3, turn.EndedAt is { } ended ? ToUnixMs(ended) : null)
                 .Bind(4, turn.SessionId).Bind(5, turn.ExpectedQuestionNumber)
+                .Bind(6, turn.Measures?.ElementCoverage).Bind(7, turn.Measures?.OrphanRatio)
                 .Run();
             if (moved != 1)
             {

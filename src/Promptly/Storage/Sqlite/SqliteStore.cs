@@ -14,7 +14,7 @@ namespace Promptly.Storage.Sqlite;
 /// The embedded default store: one SQLite file in WAL mode. All writes go through one <see cref="SqliteWriter"/>
 /// (group commit); reads use pooled connections and never block on the writer.
 /// </summary>
-internal sealed partial class SqliteStore : IInterviewStore, IInvitationStore, ILatencyStore, IErrorStore, IRequestMetricsStore, IHealthProbe, IAsyncDisposable
+internal sealed partial class SqliteStore : IInterviewStore, IInterviewStatsStore, IInvitationStore, ILatencyStore, IErrorStore, IRequestMetricsStore, IHealthProbe, IAsyncDisposable
 {
     private readonly string _connectionString;
     private readonly SqliteWriter _writer;
