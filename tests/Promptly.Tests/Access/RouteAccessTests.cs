@@ -51,6 +51,7 @@ public sealed class RouteAccessTests : IClassFixture<RouteAccessTests.Server>
         ["GET /api/latency-analytics/trends"] = Operator,
         ["GET /api/latency-analytics/recommendations"] = Operator,
         ["GET /api/errors"] = Operator,
+        ["GET /api/alerts"] = Operator,
         ["GET /api/metrics/requests"] = Operator,
         ["GET /api/diagnostics/memory"] = Operator,
     };
