@@ -1,8 +1,11 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Promptly.Budget;
 using Promptly.Latency;
+using Promptly.Observability;
 using Promptly.Tests.Support;
 
 namespace Promptly.Tests.Latency;
@@ -17,7 +20,9 @@ public sealed class LatencyTrackerTests
     /// <summary>Commits a record alone, as a response that writes nothing else would.</summary>
     private Task StoreAsync(LatencySeal seal, CancellationToken cancellationToken) => _store.SaveLatencyAsync(LatencyBudget.Entry(seal), cancellationToken);
 
-    private LatencyBudget Budget() => new(new BudgetPolicy(_options), _store, _time, NullLogger<LatencyBudget>.Instance);
+    private LatencyBudget Budget() => new(new BudgetPolicy(_options), _store, _time, Instruments(), NullLogger<LatencyBudget>.Instance);
+
+    private static PromptlyInstruments Instruments() => new(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>());
 
     [Fact]
     public async Task Dispose_AfterPhases_RecordsEachPhaseAndTotal()
