@@ -42,7 +42,8 @@ internal sealed partial class AlertWebhook : BackgroundService
                 MaxRetryAttempts = settings.WebhookAttempts - 1,
                 BackoffType = DelayBackoffType.Exponential,
                 Delay = TimeSpan.FromSeconds(1),
-                UseJitter = true,
+                // One sender per receiver: there is no crowd of clients for jitter to spread, and the waits stay the documented ones.
+                UseJitter = false,
                 // A refusal (4xx but 429) will be refused again; a server error, a throttle or no answer may pass later.
                 ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
                     .Handle<HttpRequestException>()
