@@ -85,9 +85,12 @@ internal sealed partial class BurnRateEvaluator(
     private static WindowFigures Figures(TimeSpan window, ResponseCounts counts, double errorBudget) =>
         new(WindowText.Of(window), (long)window.TotalSeconds, counts.Total, counts.Bad, BurnRate(counts, errorBudget));
 
-    /// <summary>Bad share ÷ error budget; with no error budget (target 1) any bad response burns infinitely fast.</summary>
+    /// <summary>
+    /// Bad share ÷ error budget; with no error budget (target 1) any bad response burns infinitely fast. Rounded to 6
+    /// places: 1 − 0.9 is not 0.1 in binary, and a 10% bad share should read, and compare, as a burn rate of exactly 1.
+    /// </summary>
     private static double BurnRate(ResponseCounts counts, double errorBudget) =>
-        counts.Bad == 0 ? 0 : (double)counts.Bad / counts.Total / errorBudget;
+        counts.Bad == 0 ? 0 : Math.Round((double)counts.Bad / counts.Total / errorBudget, 6);
 
     private void Announce(Alert alert)
     {
