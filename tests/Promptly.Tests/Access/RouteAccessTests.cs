@@ -54,6 +54,7 @@ public sealed class RouteAccessTests : IClassFixture<RouteAccessTests.Server>
         ["GET /api/alerts"] = Operator,
         ["GET /api/metrics/requests"] = Operator,
         ["GET /api/diagnostics/memory"] = Operator,
+        ["GET /metrics"] = Operator,
     };
 
     private readonly Server _server;
