@@ -52,8 +52,10 @@ public sealed class RouteAccessTests : IClassFixture<RouteAccessTests.Server>
         ["GET /api/latency-analytics/recommendations"] = Operator,
         ["GET /api/interviews/stats"] = Operator,
         ["GET /api/errors"] = Operator,
+        ["GET /api/alerts"] = Operator,
         ["GET /api/metrics/requests"] = Operator,
         ["GET /api/diagnostics/memory"] = Operator,
+        ["GET /metrics"] = Operator,
     };
 
     private readonly Server _server;

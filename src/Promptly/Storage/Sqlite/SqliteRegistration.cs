@@ -1,3 +1,4 @@
+using Promptly.Alerts;
 using Promptly.Analytics;
 using Promptly.Budget;
 using Promptly.Errors;
@@ -24,6 +25,7 @@ internal static class SqliteRegistration
         builder.Services.AddSingleton<IHealthProbe>(sp => sp.GetRequiredService<SqliteStore>());
         builder.Services.AddSingleton<IAnalyticsStore>(sp => sp.GetRequiredService<SqliteStore>());
         builder.Services.AddSingleton<ITurnRecordingStore>(sp => sp.GetRequiredService<SqliteStore>());
+        builder.Services.AddSingleton<IAlertStore>(sp => sp.GetRequiredService<SqliteStore>());
         return builder;
     }
 }

@@ -164,6 +164,11 @@ internal static class SqliteSchema
         CREATE INDEX ix_sessions_created ON sessions
             (created_at, concept_id, interview_type, status, ended_at, question_number, element_coverage, orphan_ratio, id);
         """,
+        // Burn-rate alerts count each interview type's responses, and those within budget, over windows of up to days
+        // every 30 s: a range of this index per type answers from the index alone, already grouped by type.
+        """
+        CREATE INDEX ix_latency_alerts ON latency_records (interview_type, timestamp, failed, response_time_ms, threshold_ms);
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

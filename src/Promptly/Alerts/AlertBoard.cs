@@ -1,0 +1,65 @@
+namespace Promptly.Alerts;
+
+/// <summary>The state of every (rule, interview type): which alerts fire, and the latest resolved ones.</summary>
+/// <remarks>
+/// Thread-safe: the evaluator writes, requests read. Held in memory: the counts it is decided on are read from the
+/// store, so after a restart the first evaluation raises again whatever still burns; the resolved history starts over.
+/// </remarks>
+internal sealed class AlertBoard
+{
+    /// <summary>Resolved alerts kept for <c>GET /api/alerts</c>; older ones drop off.</summary>
+    public const int ResolvedKept = 100;
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(string Rule, string InterviewType), Alert> _firing = [];
+    private readonly LinkedList<Alert> _resolved = [];
+    private DateTimeOffset? _evaluatedAt;
+    private double _targetCompliance;
+
+    /// <summary>Records one evaluation of <paramref name="rule"/> for <paramref name="interviewType"/>; returns the alert when its state changed.</summary>
+    public Alert? Update(AlertRule rule, string interviewType, bool firing, WindowFigures longWindow, WindowFigures shortWindow, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            var key = (rule.Name, interviewType);
+            if (_firing.TryGetValue(key, out var current))
+            {
+                if (firing)
+                {
+                    _firing[key] = current with { LongWindow = longWindow, ShortWindow = shortWindow };
+                    return null;
+                }
+
+                _firing.Remove(key);
+                var resolved = current with { State = AlertStates.Resolved, LongWindow = longWindow, ShortWindow = shortWindow, ResolvedAt = now };
+                _resolved.AddFirst(resolved);
+                if (_resolved.Count > ResolvedKept) _resolved.RemoveLast();
+                return resolved;
+            }
+
+            if (!firing) return null;
+            var started = new Alert(
+                rule.Alert, rule.Name, rule.Severity, interviewType, AlertStates.Firing, rule.BurnRate, longWindow, shortWindow, now, null);
+            _firing[key] = started;
+            return started;
+        }
+    }
+
+    public void Evaluated(DateTimeOffset at, double targetCompliance)
+    {
+        lock (_gate)
+        {
+            _evaluatedAt = at;
+            _targetCompliance = targetCompliance;
+        }
+    }
+
+    public AlertList List()
+    {
+        lock (_gate)
+        {
+            return new AlertList(
+                _evaluatedAt, _targetCompliance, [.. _firing.Values.OrderBy(a => a.Since).ThenBy(a => a.Rule, StringComparer.Ordinal)], [.. _resolved]);
+        }
+    }
+}
