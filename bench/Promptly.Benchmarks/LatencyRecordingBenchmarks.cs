@@ -4,6 +4,8 @@ using HdrHistogram;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
 using Promptly.Budget;
 using Promptly.Latency;
 using Promptly.Observability;
@@ -24,16 +26,38 @@ public class LatencyRecordingBenchmarks
     private LatencyBudget _budget = null!;
     private LatencyTracker _tracker = null!;
     private LatencySubject _subject = null!;
+    private MeterProvider? _exporter;
     private double _ms = 1.234;
+
+    /// <summary>
+    /// Whether an OpenTelemetry meter provider listens, as in the server (with the budget's bucket boundaries): the
+    /// instruments then record; without one they cost next to nothing.
+    /// </summary>
+    [Params(false, true)]
+    public bool Exported { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
         _metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        if (Exported)
+        {
+            var buckets = new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBuckets.Of(new LatencyOptions()) };
+            _exporter = Sdk.CreateMeterProviderBuilder().AddMeter(PromptlyInstruments.MeterName)
+                .AddView(PromptlyInstruments.ResponseDuration, buckets).AddView(PromptlyInstruments.PhaseDuration, buckets).Build();
+        }
+
         _budget = new LatencyBudget(new BudgetPolicy(new StaticMonitor()), new NullStore(), TimeProvider.System,
             new PromptlyInstruments(_metrics.GetRequiredService<IMeterFactory>()), NullLogger<LatencyBudget>.Instance);
         _subject = new LatencySubject("bench", "oat_milk_v1", "PRACTICE", null);
         _tracker = _budget.Start(_subject);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _exporter?.Dispose();
+        _metrics.Dispose();
     }
 
     [Benchmark(Description = "Histogram.RecordMs (one sample)")]
