@@ -21,6 +21,9 @@ internal static class OpenTelemetryRegistration
     /// <summary>The standard variable the OTLP exporter reads; its presence turns tracing on.</summary>
     public const string OtlpEndpoint = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
+    private const string HostingMeter = "Microsoft.AspNetCore.Hosting";
+    private const string KestrelMeter = "Microsoft.AspNetCore.Server.Kestrel";
+
     public static WebApplicationBuilder AddOpenTelemetryExport(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -30,7 +33,9 @@ internal static class OpenTelemetryRegistration
             .ConfigureResource(resource => resource.AddService(ServiceName))
             .WithMetrics(metrics => metrics
                 .AddMeter(PromptlyInstruments.MeterName)
-                .AddAspNetCoreInstrumentation()
+                // ASP.NET Core's request duration and Kestrel's connections; not its routing, rate-limiting and
+                // diagnostics meters, which record on every request what the request duration already says.
+                .AddMeter(HostingMeter, KestrelMeter)
                 .AddPrometheusExporter());
         if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpoint]))
         {

@@ -156,13 +156,13 @@ internal static class SqliteSchema
         """
         ALTER TABLE latency_records ADD COLUMN trace_id TEXT;
         """,
-        // What a completed interview reached, for the interview statistics (issue 14). They read sessions by start,
-        // every column they need in the index, so a week of sessions is read without a lookup in the table per row.
+        // What a completed interview reached, for the interview statistics (issue 14), which read sessions by start.
+        // The index holds no column a turn changes: every turn's UPDATE of the session would otherwise rewrite its
+        // entry (a covering index made the statistics twice as fast and every turn dearer; turns come first).
         """
         ALTER TABLE sessions ADD COLUMN element_coverage REAL;
         ALTER TABLE sessions ADD COLUMN orphan_ratio REAL;
-        CREATE INDEX ix_sessions_created ON sessions
-            (created_at, concept_id, interview_type, status, ended_at, question_number, element_coverage, orphan_ratio, id);
+        CREATE INDEX ix_sessions_created ON sessions (created_at);
         """,
         // Burn-rate alerts count each interview type's responses, and those within budget, over windows of up to days
         // every 30 s: a range of this index per type answers from the index alone, already grouped by type.
