@@ -29,6 +29,8 @@ internal static class HttpRegistration
             {
                 ["Logging:LogLevel:Default"] = "Information",
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+                // HttpClientFactory logs every outgoing request (the alert webhook's, the providers') at Information.
+                ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
             },
         });
         builder.WebHost.UseKestrelHttpsConfiguration();
