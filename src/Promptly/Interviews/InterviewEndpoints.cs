@@ -27,6 +27,7 @@ internal static class InterviewEndpoints
             .WithSummary("Erases the session's transcript, audio, candidate name and token; its latency figures stay, anonymous.");
         sessions.MapGet("/{id}/latency", LatencyAsync).WithQuery("channel").WithName("SessionLatency").RequireOperator()
             .WithSummary("Compliance and percentiles of the session's responses (text and voice unless channel=text|voice), and every response.");
+        sessions.MapSessionList();
         app.MapInterviewStats();
         return app;
     }

@@ -16,4 +16,5 @@ namespace Promptly.Interviews;
 [JsonSerializable(typeof(StreamProblem))]
 [JsonSerializable(typeof(SessionView))]
 [JsonSerializable(typeof(InterviewStatsReport))]
+[JsonSerializable(typeof(SessionListResponse))]
 internal sealed partial class InterviewsJson : JsonSerializerContext;

@@ -25,6 +25,7 @@ public sealed class RouteAccessTests : IClassFixture<RouteAccessTests.Server>
         ["GET /concepts/{id}"] = Public,
         ["GET /openapi/v1.json"] = Public,
         ["POST /sessions"] = Public,
+        ["GET /sessions"] = Operator,
         ["POST /invitations/{token}/start"] = Public,
         ["POST /sessions/{id}/turns"] = Session,
         ["GET /sessions/{id}"] = Session,

@@ -18,6 +18,7 @@ internal static class SqliteRegistration
         builder.Services.AddSingleton<SqliteStore>();
         builder.Services.AddSingleton<IInterviewStore>(sp => sp.GetRequiredService<SqliteStore>());
         builder.Services.AddSingleton<IInterviewStatsStore>(sp => sp.GetRequiredService<SqliteStore>());
+        builder.Services.AddSingleton<ISessionListStore>(sp => sp.GetRequiredService<SqliteStore>());
         builder.Services.AddSingleton<IInvitationStore>(sp => sp.GetRequiredService<SqliteStore>());
         builder.Services.AddSingleton<ILatencyStore>(sp => sp.GetRequiredService<SqliteStore>());
         builder.Services.AddSingleton<IErrorStore>(sp => sp.GetRequiredService<SqliteStore>());

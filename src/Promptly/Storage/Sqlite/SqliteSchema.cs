@@ -169,6 +169,22 @@ internal static class SqliteSchema
         """
         CREATE INDEX ix_latency_alerts ON latency_records (interview_type, timestamp, failed, response_time_ms, threshold_ms);
         """,
+        // The operators' list of sessions (issue 15). Transcripts are searched with FTS5: messages is WITHOUT ROWID, so
+        // no external-content table can point at it; the index is contentless (the text stays in messages alone), one
+        // row per message keyed by search_key * 2^20 + seq. search_key is a stable integer per session (a plain rowid
+        // may change on VACUUM), so a hit names its session by division and erasing a session finds its rows by key.
+        // The list pages newest first on (created_at, id); that index replaces the one on created_at alone, and holds no
+        // column a turn changes.
+        """
+        ALTER TABLE sessions ADD COLUMN search_key INTEGER;
+        UPDATE sessions SET search_key = rowid;
+        CREATE UNIQUE INDEX ix_sessions_search_key ON sessions (search_key);
+        DROP INDEX ix_sessions_created;
+        CREATE INDEX ix_sessions_created ON sessions (created_at, id);
+        CREATE VIRTUAL TABLE messages_fts USING fts5 (content, content = '', tokenize = 'unicode61 remove_diacritics 2');
+        INSERT INTO messages_fts (rowid, content)
+            SELECT s.search_key * 1048576 + m.seq, m.content FROM messages m JOIN sessions s ON s.id = m.session_id;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

@@ -15,6 +15,17 @@ internal sealed partial class SqliteStore
     private const string InsertTwoMessages =
         "INSERT INTO messages (session_id, seq, role, content, question_number, element_id, kind, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8), (?1, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
 
+    // A message's row in the transcript index (messages_fts): its session's search_key * 2^20 + seq, so the rows of a
+    // session are found from the key alone. In the same transaction as the message, through the session's primary key.
+    private const string IndexMessage =
+        "INSERT INTO messages_fts (rowid, content) VALUES ((SELECT search_key FROM sessions WHERE id = ?1) * 1048576 + ?2, ?3)";
+
+    private const string IndexTwoMessages =
+        "INSERT INTO messages_fts (rowid, content) VALUES ((SELECT search_key FROM sessions WHERE id = ?1) * 1048576 + ?2, ?3), ((SELECT search_key FROM sessions WHERE id = ?1) * 1048576 + ?4, ?5)";
+
+    /// <summary>Messages per session that the index's keys leave room for.</summary>
+    private const int MaxIndexedSeq = 1048575;
+
     // The completing turn sets what the interview reached; every other turn writes the nulls the columns hold.
     private const string MoveSession =
         "UPDATE sessions SET question_number = ?1, status = ?2, ended_at = ?3, element_coverage = ?6, orphan_ratio = ?7 WHERE id = ?4 AND question_number = ?5 AND status = 'active'";
@@ -28,7 +39,10 @@ internal sealed partial class SqliteStore
             }
 
             context.Execute(
-                "INSERT INTO sessions (id, concept_id, interview_type, candidate, status, question_number, created_at, ended_at, invitation_token, token_hash, token_expires_at) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10)",
+                """
+                INSERT INTO sessions (id, concept_id, interview_type, candidate, status, question_number, created_at, ended_at, invitation_token, token_hash, token_expires_at, search_key)
+                VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, (SELECT coalesce(max(search_key), 0) + 1 FROM sessions))
+                """,
                 session.Id, session.ConceptId, session.InterviewType, session.Candidate, session.Status, session.QuestionNumber,
                 ToUnixMs(session.CreatedAt), session.EndedAt is { } ended ? ToUnixMs(ended) : null, session.InvitationToken,
                 session.Access?.TokenHash, session.Access is { } access ? ToUnixMs(access.ExpiresAt) : null);
@@ -67,6 +81,8 @@ internal sealed partial class SqliteStore
                 var both = context.Statement(InsertTwoMessages);
                 BindMessage(both, 2, answer).Bind(1, turn.SessionId);
                 BindMessage(both, 9, reply).Run();
+                context.Statement(IndexTwoMessages).Bind(1, turn.SessionId)
+                    .Bind(2, IndexedSeq(answer)).Bind(3, answer.Content).Bind(4, IndexedSeq(reply)).Bind(5, reply.Content).Run();
             }
             else
             {
@@ -84,8 +100,16 @@ internal sealed partial class SqliteStore
         _writer.WriteAsync(context => context.Execute(
             "UPDATE sessions SET status = 'ended', ended_at = @p0 WHERE id = @p1 AND status = 'active'", ToUnixMs(endedAt), sessionId) == 1);
 
-    private static void WriteMessage(WriteContext context, string sessionId, TranscriptMessage message) =>
+    private static void WriteMessage(WriteContext context, string sessionId, TranscriptMessage message)
+    {
         BindMessage(context.Statement(InsertMessage), 2, message).Bind(1, sessionId).Run();
+        context.Statement(IndexMessage).Bind(1, sessionId).Bind(2, IndexedSeq(message)).Bind(3, message.Content).Run();
+    }
+
+    private static long IndexedSeq(TranscriptMessage message) =>
+        message.Seq is >= 0 and <= MaxIndexedSeq
+            ? message.Seq
+            : throw new InvalidOperationException($"Message {message.Seq} is past the {MaxIndexedSeq} a session's transcript index holds.");
 
     /// <summary>Binds a message's seven columns after session_id, from parameter <paramref name="first"/> on.</summary>
     private static WriteStatement BindMessage(WriteStatement statement, int first, TranscriptMessage message) => statement
@@ -141,6 +165,12 @@ internal sealed partial class SqliteStore
             WHERE id = @p0 AND status <> 'erased'
             """, sessionId, at);
         if (erased == 0) return false;
+        // A contentless index forgets a row only when told its text, which is read from the messages before they go.
+        context.Execute(
+            """
+            INSERT INTO messages_fts (messages_fts, rowid, content)
+            SELECT 'delete', s.search_key * 1048576 + m.seq, m.content FROM messages m JOIN sessions s ON s.id = m.session_id WHERE m.session_id = @p0
+            """, sessionId);
         context.Execute("DELETE FROM messages WHERE session_id = @p0", sessionId);
         context.Execute("DELETE FROM turn_recordings WHERE session_id = @p0", sessionId);
         context.Execute("UPDATE latency_records SET candidate = NULL WHERE session_id = @p0", sessionId);

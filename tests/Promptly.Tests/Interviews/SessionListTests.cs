@@ -1,0 +1,223 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
+using Promptly.Tests.Support;
+
+namespace Promptly.Tests.Interviews;
+
+public sealed class SessionListTests
+{
+    private const string Engineer = "software_engineer_practice";
+    private const string OatMilk = "oat_milk_v1";
+
+    [Fact]
+    public async Task List_SessionsOfSeveralKinds_NewestFirstAndFiltered()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-03-02T10:00:00Z"));
+        await using var server = PromptlyFactory.OnClock(time);
+        using var client = server.CreateClient();
+
+        var first = (await client.StartAsync(OatMilk, candidate: "Ada")).Id();
+        time.Advance(TimeSpan.FromMinutes(1));
+        var second = (await client.StartAsync(Engineer, type: "INVITED")).Id();
+        await client.TurnAsync(second, InterviewApiTests.ThoroughAnswers[0]);
+        time.Advance(TimeSpan.FromMinutes(1));
+        var third = (await client.StartAsync(OatMilk)).Id();
+        await client.PostJsonAsync($"/sessions/{third}/end", new { });
+
+        var all = await client.GetJsonAsync("/sessions");
+        Assert.Equal([third, second, first], Ids(all));
+        Assert.Null(all["next_cursor"]);
+        var oldest = all["sessions"]![2]!;
+        Assert.Equal(OatMilk, oldest["concept_id"]!.GetValue<string>());
+        Assert.Equal("PRACTICE", oldest["interview_type"]!.GetValue<string>());
+        Assert.Equal("active", oldest["status"]!.GetValue<string>());
+        Assert.Equal("Ada", oldest["candidate"]!.GetValue<string>());
+        Assert.Equal(DateTimeOffset.Parse("2026-03-02T10:00:00Z"), oldest["created_at"]!.GetValue<DateTimeOffset>());
+        Assert.Null(oldest["ended_at"]);
+        Assert.Equal(1, all["sessions"]![1]!["question_number"]!.GetValue<int>() - oldest["question_number"]!.GetValue<int>());
+        Assert.NotNull(all["sessions"]![0]!["ended_at"]);
+
+        Assert.Equal([third], Ids(await client.GetJsonAsync("/sessions?status=ended")));
+        Assert.Equal([second, first], Ids(await client.GetJsonAsync("/sessions?status=active")));
+        Assert.Equal([third, first], Ids(await client.GetJsonAsync($"/sessions?concept_id={OatMilk}")));
+        Assert.Equal([second], Ids(await client.GetJsonAsync("/sessions?interview_type=invited")));
+        Assert.Equal([third, second], Ids(await client.GetJsonAsync("/sessions?from=2026-03-02T10:01:00Z")));
+        Assert.Equal([first], Ids(await client.GetJsonAsync("/sessions?to=2026-03-02T10:01:00Z")));
+        Assert.Equal([first], Ids(await client.GetJsonAsync($"/sessions?concept_id={OatMilk}&status=active&from=2026-03-02T09:00:00Z&to=2026-03-02T11:00:00Z")));
+        Assert.Empty(Ids(await client.GetJsonAsync("/sessions?status=completed")));
+    }
+
+    [Fact]
+    public async Task List_SessionsStartedBetweenPages_EveryEarlierSessionOnce()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-03-02T10:00:00Z"));
+        await using var server = PromptlyFactory.OnClock(time);
+        using var client = server.CreateClient();
+
+        var before = new List<string>();
+        for (var i = 0; i < 7; i++)
+        {
+            before.Add((await client.StartAsync()).Id());
+            // Pairs start in the same millisecond: the id breaks the tie.
+            if (i % 2 == 1) time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var seen = new List<string>();
+        var later = new List<string>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await client.GetJsonAsync(cursor is null ? "/sessions?limit=3" : $"/sessions?limit=3&cursor={cursor}");
+            seen.AddRange(Ids(page));
+            cursor = page["next_cursor"]?.GetValue<string>();
+            pages++;
+            later.Add((await client.StartAsync()).Id());
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
+        while (cursor is not null && pages < 10);
+
+        Assert.Equal(3, pages);
+        Assert.Equal(before.Count, seen.Count);
+        Assert.Equal(before.Order(), seen.Order());
+        Assert.Empty(seen.Intersect(later));
+        Assert.Equal(10, Ids(await client.GetJsonAsync("/sessions")).Count);
+    }
+
+    [Fact]
+    public async Task Search_WordTheCandidateSaid_FindsThatSessionAndNoOther()
+    {
+        await using var server = new PromptlyFactory();
+        using var client = server.CreateClient();
+        var zeppelin = (await client.StartAsync()).Id();
+        await client.TurnAsync(zeppelin, "I like that it is creamy because my Zeppelin crew drinks it every morning.");
+        var submarine = (await client.StartAsync()).Id();
+        await client.TurnAsync(submarine, "I like that it is creamy because the submarine galley stocks it.");
+
+        Assert.Equal([zeppelin], Ids(await client.GetJsonAsync("/sessions?q=zeppelin")));
+        Assert.Equal([submarine], Ids(await client.GetJsonAsync("/sessions?q=SUBMARINE%20galley")));
+        Assert.Equal([submarine, zeppelin], Ids(await client.GetJsonAsync("/sessions?q=creamy")));
+        Assert.Empty(Ids(await client.GetJsonAsync("/sessions?q=zeppelin%20submarine")));
+        Assert.Empty(Ids(await client.GetJsonAsync("/sessions?q=hovercraft")));
+        Assert.Equal([zeppelin], Ids(await client.GetJsonAsync($"/sessions?q=zeppelin&status=active&concept_id={OatMilk}")));
+    }
+
+    /// <summary>Each word is searched as written, its tokens in order: "content:zeppelin" is the phrase "content zeppelin".</summary>
+    [Theory]
+    [InlineData("\"", null)]
+    [InlineData("*", null)]
+    [InlineData("\"zeppelin", true)]
+    [InlineData("(zeppelin)", true)]
+    [InlineData("zeppelin*", true)]
+    [InlineData("^zeppelin", true)]
+    [InlineData("zeppelin OR", false)]
+    [InlineData("NOT zeppelin", false)]
+    [InlineData("NEAR(zeppelin", false)]
+    [InlineData("content:zeppelin", false)]
+    [InlineData("zeppelin hovercraft \"\" )(", false)]
+    public async Task Search_QuerySyntaxInTheWords_IsNeverAServerError(string q, bool? found)
+    {
+        await using var server = new PromptlyFactory();
+        using var client = server.CreateClient();
+        var zeppelin = (await client.StartAsync()).Id();
+        await client.TurnAsync(zeppelin, "I like that it is creamy because my zeppelin crew drinks it.");
+
+        using var response = await client.GetAsync($"/sessions?q={Uri.EscapeDataString(q)}");
+        var body = await response.Content.ReadAsStringAsync();
+
+        if (found is null)
+        {
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode}: {body}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("'q'", body);
+        }
+        else
+        {
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
+            Assert.Equal(found.Value ? [zeppelin] : [], Ids(JsonNode.Parse(body)!.AsObject()));
+        }
+    }
+
+    [Fact]
+    public async Task Search_ErasedSession_IsNotFoundButStillListed()
+    {
+        await using var server = new PromptlyFactory();
+        using var client = server.CreateClient();
+        var erased = (await client.StartAsync()).Id();
+        await client.TurnAsync(erased, "I like that it is creamy because my zeppelin crew drinks it.");
+        var kept = (await client.StartAsync()).Id();
+        await client.TurnAsync(kept, "I like that it is creamy because my zeppelin crew drinks it too.");
+
+        await client.DeleteJsonAsync($"/sessions/{erased}");
+
+        Assert.Equal([kept], Ids(await client.GetJsonAsync("/sessions?q=zeppelin")));
+        Assert.Equal([kept], Ids(await client.GetJsonAsync("/sessions?q=creamy")));
+        var listed = await client.GetJsonAsync("/sessions?status=erased");
+        Assert.Equal([erased], Ids(listed));
+        Assert.Null(listed["sessions"]![0]!["candidate"]);
+    }
+
+    [Theory]
+    [InlineData("limit=0", "'limit'")]
+    [InlineData("limit=201", "'limit'")]
+    [InlineData("limit=ten", "'limit'")]
+    [InlineData("cursor=%21%21%21", "'cursor'")]
+    [InlineData("cursor=bm9uc2Vuc2U", "'cursor'")]
+    [InlineData("status=open", "'status'")]
+    [InlineData("interview_type=casual", "'interview_type'")]
+    [InlineData("from=yesterday", "'from'")]
+    [InlineData("to=2026-13-01", "'to'")]
+    [InlineData("from=2026-03-02T00:00:00Z&to=2026-03-01T00:00:00Z", "'from'")]
+    [InlineData("q=%22%20%2A%20%28", "'q'")]
+    [InlineData("page=2", "'page'")]
+    public async Task List_BadParameter_IsProblemNamingIt(string query, string named)
+    {
+        await using var server = new PromptlyFactory();
+        using var client = server.CreateClient();
+
+        var problem = await client.GetJsonAsync($"/sessions?{query}", HttpStatusCode.BadRequest);
+
+        Assert.Contains(named, problem["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task List_CursorOfAnotherPage_IsAccepted()
+    {
+        var cursor = Convert.ToBase64String(Encoding.UTF8.GetBytes("1772445600000:zzz")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        await using var server = new PromptlyFactory();
+        using var client = server.CreateClient();
+        await client.StartAsync();
+
+        Assert.Empty(Ids(await client.GetJsonAsync($"/sessions?cursor={cursor}")));
+    }
+
+    [Fact]
+    public async Task List_WithoutKey_IsUnauthorized()
+    {
+        await using var server = new PromptlyFactory();
+        using var client = server.CreateClient();
+        client.DefaultRequestHeaders.Authorization = null;
+
+        using var response = await client.GetAsync("/sessions");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task List_CandidateToken_IsForbidden()
+    {
+        await using var server = new PromptlyFactory();
+        using var client = server.CreateClient();
+        var token = (await client.StartAsync())["token"]!.GetValue<string>();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        using var response = await client.GetAsync("/sessions");
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    private static List<string> Ids(JsonObject page) => [.. page["sessions"]!.AsArray().Select(s => s!["id"]!.GetValue<string>())];
+}
