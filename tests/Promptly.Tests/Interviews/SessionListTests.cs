@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
+using Promptly.Storage.Sqlite;
 using Promptly.Tests.Support;
 
 namespace Promptly.Tests.Interviews;
@@ -139,6 +141,41 @@ public sealed class SessionListTests
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
             Assert.Equal(found.Value ? [zeppelin] : [], Ids(JsonNode.Parse(body)!.AsObject()));
         }
+    }
+
+    [Fact]
+    public async Task Search_TranscriptStoredBeforeTheIndex_IsFoundAfterTheMigration()
+    {
+        var folder = PromptlyFactory.NewDataFolder();
+        Directory.CreateDirectory(folder);
+        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(folder, "promptly.db")};Pooling=False"))
+        {
+            connection.Open();
+            SqliteSchema.Migrate(connection, SqliteSchema.LatestVersion - 1);
+            using var insert = connection.CreateCommand();
+            insert.CommandText =
+                """
+                INSERT INTO sessions (id, concept_id, interview_type, status, question_number, created_at) VALUES
+                    ('old-zeppelin', 'oat_milk_v1', 'PRACTICE', 'active', 1, 1772445600000),
+                    ('old-submarine', 'oat_milk_v1', 'PRACTICE', 'active', 1, 1772445660000);
+                INSERT INTO messages (session_id, seq, role, content, question_number, created_at) VALUES
+                    ('old-zeppelin', 0, 'interviewer', 'Hello!', 0, 1772445600000),
+                    ('old-zeppelin', 1, 'candidate', 'My zeppelin crew drinks it.', 1, 1772445600000),
+                    ('old-submarine', 0, 'interviewer', 'Hello!', 0, 1772445660000),
+                    ('old-submarine', 1, 'candidate', 'The submarine galley stocks it.', 1, 1772445660000);
+                """;
+            insert.ExecuteNonQuery();
+        }
+
+        await using var server = new PromptlyFactory(dataFolder: folder);
+        using var client = server.CreateClient();
+        var started = (await client.StartAsync()).Id();
+        await client.TurnAsync(started, "I like that it is creamy because my zeppelin crew drinks it too.");
+
+        Assert.Equal([started, "old-zeppelin"], Ids(await client.GetJsonAsync("/sessions?q=zeppelin")));
+        Assert.Equal(["old-submarine"], Ids(await client.GetJsonAsync("/sessions?q=galley")));
+        await client.DeleteJsonAsync("/sessions/old-zeppelin");
+        Assert.Equal([started], Ids(await client.GetJsonAsync("/sessions?q=zeppelin")));
     }
 
     [Fact]

@@ -212,7 +212,10 @@ internal static class SqliteSchema
         return Convert.ToInt32(version.ExecuteScalar());
     }
 
-    public static void Migrate(SqliteConnection connection)
+    public static void Migrate(SqliteConnection connection) => Migrate(connection, Migrations.Length);
+
+    /// <summary>Migrates up to <paramref name="version"/>; tests build an older database with it.</summary>
+    internal static void Migrate(SqliteConnection connection, int version)
     {
         var current = Version(connection);
         if (current > Migrations.Length)
@@ -220,7 +223,7 @@ internal static class SqliteSchema
             throw new InvalidOperationException($"The database schema is version {current}, newer than this server's {Migrations.Length}: upgrade the server.");
         }
 
-        for (var i = current; i < Migrations.Length; i++)
+        for (var i = current; i < Math.Min(version, Migrations.Length); i++)
         {
             using var transaction = connection.BeginTransaction();
             using var migrate = connection.CreateCommand();
