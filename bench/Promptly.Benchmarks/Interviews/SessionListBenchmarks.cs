@@ -1,0 +1,113 @@
+using BenchmarkDotNet.Attributes;
+using Microsoft.Data.Sqlite;
+using Promptly.Benchmarks.Analytics;
+using Promptly.Interviews;
+using Promptly.Storage.Sqlite;
+
+namespace Promptly.Benchmarks.Interviews;
+
+/// <summary>
+/// <c>GET /sessions</c>'s read over 100,000 sessions of 11 messages each (1.1 million messages in the transcript
+/// index): the first page, a page halfway down (cursor), a filtered page, and searches for a word in 0.1% of the
+/// sessions and for one in about 40% of them. Written once into a fresh database in the temporary folder.
+/// </summary>
+[MemoryDiagnoser]
+[MedianColumn]
+public class SessionListBenchmarks
+{
+    private const int Sessions = 100_000;
+    private const int Messages = 11;
+    private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-03-02T12:00:00Z");
+    private static readonly string[] Vocabulary = BuildVocabulary();
+    private string _folder = null!;
+    private SqliteStore _store = null!;
+    private SessionPosition _middle;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _folder = Path.Combine(Path.GetTempPath(), $"promptly-session-list-{Guid.NewGuid():N}");
+        _store = ProductServices.OpenStore(_folder);
+        Seed(Path.Combine(_folder, "promptly.db"));
+        var page = _store.ListSessionsAsync(Query([], null, Sessions / 2), CancellationToken.None).GetAwaiter().GetResult();
+        _middle = new SessionPosition(page[^1].CreatedAt, page[^1].Id);
+    }
+
+    [GlobalCleanup]
+    public async Task CleanupAsync()
+    {
+        await _store.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Benchmark(Description = "First page, limit=50")]
+    public async Task<int> FirstPage() => (await _store.ListSessionsAsync(Query([], null, 51), CancellationToken.None)).Count;
+
+    [Benchmark(Description = "Page after 50,000 (cursor), limit=50")]
+    public async Task<int> MiddlePage() => (await _store.ListSessionsAsync(Query([], _middle, 51), CancellationToken.None)).Count;
+
+    [Benchmark(Description = "status=completed&concept_id=…, limit=50")]
+    public async Task<int> Filtered() =>
+        (await _store.ListSessionsAsync(new SessionQuery("completed", "screening", null, null, null, [], null, 51), CancellationToken.None)).Count;
+
+    [Benchmark(Description = "q=zeppelin (100 sessions), limit=50")]
+    public async Task<int> RareWord() => (await _store.ListSessionsAsync(Query(["zeppelin"], null, 51), CancellationToken.None)).Count;
+
+    [Benchmark(Description = "q=creamy (about 40% of the sessions), limit=50")]
+    public async Task<int> CommonWord() => (await _store.ListSessionsAsync(Query(["creamy"], null, 51), CancellationToken.None)).Count;
+
+    [Benchmark(Description = "q=creamy zeppelin, limit=50")]
+    public async Task<int> TwoWords() => (await _store.ListSessionsAsync(Query(["creamy", "zeppelin"], null, 51), CancellationToken.None)).Count;
+
+    private static SessionQuery Query(IReadOnlyList<string> words, SessionPosition? after, int limit) => new(null, null, null, null, null, words, after, limit);
+
+    private static string[] BuildVocabulary()
+    {
+        var random = new Random(15);
+        return [.. Enumerable.Range(0, 5_000).Select(_ => new string([.. Enumerable.Range(0, random.Next(3, 10)).Select(_ => (char)('a' + random.Next(26)))]))];
+    }
+
+    private static void Seed(string database)
+    {
+        string[] guides = ["oat_milk_v1", "software_engineer_practice", "screening"];
+        string[] statuses = ["completed", "completed", "ended", "active"];
+        var random = new Random(15);
+        using var connection = new SqliteConnection($"Data Source={database}");
+        connection.Open();
+        using var transaction = connection.BeginTransaction();
+        using var session = connection.CreateCommand();
+        session.CommandText =
+            "INSERT INTO sessions (id, concept_id, interview_type, status, question_number, created_at, search_key) VALUES ($id, $c, 'PRACTICE', $s, 5, $at, $key)";
+        using var message = connection.CreateCommand();
+        message.CommandText = "INSERT INTO messages (session_id, seq, role, content, question_number, created_at) VALUES ($id, $seq, $role, $text, $seq, $at)";
+        using var index = connection.CreateCommand();
+        index.CommandText = "INSERT INTO messages_fts (rowid, content) VALUES ($key * 1048576 + $seq, $text)";
+        for (var i = 0; i < Sessions; i++)
+        {
+            var created = Now.AddSeconds(-(Sessions - i) * 30);
+            var id = Guid.CreateVersion7(created).ToString("N");
+            Bind(session, ("$id", id), ("$c", guides[i % 3]), ("$s", statuses[random.Next(4)]), ("$at", created.ToUnixTimeMilliseconds()), ("$key", i + 1));
+            session.ExecuteNonQuery();
+            for (var seq = 0; seq < Messages; seq++)
+            {
+                var words = Enumerable.Range(0, 20).Select(_ => Vocabulary[(int)(Vocabulary.Length * Math.Pow(random.NextDouble(), 3))]).ToList();
+                if (seq % 2 == 1 && random.Next(10) == 0) words.Add("creamy");
+                if (seq == 1 && i % 1000 == 0) words.Add("zeppelin");
+                var text = string.Join(' ', words);
+                Bind(message, ("$id", id), ("$seq", seq), ("$role", seq % 2 == 0 ? "interviewer" : "candidate"), ("$text", text), ("$at", created.ToUnixTimeMilliseconds()));
+                message.ExecuteNonQuery();
+                Bind(index, ("$key", i + 1), ("$seq", seq), ("$text", text));
+                index.ExecuteNonQuery();
+            }
+        }
+
+        transaction.Commit();
+    }
+
+    private static void Bind(SqliteCommand command, params (string Name, object? Value)[] values)
+    {
+        command.Parameters.Clear();
+        foreach (var (name, value) in values) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+    }
+}
