@@ -180,7 +180,7 @@ internal static class SqliteSchema
         UPDATE sessions SET search_key = rowid;
         CREATE UNIQUE INDEX ix_sessions_search_key ON sessions (search_key);
         DROP INDEX ix_sessions_created;
-        CREATE INDEX ix_sessions_created ON sessions (created_at, id);
+        CREATE INDEX ix_sessions_created ON sessions (created_at, id, search_key);
         CREATE VIRTUAL TABLE messages_fts USING fts5 (content, content = '', tokenize = 'unicode61 remove_diacritics 2');
         INSERT INTO messages_fts (rowid, content)
             SELECT s.search_key * 1048576 + m.seq, m.content FROM messages m JOIN sessions s ON s.id = m.session_id;
