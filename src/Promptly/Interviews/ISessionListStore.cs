@@ -23,6 +23,9 @@ internal sealed record SessionQuery(
 /// <summary>A session's place in the list: its start, then its id.</summary>
 internal readonly record struct SessionPosition(DateTimeOffset CreatedAt, string Id);
 
-/// <summary>One session of the list: the facts of its row, no transcript.</summary>
+/// <summary>One session of the list: the facts of its row and its responses' budget figures, no transcript.</summary>
+/// <param name="Responses">Its interviewer responses with a latency record (failed ones included).</param>
+/// <param name="WithinBudget">Those that succeeded within their threshold.</param>
 internal sealed record SessionSummary(
-    string Id, string ConceptId, string InterviewType, string Status, string? Candidate, DateTimeOffset CreatedAt, DateTimeOffset? EndedAt, int QuestionNumber);
+    string Id, string ConceptId, string InterviewType, string Status, string? Candidate, DateTimeOffset CreatedAt, DateTimeOffset? EndedAt, int QuestionNumber,
+    int Responses, int WithinBudget);

@@ -110,9 +110,14 @@ internal static class SessionListEndpoints
 internal sealed record SessionListResponse(IReadOnlyList<SessionListItem> Sessions, string? NextCursor);
 
 /// <summary>One session of the list.</summary>
+/// <param name="Responses">Interviewer responses recorded (failed ones included).</param>
+/// <param name="WithinBudget">Those that succeeded within their threshold.</param>
+/// <param name="BudgetComplianceRate">WithinBudget / Responses, rounded to 4 places; null with no responses.</param>
 internal sealed record SessionListItem(
-    string Id, string ConceptId, string InterviewType, string Status, string? Candidate, DateTimeOffset CreatedAt, DateTimeOffset? EndedAt, int QuestionNumber)
+    string Id, string ConceptId, string InterviewType, string Status, string? Candidate, DateTimeOffset CreatedAt, DateTimeOffset? EndedAt, int QuestionNumber,
+    int Responses, int WithinBudget, double? BudgetComplianceRate)
 {
     public static SessionListItem From(SessionSummary s) =>
-        new(s.Id, s.ConceptId, s.InterviewType, s.Status, s.Candidate, s.CreatedAt, s.EndedAt, s.QuestionNumber);
+        new(s.Id, s.ConceptId, s.InterviewType, s.Status, s.Candidate, s.CreatedAt, s.EndedAt, s.QuestionNumber,
+            s.Responses, s.WithinBudget, s.Responses == 0 ? null : Math.Round((double)s.WithinBudget / s.Responses, 4));
 }

@@ -41,6 +41,14 @@ public sealed class SessionListTests
         Assert.Null(oldest["ended_at"]);
         Assert.Equal(1, all["sessions"]![1]!["question_number"]!.GetValue<int>() - oldest["question_number"]!.GetValue<int>());
         Assert.NotNull(all["sessions"]![0]!["ended_at"]);
+        Assert.Null(oldest["channel"]);
+
+        // The scripted interviewer answers well within budget: the greeting and the one turn.
+        var turned = all["sessions"]![1]!;
+        Assert.Equal(2, turned["responses"]!.GetValue<int>());
+        Assert.Equal(2, turned["within_budget"]!.GetValue<int>());
+        Assert.Equal(1, turned["budget_compliance_rate"]!.GetValue<double>());
+        Assert.Equal(1, oldest["responses"]!.GetValue<int>());
 
         Assert.Equal([third], Ids(await client.GetJsonAsync("/sessions?status=ended")));
         Assert.Equal([second, first], Ids(await client.GetJsonAsync("/sessions?status=active")));

@@ -14,12 +14,18 @@ internal sealed partial class SqliteStore : ISessionListStore
     /// The unary <c>+</c> keeps the planner off ix_sessions_search_key: through it, a common word looked up every
     /// matching session and sorted them all (85 ms for a word in 40% of 100,000 sessions); walking
     /// ix_sessions_created, which holds search_key, stops after the page (15 ms) and a rare word costs one pass over
-    /// that index (7 ms). See BENCHMARKS.md, "Sessions list".
+    /// that index (7 ms). See BENCHMARKS.md, "Sessions list". The budget figures are counted for the page's rows
+    /// only, through ix_latency_session.
     /// </remarks>
     public async Task<IReadOnlyList<SessionSummary>> ListSessionsAsync(SessionQuery query, CancellationToken cancellationToken)
     {
         var sql = new StringBuilder(
-            "SELECT s.id, s.concept_id, s.interview_type, s.status, s.candidate, s.created_at, s.ended_at, s.question_number FROM sessions s WHERE 1");
+            """
+            SELECT s.id, s.concept_id, s.interview_type, s.status, s.candidate, s.created_at, s.ended_at, s.question_number,
+                   (SELECT count(*) FROM latency_records l WHERE l.session_id = s.id),
+                   (SELECT coalesce(sum(l.failed = 0 AND l.response_time_ms <= l.threshold_ms), 0) FROM latency_records l WHERE l.session_id = s.id)
+            FROM sessions s WHERE 1
+            """);
         var args = new List<object?>();
 
         void Where(string condition, params object?[] values)
@@ -47,7 +53,8 @@ internal sealed partial class SqliteStore : ISessionListStore
 
         sql.Append(" ORDER BY s.created_at DESC, s.id DESC LIMIT ").Append(query.Limit);
         return await QueryAsync(sql.ToString(), r => new SessionSummary(
-            r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), NullableString(r, 4), FromUnixMs(r.GetInt64(5)), NullableTime(r, 6), r.GetInt32(7)),
+            r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), NullableString(r, 4), FromUnixMs(r.GetInt64(5)), NullableTime(r, 6), r.GetInt32(7),
+            r.GetInt32(8), r.GetInt32(9)),
             cancellationToken, [.. args]);
     }
 
