@@ -166,6 +166,8 @@ internal sealed partial class SqliteStore
             """, sessionId, at);
         if (erased == 0) return false;
         // A contentless index forgets a row only when told its text, which is read from the messages before they go.
+        // No search finds the row after this commit; its tokens leave the index's segments when FTS5 merges them, as a
+        // deleted message's text stays in freed pages until reused (the database does not run secure_delete).
         context.Execute(
             """
             INSERT INTO messages_fts (messages_fts, rowid, content)
