@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
+using System.Threading.Channels;
 using Promptly.Tests.Support;
 
 namespace Promptly.Tests.Observability;
@@ -20,6 +21,8 @@ public sealed class PrometheusScrapeTests : IAsyncLifetime
 
     private readonly string _folder = Directory.CreateTempSubdirectory("promptly-prometheus-").FullName;
     private Process? _prometheus;
+    private HttpListener? _relay;
+    private readonly Channel<bool> _scrapes = Channel.CreateUnbounded<bool>();
 
     [FactWhenInstalled(Needs.Prometheus, Needs.Promtool)]
     public async Task Prometheus_SeesEveryRequestAndResponse_AndComputesTheServersComplianceExactly()
@@ -31,7 +34,7 @@ public sealed class PrometheusScrapeTests : IAsyncLifetime
             ["Metrics:Port"] = metricsPort.ToString(CultureInfo.InvariantCulture),
             ["Latency:ThresholdMs"] = "1",
         });
-        var prometheus = StartPrometheus(metricsPort);
+        var prometheus = StartPrometheus(StartRelay(metricsPort));
 
         for (var i = 0; i < Sessions; i++)
         {
@@ -110,6 +113,41 @@ public sealed class PrometheusScrapeTests : IAsyncLifetime
         Assert.Contains("promptly_sessions_active", await scraped.Content.ReadAsStringAsync());
     }
 
+    /// <summary>
+    /// Prometheus scrapes the server through this relay, which says when each scrape has been answered: a query is
+    /// asked again after each scrape rather than after a fixed wait. Returns the relay's port.
+    /// </summary>
+    private int StartRelay(int metricsPort)
+    {
+        var port = ServerProcess.FreePort();
+        _relay = new HttpListener();
+        _relay.Prefixes.Add($"http://127.0.0.1:{port}/");
+        _relay.Start();
+        var server = new HttpClient();
+        _ = Task.Run(async () =>
+        {
+            while (_relay.IsListening)
+            {
+                HttpListenerContext scrape;
+                try
+                {
+                    scrape = await _relay.GetContextAsync();
+                }
+                catch (Exception) when (!_relay.IsListening)
+                {
+                    return;
+                }
+
+                var text = await server.GetByteArrayAsync($"http://127.0.0.1:{metricsPort}/metrics");
+                scrape.Response.ContentType = "text/plain; version=0.0.4";
+                await scrape.Response.OutputStream.WriteAsync(text);
+                scrape.Response.Close();
+                _scrapes.Writer.TryWrite(true);
+            }
+        });
+        return port;
+    }
+
     private PrometheusProcess StartPrometheus(int metricsPort)
     {
         var port = ServerProcess.FreePort();
@@ -132,13 +170,14 @@ public sealed class PrometheusScrapeTests : IAsyncLifetime
         _prometheus.ErrorDataReceived += (_, _) => { };
         _prometheus.BeginOutputReadLine();
         _prometheus.BeginErrorReadLine();
-        return new PrometheusProcess(new Uri($"http://127.0.0.1:{port}/"));
+        return new PrometheusProcess(new Uri($"http://127.0.0.1:{port}/"), _scrapes.Reader);
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
+        _relay?.Close();
         if (_prometheus is { HasExited: false })
         {
             _prometheus.Kill();
@@ -150,7 +189,7 @@ public sealed class PrometheusScrapeTests : IAsyncLifetime
     }
 
     /// <summary>Prometheus's query API: instant queries whose answer is one number.</summary>
-    private sealed class PrometheusProcess(Uri url)
+    private sealed class PrometheusProcess(Uri url, ChannelReader<bool> scrapes)
     {
         private readonly HttpClient _client = new() { BaseAddress = url };
 
@@ -172,19 +211,22 @@ public sealed class PrometheusScrapeTests : IAsyncLifetime
         public async Task<double> ValueAsync(string query) =>
             await TryValueAsync(query) ?? throw new Xunit.Sdk.XunitException($"Prometheus has no value for {query}");
 
-        /// <summary>Until <paramref name="query"/> gives <paramref name="expected"/> (a scrape after the traffic), under a hang guard.</summary>
+        /// <summary>
+        /// Until <paramref name="query"/> gives <paramref name="expected"/>: asked again after each scrape (one after
+        /// the traffic holds all of it), under a hang guard.
+        /// </summary>
         public async Task WaitForAsync(string query, double expected)
         {
-            var watch = Stopwatch.StartNew();
+            using var guard = new CancellationTokenSource(Patience);
             double? last = null;
-            while (watch.Elapsed < Patience)
+            try
             {
-                last = await TryValueAsync(query);
-                if (last == expected) return;
-                await Task.Delay(200);
+                while ((last = await TryValueAsync(query)) != expected) await scrapes.ReadAsync(guard.Token);
             }
-
-            Assert.Fail($"Prometheus still had {last?.ToString(CultureInfo.InvariantCulture) ?? "nothing"} for {query} after {Patience.TotalSeconds} s; expected {expected}.");
+            catch (OperationCanceledException) when (guard.IsCancellationRequested)
+            {
+                Assert.Fail($"Prometheus still had {last?.ToString(CultureInfo.InvariantCulture) ?? "nothing"} for {query} after {Patience.TotalSeconds} s; expected {expected}.");
+            }
         }
     }
 }

@@ -2,16 +2,19 @@ using Microsoft.Extensions.Logging;
 
 namespace Promptly.Tests.Support;
 
-/// <summary>Keeps formatted log lines ("LEVEL message") so tests can assert what the server logged.</summary>
-public sealed class ListLoggerProvider(List<string> lines) : ILoggerProvider
+/// <summary>
+/// Keeps formatted log lines ("LEVEL message") so tests can assert what the server logged; <paramref name="added"/>,
+/// when given, is told of each line under the list's lock.
+/// </summary>
+public sealed class ListLoggerProvider(List<string> lines, Action<string>? added = null) : ILoggerProvider
 {
-    public ILogger CreateLogger(string categoryName) => new ListLogger(lines);
+    public ILogger CreateLogger(string categoryName) => new ListLogger(lines, added);
 
     public void Dispose()
     {
     }
 
-    private sealed class ListLogger(List<string> lines) : ILogger
+    private sealed class ListLogger(List<string> lines, Action<string>? added) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
@@ -19,7 +22,12 @@ public sealed class ListLoggerProvider(List<string> lines) : ILoggerProvider
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            lock (lines) lines.Add($"{logLevel.ToString().ToUpperInvariant()} {formatter(state, exception)}");
+            var line = $"{logLevel.ToString().ToUpperInvariant()} {formatter(state, exception)}";
+            lock (lines)
+            {
+                lines.Add(line);
+                added?.Invoke(line);
+            }
         }
     }
 }

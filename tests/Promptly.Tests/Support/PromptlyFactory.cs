@@ -48,6 +48,32 @@ public sealed class PromptlyFactory : WebApplicationFactory<Program>
 
     public List<string> Logs { get; } = [];
 
+    // Tests waiting for a log line: each completes when a matching line is logged (checked under the list's lock).
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource Logged)> _waiting = [];
+
+    /// <summary>Completes once the server has logged a line matching <paramref name="match"/> (at once if it already has): the event itself, no polling.</summary>
+    public Task LoggedAsync(Func<string, bool> match)
+    {
+        var logged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (Logs)
+        {
+            if (Logs.Any(match)) logged.SetResult();
+            else _waiting.Add((match, logged));
+        }
+
+        return logged.Task;
+    }
+
+    private void Added(string line)
+    {
+        for (var i = _waiting.Count - 1; i >= 0; i--)
+        {
+            if (!_waiting[i].Match(line)) continue;
+            _waiting[i].Logged.SetResult();
+            _waiting.RemoveAt(i);
+        }
+    }
+
     /// <summary>The operator key every test server accepts; <see cref="WebApplicationFactory{TEntryPoint}.CreateClient()"/> sends it.</summary>
     public const string OperatorKey = "test-operator-key";
 
@@ -57,7 +83,7 @@ public sealed class PromptlyFactory : WebApplicationFactory<Program>
         builder.UseSetting("Storage:DataFolder", DataFolder);
         builder.UseSetting("Auth:OperatorKeys:0", OperatorKey);
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
-        builder.ConfigureLogging(logging => logging.AddProvider(new ListLoggerProvider(Logs)));
+        builder.ConfigureLogging(logging => logging.AddProvider(new ListLoggerProvider(Logs, Added)));
         if (_chat is not null)
         {
             builder.ConfigureTestServices(services =>
