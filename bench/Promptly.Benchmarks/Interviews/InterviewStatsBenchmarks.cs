@@ -1,9 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
-using Promptly.Benchmarks.Analytics;
 using Promptly.Interviews;
-using Promptly.Storage.Sqlite;
 
 namespace Promptly.Benchmarks.Interviews;
 
@@ -14,29 +12,17 @@ namespace Promptly.Benchmarks.Interviews;
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
-public class InterviewStatsBenchmarks
+public class InterviewStatsBenchmarks : SeededStoreBenchmark
 {
     private const int Sessions = 100_000;
     private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-03-02T12:00:00Z");
-    private string _folder = null!;
-    private SqliteStore _store = null!;
     private InterviewStatistics _statistics = null!;
 
     [GlobalSetup]
     public void Setup()
     {
-        _folder = Path.Combine(Path.GetTempPath(), $"promptly-interview-stats-{Guid.NewGuid():N}");
-        _store = ProductServices.OpenStore(_folder);
-        Seed(Path.Combine(_folder, "promptly.db"));
-        _statistics = new InterviewStatistics(_store, Options.Create(new InterviewOptions()), new FixedClock(Now));
-    }
-
-    [GlobalCleanup]
-    public async Task CleanupAsync()
-    {
-        await _store.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        OpenSeeded("interview-stats", Seed);
+        _statistics = new InterviewStatistics(Store, Options.Create(new InterviewOptions()), new FixedClock(Now));
     }
 
     [Benchmark(Description = "Interview stats, days=7, 100,000 sessions")]

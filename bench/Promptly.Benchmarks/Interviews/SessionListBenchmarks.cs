@@ -1,8 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.Data.Sqlite;
-using Promptly.Benchmarks.Analytics;
 using Promptly.Interviews;
-using Promptly.Storage.Sqlite;
 
 namespace Promptly.Benchmarks.Interviews;
 
@@ -13,52 +11,40 @@ namespace Promptly.Benchmarks.Interviews;
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
-public class SessionListBenchmarks
+public class SessionListBenchmarks : SeededStoreBenchmark
 {
     private const int Sessions = 100_000;
     private const int Messages = 11;
     private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-03-02T12:00:00Z");
     private static readonly string[] Vocabulary = BuildVocabulary();
-    private string _folder = null!;
-    private SqliteStore _store = null!;
     private SessionPosition _middle;
 
     [GlobalSetup]
     public void Setup()
     {
-        _folder = Path.Combine(Path.GetTempPath(), $"promptly-session-list-{Guid.NewGuid():N}");
-        _store = ProductServices.OpenStore(_folder);
-        Seed(Path.Combine(_folder, "promptly.db"));
-        var page = _store.ListSessionsAsync(Query([], null, Sessions / 2), CancellationToken.None).GetAwaiter().GetResult();
+        OpenSeeded("session-list", Seed);
+        var page = Store.ListSessionsAsync(Query([], null, Sessions / 2), CancellationToken.None).GetAwaiter().GetResult();
         _middle = new SessionPosition(page[^1].CreatedAt, page[^1].Id);
     }
 
-    [GlobalCleanup]
-    public async Task CleanupAsync()
-    {
-        await _store.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
-
     [Benchmark(Description = "First page, limit=50")]
-    public async Task<int> FirstPage() => (await _store.ListSessionsAsync(Query([], null, 51), CancellationToken.None)).Count;
+    public async Task<int> FirstPage() => (await Store.ListSessionsAsync(Query([], null, 51), CancellationToken.None)).Count;
 
     [Benchmark(Description = "Page after 50,000 (cursor), limit=50")]
-    public async Task<int> MiddlePage() => (await _store.ListSessionsAsync(Query([], _middle, 51), CancellationToken.None)).Count;
+    public async Task<int> MiddlePage() => (await Store.ListSessionsAsync(Query([], _middle, 51), CancellationToken.None)).Count;
 
     [Benchmark(Description = "status=completed&concept_id=…, limit=50")]
     public async Task<int> Filtered() =>
-        (await _store.ListSessionsAsync(new SessionQuery("completed", "screening", null, null, null, [], null, 51), CancellationToken.None)).Count;
+        (await Store.ListSessionsAsync(new SessionQuery("completed", "screening", null, null, null, [], null, 51), CancellationToken.None)).Count;
 
     [Benchmark(Description = "q=zeppelin (100 sessions), limit=50")]
-    public async Task<int> RareWord() => (await _store.ListSessionsAsync(Query(["zeppelin"], null, 51), CancellationToken.None)).Count;
+    public async Task<int> RareWord() => (await Store.ListSessionsAsync(Query(["zeppelin"], null, 51), CancellationToken.None)).Count;
 
     [Benchmark(Description = "q=creamy (about 40% of the sessions), limit=50")]
-    public async Task<int> CommonWord() => (await _store.ListSessionsAsync(Query(["creamy"], null, 51), CancellationToken.None)).Count;
+    public async Task<int> CommonWord() => (await Store.ListSessionsAsync(Query(["creamy"], null, 51), CancellationToken.None)).Count;
 
     [Benchmark(Description = "q=creamy zeppelin, limit=50")]
-    public async Task<int> TwoWords() => (await _store.ListSessionsAsync(Query(["creamy", "zeppelin"], null, 51), CancellationToken.None)).Count;
+    public async Task<int> TwoWords() => (await Store.ListSessionsAsync(Query(["creamy", "zeppelin"], null, 51), CancellationToken.None)).Count;
 
     private static SessionQuery Query(IReadOnlyList<string> words, SessionPosition? after, int limit) => new(null, null, null, null, null, words, after, limit);
 
