@@ -15,6 +15,7 @@ using Promptly.Invitations;
 using Promptly.Storage.Sqlite;
 using Promptly.Telemetry;
 using Promptly.Voice;
+using Promptly.Web;
 
 // `promptly analyze …` and the other commands run and exit; anything else starts the server.
 if (PromptlyCommands.Handles(args))
@@ -41,6 +42,7 @@ builder.AddHealth();
 builder.AddRequestMetrics();
 builder.AddOpenTelemetryExport();
 builder.AddDiagnostics();
+builder.AddWebPages();
 
 var app = builder.Build();
 
@@ -75,6 +77,7 @@ routes.MapAlerts();
 routes.MapRequestMetrics();
 app.MapMetrics();
 routes.MapDiagnostics();
+app.MapWebPages();
 
 app.Run();
 return 0;

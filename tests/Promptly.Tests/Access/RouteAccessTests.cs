@@ -20,6 +20,9 @@ public sealed class RouteAccessTests : IClassFixture<RouteAccessTests.Server>
     /// <summary>Who may call each route; anything not listed as public or session is the operators'.</summary>
     private static readonly Dictionary<string, string> Expected = new()
     {
+        ["GET /"] = Public,
+        ["GET /i/{token}"] = Public,
+        ["GET /dashboard"] = Public,
         ["GET /health"] = Public,
         ["GET /concepts"] = Public,
         ["GET /concepts/{id}"] = Public,
@@ -69,10 +72,13 @@ public sealed class RouteAccessTests : IClassFixture<RouteAccessTests.Server>
     public void EveryRoute_IsPlaced_AndDeclaresThePolicyItIsPlacedUnder()
     {
         var routes = _server.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => !StaticFiles.Serves(e))
             .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => (Key: $"{m} /{e.RoutePattern.RawText!.Trim('/')}", Endpoint: e)))
             .ToList();
 
         Assert.DoesNotContain(routes, r => !Expected.ContainsKey(r.Key));
+        Assert.All(_server.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.Where(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.StaticAssets.StaticAssetDescriptor>() is not null),
+            file => Assert.NotNull(file.Metadata.GetMetadata<IAllowAnonymous>()));
         foreach (var (key, endpoint) in routes)
         {
             var anonymous = endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;

@@ -38,6 +38,8 @@ public sealed class DependencyTests
         ("Promptly.Invitations", ["Promptly.Access", "Promptly.Interviews", "Promptly.Budget", "Promptly.Guides", "Promptly.Http"]),
         ("Promptly.Health", ["Promptly.Interviews", "Promptly.Http"]),
         ("Promptly.Diagnostics", ["Promptly.Access", "Promptly.Interviews", "Promptly.Http"]),
+        // The pages are files that talk to the API over HTTP, as any client does: the server side knows no feature.
+        ("Promptly.Web", []),
         ("Promptly.Storage.Sqlite",
             ["Promptly.Access", "Promptly.Storage", "Promptly.Alerts", "Promptly.Analytics", "Promptly.Budget", "Promptly.Errors", "Promptly.Health", "Promptly.Interviews", "Promptly.Invitations", "Promptly.Telemetry", "Promptly.Observability"]),
         ("Promptly.Load", ["Promptly.Analytics", "Promptly.Interviews", "Promptly.Budget", "Promptly.Http"]),

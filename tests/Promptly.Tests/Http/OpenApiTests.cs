@@ -20,6 +20,8 @@ public sealed class OpenApiTests : ApiTestBase
     {
         var paths = (await DocumentAsync())["paths"]!.AsObject().Select(p => p.Key).ToHashSet();
         var mapped = Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            // The pages and their files are no API.
+            .Where(e => !StaticFiles.Serves(e) && e.Metadata.GetMetadata<IExcludeFromDescriptionMetadata>() is null)
             .Select(e => "/" + e.RoutePattern.RawText!.Trim('/'))
             // The document itself, and Prometheus's scrape endpoint (its text format is Prometheus's, documented there).
             .Where(p => p is not "/openapi/v1.json" and not "/metrics")

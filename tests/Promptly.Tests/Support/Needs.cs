@@ -14,6 +14,9 @@ public static class Needs
     public const string Prometheus = "prometheus";
     public const string Promtool = "promtool";
 
+    /// <summary>Debian's Chromium (package <c>chromium</c>), which Playwright drives: no browser can be downloaded here.</summary>
+    public const string Chromium = "chromium";
+
     /// <summary>The Silero VAD v5 model that <c>.ci/run</c> unpacks from the npm package <c>@ricky0123/vad-web</c>.</summary>
     public static string? SileroModelPath()
     {
@@ -39,7 +42,7 @@ public static class Needs
             SileroModel => SileroModelPath() is null,
             _ => OnPath(need) is null,
         }).ToArray();
-        return missing.Length == 0 ? null : $"needs {string.Join(", ", missing)} (.ci/run installs it: apt-get install espeak-ng sox prometheus; the Silero model from npm)";
+        return missing.Length == 0 ? null : $"needs {string.Join(", ", missing)} (.ci/run installs it: apt-get install espeak-ng sox prometheus chromium; the Silero model from npm)";
     }
 }
 

@@ -52,7 +52,7 @@ public sealed record FuzzRoute(string Method, string Pattern, IReadOnlyList<stri
     /// document, is left out: it is the same whatever is sent, and building it takes a hundred requests' time.
     /// </summary>
     public static IReadOnlyList<FuzzRoute> Discover(IServiceProvider services) =>
-        [.. services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+        [.. services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().Where(e => !StaticFiles.Serves(e))
             .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(method => (Endpoint: e, Route: new FuzzRoute(
                 method,
                 "/" + e.RoutePattern.RawText!.Trim('/'),

@@ -1,0 +1,32 @@
+namespace Promptly.Web;
+
+/// <summary>
+/// The two pages served by the API itself: the candidate's interview (<c>/</c>, <c>/i/{token}</c>) and the operators'
+/// dashboard (<c>/dashboard</c>). Plain HTML, CSS and JavaScript modules from <c>wwwroot</c>, served by ASP.NET Core's
+/// static assets (compressed at build time, named by content hash); no build step and no Node at run time.
+/// </summary>
+internal static class WebRegistration
+{
+    public static WebApplicationBuilder AddWebPages(this WebApplicationBuilder builder)
+    {
+        // `dotnet run` and the tests serve the files where they lie (wwwroot in the source tree, the chart library in
+        // the NuGet cache), by the build's manifest; a published server or the installed tool has them in its own
+        // wwwroot, and then this does nothing.
+        builder.WebHost.UseStaticWebAssets();
+        builder.Services.AddSingleton<AssetUrls>();
+        builder.Services.AddSingleton<PageRenderer>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapWebPages(this IEndpointRouteBuilder app)
+    {
+        app.MapStaticAssets().AllowAnonymous().Add(AssetHeaders.Apply);
+
+        var pages = app.MapGroup("").AllowAnonymous().ExcludeFromDescription();
+        pages.MapGet("/", (PageRenderer pages, HttpContext context) => pages.Write(Page.Interview, context));
+        // An invitation's link: the page reads the token from its own address and starts the interview with it.
+        pages.MapGet("/i/{token}", (PageRenderer pages, HttpContext context) => pages.Write(Page.Interview, context));
+        pages.MapGet("/dashboard", (PageRenderer pages, HttpContext context) => pages.Write(Page.Dashboard, context));
+        return app;
+    }
+}
