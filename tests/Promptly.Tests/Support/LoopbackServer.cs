@@ -3,13 +3,12 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Promptly.Load.Voice;
-using Promptly.Tests.Support;
 
-namespace Promptly.Tests.Cli;
+namespace Promptly.Tests.Support;
 
 /// <summary>
-/// The real server on Kestrel at a free loopback port, for the commands that open real WebSockets (<c>talk</c>,
-/// <c>voice-load</c>): a <c>ClientWebSocket</c> cannot reach the in-memory test server.
+/// The real server on Kestrel at a free loopback port, for clients that cannot reach the in-memory test server: the
+/// commands that open real WebSockets (<c>talk</c>, <c>voice-load</c>) and the browser.
 /// </summary>
 internal sealed class LoopbackServer : IAsyncDisposable
 {
@@ -24,12 +23,17 @@ internal sealed class LoopbackServer : IAsyncDisposable
     /// <summary>The base URL, e.g. http://127.0.0.1:40123.</summary>
     public string Url { get; }
 
+    /// <summary>The server's own factory: its services, its logs, a client with the operator key.</summary>
+    public PromptlyFactory Factory => _factory;
+
     /// <param name="speaks">False points espeak-ng at a missing program, so replies are text only and come at once.</param>
-    public static LoopbackServer Start(bool speaks = true)
+    /// <param name="settings">More settings, as <see cref="PromptlyFactory"/> takes them.</param>
+    /// <param name="services">Replaces services, as <see cref="PromptlyFactory"/> does (a fake clock, say).</param>
+    public static LoopbackServer Start(bool speaks = true, Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
-        var settings = new Dictionary<string, string?>();
+        settings = new Dictionary<string, string?>(settings ?? []);
         if (!speaks) settings["Voice:Tts:Espeak"] = "/nonexistent/espeak-ng";
-        var factory = new PromptlyFactory(settings);
+        var factory = new PromptlyFactory(settings, services: services);
         factory.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         factory.StartServer();
         var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
