@@ -5,16 +5,16 @@ using Promptly.Interviews;
 namespace Promptly.Benchmarks.Interviews;
 
 /// <summary>
-/// <c>GET /sessions</c>'s read over 100,000 sessions of 11 messages each (1.1 million messages in the transcript
+/// <c>GET /sessions</c>'s read over a million sessions of 5 messages each (5 million messages in the transcript
 /// index): the first page, a page halfway down (cursor), a filtered page, and searches for a word in 0.1% of the
-/// sessions and for one in about 40% of them. Written once into a fresh database in the temporary folder.
+/// sessions and for one in about 19% of them. Written once into a fresh database in the temporary folder.
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
 public class SessionListBenchmarks : SeededStoreBenchmark
 {
-    private const int Sessions = 100_000;
-    private const int Messages = 11;
+    private const int Sessions = 1_000_000;
+    private const int Messages = 5;
     private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-03-02T12:00:00Z");
     private static readonly string[] Vocabulary = BuildVocabulary();
     private SessionPosition _middle;
@@ -30,17 +30,17 @@ public class SessionListBenchmarks : SeededStoreBenchmark
     [Benchmark(Description = "First page, limit=50")]
     public async Task<int> FirstPage() => (await Store.ListSessionsAsync(Query([], null, 51), CancellationToken.None)).Count;
 
-    [Benchmark(Description = "Page after 50,000 (cursor), limit=50")]
+    [Benchmark(Description = "Page after 500,000 (cursor), limit=50")]
     public async Task<int> MiddlePage() => (await Store.ListSessionsAsync(Query([], _middle, 51), CancellationToken.None)).Count;
 
     [Benchmark(Description = "status=completed&concept_id=…, limit=50")]
     public async Task<int> Filtered() =>
         (await Store.ListSessionsAsync(new SessionQuery("completed", "screening", null, null, null, [], null, 51), CancellationToken.None)).Count;
 
-    [Benchmark(Description = "q=zeppelin (100 sessions), limit=50")]
+    [Benchmark(Description = "q=zeppelin (1,000 sessions), limit=50")]
     public async Task<int> RareWord() => (await Store.ListSessionsAsync(Query(["zeppelin"], null, 51), CancellationToken.None)).Count;
 
-    [Benchmark(Description = "q=creamy (about 40% of the sessions), limit=50")]
+    [Benchmark(Description = "q=creamy (about 19% of the sessions), limit=50")]
     public async Task<int> CommonWord() => (await Store.ListSessionsAsync(Query(["creamy"], null, 51), CancellationToken.None)).Count;
 
     [Benchmark(Description = "q=creamy zeppelin, limit=50")]

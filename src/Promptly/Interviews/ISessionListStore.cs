@@ -28,4 +28,4 @@ internal readonly record struct SessionPosition(DateTimeOffset CreatedAt, string
 /// <param name="WithinBudget">Those that succeeded within their threshold.</param>
 internal sealed record SessionSummary(
     string Id, string ConceptId, string InterviewType, string Status, string? Candidate, DateTimeOffset CreatedAt, DateTimeOffset? EndedAt, int QuestionNumber,
-    int Responses, int WithinBudget);
+    int Responses, int WithinBudget, IReadOnlyList<string> Channels);

@@ -113,11 +113,12 @@ internal sealed record SessionListResponse(IReadOnlyList<SessionListItem> Sessio
 /// <param name="Responses">Interviewer responses recorded (failed ones included).</param>
 /// <param name="WithinBudget">Those that succeeded within their threshold.</param>
 /// <param name="BudgetComplianceRate">WithinBudget / Responses, rounded to 4 places; null with no responses.</param>
+/// <param name="Channels">How the responses went out, in order: <c>text</c>, <c>voice</c>, both, or none yet.</param>
 internal sealed record SessionListItem(
     string Id, string ConceptId, string InterviewType, string Status, string? Candidate, DateTimeOffset CreatedAt, DateTimeOffset? EndedAt, int QuestionNumber,
-    int Responses, int WithinBudget, double? BudgetComplianceRate)
+    int Responses, int WithinBudget, double? BudgetComplianceRate, IReadOnlyList<string> Channels)
 {
     public static SessionListItem From(SessionSummary s) =>
         new(s.Id, s.ConceptId, s.InterviewType, s.Status, s.Candidate, s.CreatedAt, s.EndedAt, s.QuestionNumber,
-            s.Responses, s.WithinBudget, s.Responses == 0 ? null : Math.Round((double)s.WithinBudget / s.Responses, 4));
+            s.Responses, s.WithinBudget, s.Responses == 0 ? null : Math.Round((double)s.WithinBudget / s.Responses, 4), s.Channels);
 }

@@ -61,6 +61,30 @@ public sealed class SessionListTests
     }
 
     [Fact]
+    public async Task List_Channels_SayHowTheResponsesWentOut()
+    {
+        await using var server = new PromptlyFactory(new() { ["Voice:Tts:Enabled"] = "false" });
+        using var client = server.CreateClient();
+        var typed = (await client.StartAsync(OatMilk)).Id();
+        await client.TurnAsync(typed, InterviewApiTests.ThoroughAnswers[0]);
+        var mixed = (await client.StartAsync(OatMilk)).Id();
+        await using (var voice = await VoiceClient.ConnectAsync(server, mixed))
+        {
+            await voice.SendJsonAsync("""{"type":"start","sample_rate":16000}""");
+            await voice.NextAsync("ready");
+            await voice.SendJsonAsync("""{"type":"text","text":"I like it because it tastes fresh and creamy."}""");
+            await voice.NextAsync("latency");
+        }
+
+        var sessions = (await client.GetJsonAsync("/sessions"))["sessions"]!.AsArray();
+        string[] Channels(string id) => [.. sessions.Single(s => s!["id"]!.GetValue<string>() == id)!["channels"]!.AsArray().Select(c => c!.GetValue<string>())];
+
+        Assert.Equal(["text"], Channels(typed));
+        // The greeting went out as text when the session started; the answer over the socket was a voice response.
+        Assert.Equal(["text", "voice"], Channels(mixed));
+    }
+
+    [Fact]
     public async Task List_SessionsStartedBetweenPages_EveryEarlierSessionOnce()
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-03-02T10:00:00Z"));
