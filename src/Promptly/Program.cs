@@ -23,7 +23,12 @@ if (PromptlyCommands.Handles(args))
     return await PromptlyCommands.RunAsync(args, CliContext.System());
 }
 
-var builder = WebApplication.CreateSlimBuilder(HttpRegistration.HostArguments(args));
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+{
+    Args = HttpRegistration.HostArguments(args),
+    // The pages' files lie beside the program (a published server, the installed tool), wherever it is started from.
+    WebRootPath = WebRegistration.WebRoot,
+});
 
 builder.AddHttpApi();
 builder.AddAccess();

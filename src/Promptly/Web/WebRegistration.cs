@@ -7,6 +7,12 @@ namespace Promptly.Web;
 /// </summary>
 internal static class WebRegistration
 {
+    /// <summary>
+    /// wwwroot beside the program: the content root is the folder the server is started in, so its default web root
+    /// would be that folder's wwwroot.
+    /// </summary>
+    public static string WebRoot => Path.Combine(AppContext.BaseDirectory, "wwwroot");
+
     public static WebApplicationBuilder AddWebPages(this WebApplicationBuilder builder)
     {
         // `dotnet run` and the tests serve the files where they lie (wwwroot in the source tree, the chart library in
