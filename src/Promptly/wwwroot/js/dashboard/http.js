@@ -12,7 +12,8 @@ export async function refreshRoutes(signal) {
     const errors = Object.entries(route.status_counts).filter(([status]) => status.startsWith(first)).reduce((n, [, c]) => n + c, 0);
     return route.count === 0 ? null : errors / route.count;
   };
-  const routes = [...report.routes].sort((a, b) => b.count - a.count);
+  // The page's own files (hashed .js, .css, .svg) are not the API's traffic.
+  const routes = report.routes.filter((r) => !/\.(js|css|svg)$/.test(r.route)).sort((a, b) => b.count - a.count);
   fill(byId('route-rows'), routes.map((r) => row([`${r.method} ${r.route}`, count(r.count), decimal(r.count / minutes), ms(r.p50_ms), ms(r.p95_ms),
     percent(share(r, '4')), percent(share(r, '5'))], { header: true, data: { route: `${r.method} ${r.route}` } })), 'No requests in the last hour.');
 }

@@ -70,7 +70,7 @@ function slowRows(slow) {
   fill(byId('slow-rows'), slow.responses.map((r) => row([
     when(r.timestamp),
     // The button's words are its whole name (a longer aria-label would not match what a voice-control user reads).
-    el('button', { type: 'button', className: 'link', textContent: `${r.candidate ?? 'Session'} ${r.session_id.slice(0, 8)}`, data: { open: r.session_id } }),
+    el('button', { type: 'button', className: 'link', textContent: `${r.candidate ?? 'Session'} …${r.session_id.slice(-6)}`, data: { open: r.session_id } }),
     r.interview_type, r.channel, String(r.question_number),
     el('span', { className: r.exceeded_threshold || r.failed ? 'over' : '', textContent: `${ms(r.response_time_ms)}${r.failed ? ' (failed)' : r.exceeded_threshold ? ' (over budget)' : ''}` }),
     phases(r.phases), r.fallback ? r.fallback_cause ?? 'yes' : '',

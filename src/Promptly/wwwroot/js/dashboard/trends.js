@@ -32,14 +32,14 @@ export async function refreshTrends(signal, budget) {
     const points = reports[i].points;
     const colour = palette[i % palette.length];
     latency.push({
-      name: `${s.name} p95`, type: 'line', color: colour, connectNulls: false, showSymbol: false,
+      name: `${s.name} p95`, type: 'line', color: colour, connectNulls: false, symbolSize: 5,
       data: points.map((p) => [p.start, p.p95_ms]),
       // A regression is an interval whose p95 is over 1.25× the median p95 of the intervals before it.
       markPoint: { symbol: 'pin', symbolSize: 36, label: { formatter: 'R' }, data: points.filter((p) => p.regression).map((p) => ({ coord: [p.start, p.p95_ms] })) },
       markLine: i === 0 && threshold ? { symbol: 'none', label: { formatter: 'budget' }, lineStyle: { color: '#5c5c5c' }, data: [{ yAxis: threshold }] } : undefined,
     });
-    latency.push({ name: `${s.name} p50`, type: 'line', color: colour, lineStyle: { type: 'dashed' }, showSymbol: false, data: points.map((p) => [p.start, p.p50_ms]) });
-    compliance.push({ name: s.name, type: 'line', color: colour, showSymbol: false, data: points.map((p) => [p.start, p.compliance_rate === null ? null : p.compliance_rate * 100]) });
+    latency.push({ name: `${s.name} p50`, type: 'line', color: colour, lineStyle: { type: 'dashed' }, symbolSize: 5, data: points.map((p) => [p.start, p.p50_ms]) });
+    compliance.push({ name: s.name, type: 'line', color: colour, symbolSize: 5, data: points.map((p) => [p.start, p.compliance_rate === null ? null : p.compliance_rate * 100]) });
   });
   // replaceMerge: the series of another split replace these rather than pile up beside them.
   latencyChart.setOption({ ...base, xAxis: { type: 'time' }, yAxis: { type: 'value', name: 'ms' }, series: latency }, { replaceMerge: ['series'] });
