@@ -107,13 +107,13 @@ internal sealed record SlowResponses(DateTimeOffset From, DateTimeOffset To, IRe
 
 internal sealed record SlowResponse(string SessionId, string? Candidate, string InterviewType, string ConceptId, int QuestionNumber,
     double ResponseTimeMs, double AiProcessingTimeMs, Dictionary<string, double> Phases, double ThresholdMs, bool ExceededThreshold, bool Failed,
-    string? Error, DateTimeOffset Timestamp, bool Fallback, string? FallbackCause, string Channel)
+    string? Error, DateTimeOffset Timestamp, bool Fallback, string? FallbackCause, string Channel, string? TraceId)
 {
     public static SlowResponse From(LatencyRecord r)
     {
         var view = LatencyView.From(r);
         return new SlowResponse(r.SessionId, r.Candidate, r.InterviewType, r.ConceptId, r.QuestionNumber, view.ResponseTimeMs, view.AiProcessingTimeMs,
-            view.Phases, r.ThresholdMs, r.ExceededThreshold, r.Failed, r.Error, r.Timestamp, r.Fallback, r.FallbackCause, r.Channel);
+            view.Phases, r.ThresholdMs, r.ExceededThreshold, r.Failed, r.Error, r.Timestamp, r.Fallback, r.FallbackCause, r.Channel, r.TraceId);
     }
 }
 

@@ -43,6 +43,9 @@ public sealed class LatencyTracingTests : IAsyncLifetime
 
         var response = Span(id, questionNumber: 1);
         Assert.Equal(latency["trace_id"]!.GetValue<string>(), response.TraceId.ToHexString());
+        // The slowest responses name it too, so the dashboard goes from a slow response to its trace.
+        var slow = (await client.GetJsonAsync("/api/latency/slow?hours=1"))["responses"]!.AsArray();
+        Assert.Contains(slow, r => r!["trace_id"]?.GetValue<string>() == response.TraceId.ToHexString());
         Assert.Equal("PRACTICE", response.GetTagItem("promptly.interview_type"));
         Assert.Equal("text", response.GetTagItem("promptly.channel"));
         Assert.Equal(latency["threshold_ms"]!.GetValue<double>(), response.GetTagItem("promptly.budget.threshold_ms"));

@@ -55,7 +55,7 @@ export async function load(cursor) {
     byId('next-page').disabled = next === null;
     byId('session-caption').textContent = `Interviews, newest first${filters.q ? `, with the words “${filters.q}”` : ''}${cursor ? ' (a later page)' : ''}`;
     fill(rows, page.sessions.map((s) => row([
-      when(s.created_at), s.candidate ?? '–', s.concept_id, s.interview_type, s.status, String(s.question_number),
+      when(s.created_at), s.candidate ?? '–', s.concept_id, s.interview_type, s.channels.join(' and ') || '–', s.status, String(s.question_number),
       s.responses === 0 ? '–' : `${percent(s.budget_compliance_rate)} (${s.within_budget}/${s.responses})`,
       el('button', { type: 'button', textContent: 'Open', data: { open: s.id }, attributes: { 'aria-label': `Open the transcript of ${s.candidate ?? 'session'} ${s.id}` } }),
     ], { header: true, data: { sessionId: s.id } })), 'No interviews match.');

@@ -74,5 +74,7 @@ function slowRows(slow) {
     r.interview_type, r.channel, String(r.question_number),
     el('span', { className: r.exceeded_threshold || r.failed ? 'over' : '', textContent: `${ms(r.response_time_ms)}${r.failed ? ' (failed)' : r.exceeded_threshold ? ' (over budget)' : ''}` }),
     phases(r.phases), r.fallback ? r.fallback_cause ?? 'yes' : '',
+    // The id to look the response's trace up by in the tracing backend (stored only when a tracer listened).
+    r.trace_id ?? '–',
   ])), 'No responses in the window.');
 }
