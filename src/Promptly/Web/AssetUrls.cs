@@ -16,9 +16,13 @@ internal sealed class AssetUrls(EndpointDataSource endpoints)
         ? url
         : throw new InvalidOperationException($"No static file '{path}' (is it in src/Promptly/wwwroot?).");
 
-    /// <summary>Every module of the pages' own (<c>js/</c>): its plain address mapped to its hashed one: what an import map needs.</summary>
+    /// <summary>
+    /// Every script a page may import (its own modules under <c>js/</c>, the libraries under <c>lib/</c>): the plain
+    /// address mapped to the hashed one, as an import map needs.
+    /// </summary>
     public IEnumerable<KeyValuePair<string, string>> Modules =>
-        _byPath.Value.Where(p => p.Key.StartsWith("js/", StringComparison.Ordinal) && p.Key.EndsWith(".js", StringComparison.Ordinal)).Select(p => KeyValuePair.Create("/" + p.Key, p.Value));
+        _byPath.Value.Where(p => (p.Key.StartsWith("js/", StringComparison.Ordinal) || p.Key.StartsWith("lib/", StringComparison.Ordinal))
+            && p.Key.EndsWith(".js", StringComparison.Ordinal)).Select(p => KeyValuePair.Create("/" + p.Key, p.Value));
 
     private static Dictionary<string, string> Read(EndpointDataSource endpoints)
     {

@@ -2,7 +2,7 @@
 // keep it live: the "Now" figures every 3 s, the heavier analyses every 30 s (their digests change little faster).
 
 import { AuthError, forgetKey, get, storedKey, storeKey } from './dashboard/api.js';
-import { resizeAll } from './dashboard/charts.js';
+import { loadCharts, resizeAll } from './dashboard/charts.js';
 import { byId } from './dashboard/dom.js';
 import { showFirstToken, refreshRoutes } from './dashboard/http.js';
 import { refreshNow, showBudget, showProviders } from './dashboard/now.js';
@@ -35,6 +35,7 @@ function failed(error) {
 async function signIn(key) {
   budget = await get('/api/latency/budget', { key });
   storeKey(key);
+  loadCharts();
   showBudget(budget);
   setFilterChoices(await get('/concepts'), budget);
   byId('sign-in').hidden = true;

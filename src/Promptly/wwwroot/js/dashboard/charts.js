@@ -2,6 +2,21 @@
 // carry inline style attributes, which the page's Content-Security-Policy refuses.
 
 const made = [];
+let library = null;
+
+/**
+ * ECharts (about 1 MB, 300 KB compressed) is fetched once an operator has signed in, not with the page, so the
+ * sign-in form and the figures do not wait for it. It is a classic script defining the global `echarts` (imported as
+ * a module, the statistics code bundled with it fails); the import map gives its hashed address. Every caller awaits
+ * this before its first chart.
+ */
+export const loadCharts = () => (library ??= new Promise((resolve, reject) => {
+  const script = document.createElement('script');
+  script.src = import.meta.resolve('/lib/echarts.js');
+  script.onload = resolve;
+  script.onerror = () => reject(new Error('the chart library did not load'));
+  document.head.append(script);
+}));
 
 /** A chart in `node`, made once; later rounds call setOption on it (updated in place, nothing re-created). */
 export function chart(node) {

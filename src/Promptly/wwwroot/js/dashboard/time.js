@@ -2,7 +2,7 @@
 // the slowest responses with their phases and a way to their session's transcript (where each has its trace id).
 
 import { get, query } from './api.js';
-import { base, chart, palette } from './charts.js';
+import { base, chart, loadCharts, palette } from './charts.js';
 import { byId, el, fill, row } from './dom.js';
 import { count, ms, percent, phases, when } from './format.js';
 
@@ -20,6 +20,7 @@ export async function refreshTime(signal) {
     get(`/api/latency-analytics/recommendations${query({ days })}`, { signal }),
     get(`/api/latency/slow${query({ hours: days * 24, limit: 10 })}`, { signal }),
   ]);
+  await loadCharts();
   stacked([text, voice]);
   bottleneckRows(bottlenecks);
   recommendationList(recommendations);

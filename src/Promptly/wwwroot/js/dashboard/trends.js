@@ -2,7 +2,7 @@
 // regressions marked. The charts are updated in place; the table beside them is their text equivalent.
 
 import { get, query } from './api.js';
-import { base, chart, palette } from './charts.js';
+import { base, chart, loadCharts, palette } from './charts.js';
 import { byId, el, fill } from './dom.js';
 import { count, ms, percent, when } from './format.js';
 
@@ -22,6 +22,7 @@ export async function refreshTrends(signal, budget) {
   const series = seriesOf(byId('trend-split').value, budget);
   const reports = await Promise.all(series.map((s) =>
     get(`/api/latency-analytics/trends${query({ days, interval, ...s.filter })}`, { signal })));
+  await loadCharts();
   latencyChart ??= chart(byId('trend-latency'));
   complianceChart ??= chart(byId('trend-compliance'));
   const threshold = reports[0]?.scope.budget_threshold_ms;
