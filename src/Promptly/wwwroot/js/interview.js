@@ -113,6 +113,7 @@ async function begin(start, button) {
     const started = await start();
     session = { id: started.id, token: started.token, page: location.pathname };
     saved.save(session);
+    view.setSession(session.id);
     view.clearTranscript();
     view.showPhase('interview');
     interviewerSaid(started.message, started.latency?.response_time_ms);
@@ -129,6 +130,7 @@ async function begin(start, button) {
 /** Shows a session as the server has it: after a reload, or to learn what a broken turn left behind. */
 function show(state) {
   view.setTitle(state.interview_type === 'INVITED' ? 'Your interview' : 'Practice interview');
+  view.setSession(state.id);
   view.clearTranscript();
   view.showPhase('interview');
   for (const line of state.transcript) view.addMessage(line.role, line.content);

@@ -21,6 +21,11 @@ export function showPhase(phase) {
   $('controls').hidden = phase === 'completed';
 }
 
+/** The session on show, kept on the page so that a test (or a support person) can find it on the server. */
+export function setSession(id) {
+  interview.dataset.session = id;
+}
+
 export function setTitle(text) {
   $('title').textContent = text;
   document.title = `${text} · Promptly`;
