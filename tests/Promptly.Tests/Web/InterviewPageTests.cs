@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Promptly.Tests.Support;
@@ -13,7 +14,7 @@ namespace Promptly.Tests.Web;
 /// spoken (a fake microphone playing an espeak-ng answer), an invitation link, accessibility, a phone's screen and the
 /// honest failures. Every test also holds the page to no console error, refused policy or failed request.
 /// </summary>
-public sealed class InterviewPageTests : IAsyncLifetime
+public sealed class InterviewPageTests : IClassFixture<InterviewPageServer>, IAsyncLifetime
 {
     private const string Practice = "Software engineer practice interview";
 
@@ -31,35 +32,35 @@ public sealed class InterviewPageTests : IAsyncLifetime
         "I want this role because the team ships often, which means I see my impact quickly.",
     ];
 
-    private LoopbackServer _server = null!;
-    private HttpClient _operator = null!;
+    private readonly InterviewPageServer _shared;
 
-    public Task InitializeAsync()
-    {
-        // Each test starts a few interviews from one address, the browser's.
-        _server = LoopbackServer.Start(settings: new()
-        {
-            ["RateLimits:SessionStartsPerAddress"] = "100",
-            ["RateLimits:OpenSessionsPerAddress"] = "100",
-        });
-        _operator = new HttpClient { BaseAddress = new Uri(_server.Url) };
-        _operator.DefaultRequestHeaders.Authorization = new("Bearer", PromptlyFactory.OperatorKey);
-        return Task.CompletedTask;
-    }
+    public InterviewPageTests(InterviewPageServer shared) => _shared = shared;
+
+    private Uri Url => _shared.Url;
+
+    private HttpClient Operator => _shared.Operator;
+
+    // The pages a test opened on the shared browser, closed after it.
+    private readonly List<WatchedPage> _opened = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
-        _operator.Dispose();
-        await _server.DisposeAsync();
+        foreach (var watched in _opened) await watched.Page.Context.CloseAsync();
     }
 
-    private Uri Url => new(_server.Url);
+    private async Task<WatchedPage> OpenAsync(Uri server, int width = 1280, int height = 900)
+    {
+        var watched = await (await _shared.BrowserAsync()).OpenAsync(server, width, height);
+        _opened.Add(watched);
+        return watched;
+    }
 
     [FactWhenInstalled(Needs.Chromium)]
     public async Task TypedPracticeInterview_RepliesStreamIn_UntilTheInterviewerCloses()
     {
-        await using var browser = await Browser.LaunchAsync();
-        var watched = await browser.OpenAsync(Url);
+        var watched = await OpenAsync(Url);
         var page = new InterviewPage(watched.Page);
 
         await page.Page.GotoAsync("/");
@@ -100,11 +101,10 @@ public sealed class InterviewPageTests : IAsyncLifetime
     [FactWhenInstalled(Needs.Chromium)]
     public async Task InvitationLink_StartsOnce_ResumesAfterReload_AndEnds()
     {
-        var invite = await _operator.PostAsJsonAsync("/invitations", new { concept_id = "customer_support_screening", candidate = "Grace" });
+        var invite = await Operator.PostAsJsonAsync("/invitations", new { concept_id = "customer_support_screening", candidate = "Grace" });
         invite.EnsureSuccessStatusCode();
         var token = (await invite.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
-        await using var browser = await Browser.LaunchAsync();
-        var watched = await browser.OpenAsync(Url);
+        var watched = await OpenAsync(Url);
         var page = new InterviewPage(watched.Page);
 
         await page.Page.GotoAsync($"/i/{token}");
@@ -150,11 +150,21 @@ public sealed class InterviewPageTests : IAsyncLifetime
         await page.StartPracticeAsync(Practice, "Linus");
         var session = await page.SessionIdAsync();
 
+        // The voice socket goes through Playwright, to the server, so that the test can cut it.
+        var sockets = new List<IWebSocketRoute>();
+        await page.Page.RouteWebSocketAsync(new Regex("/voice"), socket =>
+        {
+            socket.ConnectToServer();
+            lock (sockets) sockets.Add(socket);
+        });
+
         await page.ClickAsync("Answer by voice");
         await Expect(page.Page.GetByRole(AriaRole.Button, new() { Name = "End turn" })).ToBeVisibleAsync();
         // Chromium loops the file: the candidate answers again and again, each answer ended by its pause.
         await page.WaitForVoiceCountAsync("voiceTurns", 3, 60_000);
         await page.WaitForVoiceCountAsync("voiceReplies", 4, InterviewPage.Patience); // the greeting and three replies
+        // The next loop of the answer starts while the interviewer still speaks: a barge-in, which stops its audio.
+        await page.WaitForVoiceCountAsync("voiceInterruptions", 1, InterviewPage.Patience);
         await Expect(page.Candidate.Filter(new() { HasText = "speech not transcribed" })).Not.ToHaveCountAsync(0);
         await watched.ScreenshotAsync("candidate-voice-interview");
 
@@ -162,8 +172,23 @@ public sealed class InterviewPageTests : IAsyncLifetime
         var spoken = state.GetProperty("transcript").EnumerateArray()
             .Count(l => l.GetProperty("role").GetString() == "candidate" && l.GetProperty("content").GetString()!.StartsWith("(speech not transcribed", StringComparison.Ordinal));
         Assert.True(spoken >= 3, $"{spoken} spoken turns stored");
-        var latency = await (await _operator.GetAsync($"/sessions/{session}/latency?channel=voice")).Content.ReadFromJsonAsync<JsonElement>();
+        var latency = await (await Operator.GetAsync($"/sessions/{session}/latency?channel=voice")).Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(latency.GetProperty("total_responses").GetInt32() >= 3);
+
+        // The connection drops (as in a network change): the page says so, and once it could check the session,
+        // reconnects; the new socket takes the session over and the server re-asks the standing question.
+        var checking = new TaskCompletionSource();
+        await page.Page.RouteAsync($"**/sessions/{session}", async route =>
+        {
+            await checking.Task;
+            await route.ContinueAsync();
+        });
+        await sockets[0].CloseAsync(new() { Code = 4000, Reason = "network change" });
+        await Expect(page.Page.Locator("#status")).ToContainTextAsync("The connection was lost", new() { Timeout = InterviewPage.Patience });
+        await Expect(page.Page.Locator("#interview")).ToHaveAttributeAsync("data-voice-state", "reconnecting");
+        checking.SetResult();
+        await Expect(page.Page.Locator("#status")).ToHaveTextAsync("Reconnected. The interviewer repeats the question.", new() { Timeout = InterviewPage.Patience });
+        Assert.Equal(2, sockets.Count);
 
         await page.ClickAsync("End the interview");
         await page.ExpectPhaseAsync("completed");
@@ -174,8 +199,7 @@ public sealed class InterviewPageTests : IAsyncLifetime
     [FactWhenInstalled(Needs.Chromium)]
     public async Task Accessibility_NoSeriousViolations_OnTheStartScreenAndDuringAnInterview()
     {
-        await using var browser = await Browser.LaunchAsync();
-        var watched = await browser.OpenAsync(Url);
+        var watched = await OpenAsync(Url);
         var page = new InterviewPage(watched.Page);
         await page.Page.GotoAsync("/");
         await page.ExpectPhaseAsync("start");
@@ -196,8 +220,7 @@ public sealed class InterviewPageTests : IAsyncLifetime
     [FactWhenInstalled(Needs.Chromium)]
     public async Task PhoneSizedScreen_FitsWithoutSidewaysScrolling()
     {
-        await using var browser = await Browser.LaunchAsync();
-        var watched = await browser.OpenAsync(Url, 390, 844);
+        var watched = await OpenAsync(Url, 390, 844);
         var page = new InterviewPage(watched.Page);
         await page.Page.GotoAsync("/");
         await page.ExpectPhaseAsync("start");
@@ -248,14 +271,13 @@ public sealed class InterviewPageTests : IAsyncLifetime
             (await anonymous.PostAsJsonAsync("/sessions", new { concept_id = "oat_milk_v1" })).EnsureSuccessStatusCode();
         }
 
-        await using var browser = await Browser.LaunchAsync();
-        var watched = await browser.OpenAsync(new Uri(limited.Url));
+        var watched = await OpenAsync(new Uri(limited.Url));
         var page = new InterviewPage(watched.Page);
         await page.Page.GotoAsync("/");
         await page.ExpectPhaseAsync("start");
         await page.ClickAsync("Start the interview");
 
-        await Expect(page.Problem).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"Try again in \d+ s\."), new() { Timeout = InterviewPage.Patience });
+        await Expect(page.Problem).ToContainTextAsync(new Regex(@"Try again in \d+ s\."), new() { Timeout = InterviewPage.Patience });
         await page.ExpectPhaseAsync("start");
         watched.Expect(e => e.StartsWith("429 POST", StringComparison.Ordinal) || e.Contains("429 (Too Many Requests)", StringComparison.Ordinal));
         Assert.Empty(watched.Errors);
@@ -263,7 +285,7 @@ public sealed class InterviewPageTests : IAsyncLifetime
 
     private async Task<JsonElement> SessionAsync(string id)
     {
-        using var response = await _operator.GetAsync($"/sessions/{id}");
+        using var response = await Operator.GetAsync($"/sessions/{id}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }

@@ -104,8 +104,8 @@ export class VoiceConversation {
       case 'ready':
         this.asked = false;
         view.setVoiceState('listening');
-        view.setStatus(this.reconnected ? 'Reconnected. The interviewer repeats the question.' : 'Connected. Speak when you are ready.',
-          this.reconnected ? 'good' : 'neutral');
+        // The voice panel says what is going on from here; the status line keeps only news about the connection.
+        view.setStatus(this.reconnected ? 'Reconnected. The interviewer repeats the question.' : '', 'good');
         this.reconnected = false;
         break;
       case 'question':
