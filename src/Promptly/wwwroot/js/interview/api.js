@@ -6,12 +6,10 @@ export class ApiError extends Error {
   /**
    * @param {number} status HTTP status, 0 when the server could not be reached
    * @param {string} detail
-   * @param {number|null} retryAfter seconds, from a 429's Retry-After
    */
-  constructor(status, detail, retryAfter = null) {
+  constructor(status, detail) {
     super(detail);
     this.status = status;
-    this.retryAfter = retryAfter;
   }
 }
 
@@ -45,7 +43,7 @@ async function problemOf(response) {
   detail ||= `The server answered ${response.status} ${response.statusText}.`;
   const retryAfter = response.status === 429 ? retryAfterSeconds(response.headers.get('Retry-After')) : null;
   if (retryAfter !== null) detail += ` Try again in ${retryAfter} s.`;
-  return new ApiError(response.status, detail, retryAfter);
+  return new ApiError(response.status, detail);
 }
 
 // Retry-After is seconds or an HTTP date.

@@ -14,9 +14,15 @@ class Pcm16Capture extends AudioWorkletProcessor {
     this.count = 0;
     this.frame = new Int16Array(frameSamples);
     this.filled = 0;
+    // The page says when the microphone is closed; returning false then lets the browser drop this processor.
+    this.open = true;
+    this.port.onmessage = () => {
+      this.open = false;
+    };
   }
 
   process(inputs) {
+    if (!this.open) return false;
     const channel = inputs[0]?.[0];
     if (!channel) return true; // no input yet (the microphone is starting): keep the processor alive
     for (let i = 0; i < channel.length; i++) {

@@ -31,6 +31,7 @@ export async function openMicrophone(context, onFrame) {
     return {
       stop() {
         capture.port.onmessage = null;
+        capture.port.postMessage('stop');
         source.disconnect();
         for (const track of stream.getTracks()) track.stop();
       },

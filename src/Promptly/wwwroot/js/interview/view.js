@@ -148,10 +148,9 @@ export function countVoice(name) {
   interview.dataset[key] = String(Number(interview.dataset[key] ?? 0) + 1);
 }
 
-/** Whether the candidate is busy waiting for a reply: the form stays usable but sending waits. */
+/** A typed answer waits for its reply: the field stays editable; the voice cannot open under the turn meanwhile. */
 export function setBusy(busy) {
-  interview.dataset.busy = busy ? 'true' : 'false';
-  interview.setAttribute('aria-busy', busy ? 'true' : 'false');
+  $('speak').disabled = busy;
 }
 
 /** The words of the transcript's last line from `role`, or ''. */
