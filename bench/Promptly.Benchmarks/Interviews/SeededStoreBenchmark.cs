@@ -5,19 +5,33 @@ using Promptly.Storage.Sqlite;
 
 namespace Promptly.Benchmarks.Interviews;
 
-/// <summary>A benchmark over a fresh store in the temporary folder, seeded once before it and deleted after it.</summary>
+/// <summary>
+/// A benchmark over a store in the temporary folder, seeded before it: a fresh one deleted after it, or, for data
+/// that takes minutes to write, one kept and reused by every case and every later run.
+/// </summary>
 public abstract class SeededStoreBenchmark
 {
+    private const string Seeded = "seeded";
     private string _folder = null!;
+    private bool _kept;
 
     internal SqliteStore Store { get; private set; } = null!;
 
     /// <summary>Opens (and migrates) the store, then lets <paramref name="seed"/> fill its database file directly.</summary>
-    protected void OpenSeeded(string name, Action<string> seed)
+    /// <param name="keep">
+    /// Seeds <c>promptly-{name}</c> once and keeps it (delete the folder to seed again); otherwise a new folder,
+    /// deleted after the benchmark.
+    /// </param>
+    protected void OpenSeeded(string name, Action<string> seed, bool keep = false)
     {
-        _folder = Path.Combine(Path.GetTempPath(), $"promptly-{name}-{Guid.NewGuid():N}");
+        _kept = keep;
+        _folder = Path.Combine(Path.GetTempPath(), keep ? $"promptly-{name}" : $"promptly-{name}-{Guid.NewGuid():N}");
+        var marker = Path.Combine(_folder, Seeded);
+        if (keep && !File.Exists(marker) && Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
         Store = ProductServices.OpenStore(_folder);
+        if (keep && File.Exists(marker)) return;
         seed(Path.Combine(_folder, "promptly.db"));
+        if (keep) File.WriteAllText(marker, DateTimeOffset.UtcNow.ToString("O"));
     }
 
     [GlobalCleanup]
@@ -25,6 +39,6 @@ public abstract class SeededStoreBenchmark
     {
         await Store.DisposeAsync();
         SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        if (!_kept) Directory.Delete(_folder, recursive: true);
     }
 }
