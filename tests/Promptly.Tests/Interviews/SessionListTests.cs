@@ -176,6 +176,63 @@ public sealed class SessionListTests
     }
 
     [Fact]
+    public async Task Search_CommonWordWalked_AndRareWordLookedUp_FindTheSameSessionsAsTheTranscripts()
+    {
+        // More messages hold "oats" than a rare word may (2,000): it is walked newest first; "zeppelin" drives.
+        const int Count = 2_400;
+        var folder = PromptlyFactory.NewDataFolder();
+        Directory.CreateDirectory(folder);
+        bool Oats(int i) => i % 8 != 0;
+        bool Zeppelin(int i) => i % 300 == 5 || i == Count - 2;
+        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(folder, "promptly.db")};Pooling=False"))
+        {
+            connection.Open();
+            SqliteSchema.Migrate(connection, SqliteSchema.LatestVersion - 1);
+            using var transaction = connection.BeginTransaction();
+            using var insert = connection.CreateCommand();
+            insert.CommandText =
+                """
+                INSERT INTO sessions (id, concept_id, interview_type, status, question_number, created_at) VALUES ($id, 'oat_milk_v1', 'PRACTICE', $status, 1, $at);
+                INSERT INTO messages (session_id, seq, role, content, question_number, created_at) VALUES ($id, 1, 'candidate', $text, 1, $at);
+                """;
+            for (var i = 0; i < Count; i++)
+            {
+                insert.Parameters.Clear();
+                insert.Parameters.AddWithValue("$id", $"s{i:D5}");
+                insert.Parameters.AddWithValue("$status", i % 3 == 0 ? "completed" : "active");
+                insert.Parameters.AddWithValue("$at", 1772445600000L + i * 1000L);
+                insert.Parameters.AddWithValue("$text", $"I pour it on {(Oats(i) ? "oats" : "rice")} every day{(Zeppelin(i) ? " on my zeppelin" : "")}.");
+                insert.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+        }
+
+        await using var server = new PromptlyFactory(dataFolder: folder);
+        using var client = server.CreateClient();
+        List<string> Expected(Func<int, bool> match, int limit = 50) =>
+            [.. Enumerable.Range(0, Count).Reverse().Where(match).Take(limit).Select(i => $"s{i:D5}")];
+
+        Assert.Equal(Expected(Oats), Ids(await client.GetJsonAsync("/sessions?q=oats")));
+        Assert.Equal(Expected(i => Oats(i) && i % 3 == 0), Ids(await client.GetJsonAsync("/sessions?q=oats&status=completed")));
+        Assert.Equal(Expected(Zeppelin), Ids(await client.GetJsonAsync("/sessions?q=zeppelin")));
+        Assert.Equal(Expected(i => Zeppelin(i) && Oats(i)), Ids(await client.GetJsonAsync("/sessions?q=oats%20zeppelin")));
+        Assert.Equal(Expected(i => Zeppelin(i) && !Oats(i)), Ids(await client.GetJsonAsync("/sessions?q=rice%20zeppelin")));
+
+        // Paging a walked search: every match once, in order.
+        var seen = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await client.GetJsonAsync($"/sessions?q=oats&limit=200{(cursor is null ? "" : $"&cursor={cursor}")}");
+            seen.AddRange(Ids(page));
+            cursor = page["next_cursor"]?.GetValue<string>();
+        }
+        while (cursor is not null);
+        Assert.Equal(Expected(Oats, Count), seen);
+    }
+
+    [Fact]
     public async Task Search_TranscriptStoredBeforeTheIndex_IsFoundAfterTheMigration()
     {
         var folder = PromptlyFactory.NewDataFolder();

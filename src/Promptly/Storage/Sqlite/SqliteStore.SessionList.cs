@@ -7,30 +7,41 @@ internal sealed partial class SqliteStore : ISessionListStore
 {
     /// <summary>
     /// Only the conditions asked for go into the statement, so the planner walks ix_sessions_created backwards from the
-    /// cursor and stops after the page. Each word is a subquery of the transcript index (messages_fts), whose keys
-    /// divided by 2^20 are sessions' search keys, built once per statement.
+    /// cursor and stops after the page. A word is found in the transcript index (messages_fts), whose rowids divided by
+    /// 2^20 are sessions' search keys.
     /// </summary>
     /// <remarks>
     /// A search takes one of two paths, chosen by how many messages hold its rarest word (counted in the index up to
-    /// <see cref="RareWordMessages"/>). A rare word looks its few sessions up through ix_sessions_search_key and sorts
-    /// them (well under a millisecond); a common one walks ix_sessions_created, which holds search_key, newest first and
-    /// stops once the page is full, since through the lookup it would fetch and sort every matching session (85 ms for
-    /// a word in 40% of 100,000 sessions), while by the walk a rare word would cost a pass over every session in the
-    /// range. The unary <c>+</c> keeps the planner off ix_sessions_search_key for the words that are not the chosen
-    /// lookup. See BENCHMARKS.md, "Sessions list". The budget figures are counted for the page's rows only, through
-    /// ix_latency_session.
+    /// <see cref="RareWordMessages"/>). A rare word drives: its few sessions are read from the index, looked up by
+    /// ix_sessions_search_key and sorted. Otherwise the walk newest first goes on, and each session it passes is probed
+    /// for the words within its own rowid range, so it stops once the page is full: a common word is in many of the
+    /// first sessions, while listing all its matches first would cost time in proportion to them (76 ms for a word in
+    /// 19% of a million sessions), and a rare word walked would cost a pass over every session. The other words of a
+    /// search are probed the same way. See BENCHMARKS.md, "Sessions list". The budget figures are counted for the
+    /// page's rows only, through ix_latency_session.
     /// </remarks>
     public async Task<IReadOnlyList<SessionSummary>> ListSessionsAsync(SessionQuery query, CancellationToken cancellationToken)
     {
+        var args = new List<object?>();
+        var driver = await RarestWordAsync(query.Words, cancellationToken);
         var sql = new StringBuilder(
             """
             SELECT s.id, s.concept_id, s.interview_type, s.status, s.candidate, s.created_at, s.ended_at, s.question_number,
                    (SELECT count(*) FROM latency_records l WHERE l.session_id = s.id),
                    (SELECT coalesce(sum(l.failed = 0 AND l.response_time_ms <= l.threshold_ms), 0) FROM latency_records l WHERE l.session_id = s.id),
                    (SELECT group_concat(channel, ',') FROM (SELECT DISTINCT l.channel FROM latency_records l WHERE l.session_id = s.id ORDER BY l.channel))
-            FROM sessions s WHERE 1
             """);
-        var args = new List<object?>();
+        if (driver is not null)
+        {
+            // CROSS JOIN keeps the rare word's sessions as the outer loop, whatever the planner would rather walk.
+            sql.Append(" FROM (SELECT DISTINCT rowid / 1048576 AS search_key FROM messages_fts WHERE messages_fts MATCH @p0) AS hits")
+                .Append(" CROSS JOIN sessions s ON s.search_key = hits.search_key WHERE 1");
+            args.Add(Phrase(driver));
+        }
+        else
+        {
+            sql.Append(" FROM sessions s WHERE 1");
+        }
 
         void Where(string condition, params object?[] values)
         {
@@ -50,11 +61,9 @@ internal sealed partial class SqliteStore : ISessionListStore
         if (query.From is { } from) Where("s.created_at >= {0}", ToUnixMs(from));
         if (query.To is { } to) Where("s.created_at < {0}", ToUnixMsCeiling(to));
         if (query.After is { } after) Where("(s.created_at, s.id) < ({0}, {1})", ToUnixMs(after.CreatedAt), after.Id);
-        var lookup = await RarestWordAsync(query.Words, cancellationToken);
-        foreach (var word in query.Words)
+        foreach (var word in query.Words.Where(w => w != driver))
         {
-            var walk = word == lookup ? "" : "+";
-            Where(walk + "s.search_key IN (SELECT rowid / 1048576 FROM messages_fts WHERE messages_fts MATCH {0})", Phrase(word));
+            Where("EXISTS (SELECT 1 FROM messages_fts WHERE messages_fts MATCH {0} AND rowid BETWEEN s.search_key * 1048576 AND s.search_key * 1048576 + 1048575)", Phrase(word));
         }
 
         sql.Append(" ORDER BY s.created_at DESC, s.id DESC LIMIT ").Append(query.Limit);
@@ -66,11 +75,11 @@ internal sealed partial class SqliteStore : ISessionListStore
 
     /// <summary>
     /// Past this many messages holding it, a word is common: the page fills soon when walking the sessions newest first,
-    /// and looking up every match would cost more (about 2 µs a session, against under 0.1 µs a session walked).
+    /// while reading, looking up and sorting every match costs more with each one.
     /// </summary>
     private const int RareWordMessages = 2_000;
 
-    /// <summary>The word held by the fewest messages, when that is few enough to look its sessions up; else null.</summary>
+    /// <summary>The word held by the fewest messages, when that is few enough to drive the search; else null.</summary>
     private async Task<string?> RarestWordAsync(IReadOnlyList<string> words, CancellationToken cancellationToken)
     {
         (string Word, long Messages)? rarest = null;
