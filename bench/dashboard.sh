@@ -37,7 +37,7 @@ echo "== every 30 s: trends (per hour over 2 days, per type), where the time goe
 slow=$(sum "/api/latency-analytics/trends?days=2&interval=hour&interview_type=PRACTICE" "/api/latency-analytics/trends?days=2&interval=hour&interview_type=INVITED" \
     "/api/latency-analytics/by-phase?days=1&source=interview" "/api/latency-analytics/by-phase?days=1&source=voice" \
     "/api/latency-analytics/bottlenecks?days=1&source=interview" "/api/latency-analytics/recommendations?days=1" \
-    "/api/latency/slow?hours=24&limit=10" "/api/metrics/requests?hours=1")
+    "/api/latency/slow?hours=1&limit=10" "/api/metrics/requests?hours=1")
 echo "== once, at sign-in"
 sum "/api/latency/budget" "/concepts" "/sessions?limit=20" >/dev/null
 printf "one open dashboard: %.1f ms of requests every 3 s + %.1f ms every 30 s = %.0f ms of server time per minute (%.2f%% of one core)\n" \

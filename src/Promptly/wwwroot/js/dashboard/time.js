@@ -18,7 +18,9 @@ export async function refreshTime(signal) {
     ...CHANNELS.map((c) => get(`/api/latency-analytics/by-phase${query({ days, source: c.source })}`, { signal })),
     get(`/api/latency-analytics/bottlenecks${query({ days, source })}`, { signal }),
     get(`/api/latency-analytics/recommendations${query({ days })}`, { signal }),
-    get(`/api/latency/slow${query({ hours: days * 24, limit: 10 })}`, { signal }),
+    // The last hour whatever the window: the slowest responses are read from raw rows (no digest keeps them), so a
+    // day's would cost a scan of every response of that day each round.
+    get(`/api/latency/slow${query({ hours: 1, limit: 10 })}`, { signal }),
   ]);
   await loadCharts();
   stacked([text, voice]);
