@@ -60,7 +60,9 @@ public sealed class PrometheusScrapeTests : IAsyncLifetime
         Assert.InRange(within, 0, responses - 1);
         // The bucket bounded by the threshold, failed responses left out: exact, not interpolated.
         Assert.Equal(within, await prometheus.ValueAsync("""sum(promptly_interviewer_response_duration_seconds_bucket{le="0.001",error_type=""})"""));
-        Assert.Equal(within, await prometheus.ValueAsync("""sum(promptly_interviewer_responses_total{promptly_budget_outcome="within"})"""));
+        // On a busy machine every response may miss the 1 ms threshold: a counter never incremented has no series,
+        // so none is 0 here.
+        Assert.Equal(within, await prometheus.ValueAsync("""sum(promptly_interviewer_responses_total{promptly_budget_outcome="within"}) or vector(0)"""));
         Assert.Equal((double)within / responses, await prometheus.ValueAsync(
             """sum(promptly_interviewer_response_duration_seconds_bucket{le="0.001",error_type=""}) / sum(promptly_interviewer_response_duration_seconds_count)"""));
     }
