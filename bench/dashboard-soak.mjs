@@ -2,18 +2,12 @@
 // figures every 3 s, the analyses every 30 s) for `minutes`, and once a minute, after a forced garbage collection in
 // the page, reads the page's JavaScript heap, DOM nodes and event listeners (Chrome DevTools Protocol) and the
 // server's managed heap (GET /api/diagnostics/memory, which also collects first). Prints one line a minute.
-import { createRequire } from 'node:module';
+import { launchChromium } from './chromium.mjs';
 
 const [driver, url, key, minutesText] = process.argv.slice(2);
 const minutes = Number(minutesText ?? 10);
-const { chromium } = createRequire(import.meta.url)(driver);
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-});
+const browser = await launchChromium(driver);
 const page = await browser.newPage();
 await page.goto(`${url}/dashboard`);
 await page.fill('#key', key);

@@ -13,12 +13,9 @@ work=$(mktemp -d /tmp/promptly-dashboard-soak.XXXXXX)
 trickle_pid=
 
 source bench/server.sh
+source bench/browser.sh
 trap 'stop "$trickle_pid"; stop_server; rm -rf "$work"' EXIT
-
-command -v chromium >/dev/null || { echo "needs Debian's chromium (apt-get install chromium)" >&2; exit 2; }
-dotnet build -c Release src/Promptly >/dev/null
-dotnet build tests/Promptly.Tests >/dev/null
-playwright=tests/Promptly.Tests/bin/Debug/net10.0/.playwright
+prepare_browser
 start_server "$work" "$url" "$work/server.log" Diagnostics__MemoryEndpoint=true RateLimits__TurnsPerSession=100000
 
 # Interviews while the dashboard watches: a turn every 2 s, a new session when one ends; bounded by the run's length.
@@ -38,4 +35,4 @@ trickle() {
 trickle & trickle_pid=$!
 
 echo "== one dashboard open for $minutes minutes"
-"$playwright/node/linux-x64/node" bench/dashboard-soak.mjs "$PWD/$playwright/package" "$url" "$PROMPTLY_KEY" "$minutes"
+browser_node bench/dashboard-soak.mjs "$url" "$PROMPTLY_KEY" "$minutes"

@@ -2,18 +2,12 @@
 // For each page, `runs` loads in a new browser context (empty cache: every file fetched) and `runs` reloads in one
 // context (the hashed files come from the cache; only the HTML is asked for again). Prints the median and p90 of the
 // navigation's load event (performance timing: from the request's start to the end of the load event) in ms.
-import { createRequire } from 'node:module';
+import { launchChromium } from './chromium.mjs';
 
 const [driver, url, runsText] = process.argv.slice(2);
 const runs = Number(runsText ?? 21);
-const { chromium } = createRequire(import.meta.url)(driver);
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-});
+const browser = await launchChromium(driver);
 
 const loadTime = page => page.evaluate(() => {
   const [navigation] = performance.getEntriesByType('navigation');

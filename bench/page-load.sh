@@ -12,13 +12,10 @@ url=http://127.0.0.1:$port
 work=$(mktemp -d /tmp/promptly-page-load.XXXXXX)
 
 source bench/server.sh
+source bench/browser.sh
 trap 'stop_server; rm -rf "$work"' EXIT
-
-command -v chromium >/dev/null || { echo "needs Debian's chromium (apt-get install chromium)" >&2; exit 2; }
-dotnet build -c Release src/Promptly >/dev/null
-dotnet build tests/Promptly.Tests >/dev/null
-playwright=tests/Promptly.Tests/bin/Debug/net10.0/.playwright
+prepare_browser
 
 start_server "$work" "$url" "$work/server.log"
 echo "== page load, $runs runs each (Chromium's navigation timing: request start to the end of the load event)"
-"$playwright/node/linux-x64/node" bench/page-load.mjs "$PWD/$playwright/package" "$url" "$runs"
+browser_node bench/page-load.mjs "$url" "$runs"
