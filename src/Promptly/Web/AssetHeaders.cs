@@ -13,9 +13,7 @@ internal static class AssetHeaders
     /// </summary>
     public static void Apply(EndpointBuilder endpoint)
     {
-        var descriptor = endpoint.Metadata.OfType<StaticAssetDescriptor>().FirstOrDefault();
-        var hashed = descriptor is not null && descriptor.Properties.Any(p => p.Name == "fingerprint")
-            && descriptor.Properties.FirstOrDefault(p => p.Name == "label") is { } label && label.Value != descriptor.Route;
+        var hashed = endpoint.Metadata.OfType<StaticAssetDescriptor>().FirstOrDefault() is { } asset && AssetUrls.HashedFile(asset) is not null;
         var inner = endpoint.RequestDelegate!;
         endpoint.RequestDelegate = context =>
         {

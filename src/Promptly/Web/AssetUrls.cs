@@ -24,15 +24,19 @@ internal sealed class AssetUrls(EndpointDataSource endpoints)
         _byPath.Value.Where(p => (p.Key.StartsWith("js/", StringComparison.Ordinal) || p.Key.StartsWith("lib/", StringComparison.Ordinal))
             && p.Key.EndsWith(".js", StringComparison.Ordinal)).Select(p => KeyValuePair.Create("/" + p.Key, p.Value));
 
+    /// <summary>The file (its path in wwwroot) that <paramref name="asset"/> serves at a content-hashed route, or null for a plain route.</summary>
+    public static string? HashedFile(StaticAssetDescriptor asset) =>
+        asset.Properties.Any(p => p.Name == "fingerprint") && asset.Properties.FirstOrDefault(p => p.Name == "label")?.Value is { } label && label != asset.Route
+            ? label
+            : null;
+
     private static Dictionary<string, string> Read(EndpointDataSource endpoints)
     {
         var urls = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var endpoint in endpoints.Endpoints)
         {
-            if (endpoint.Metadata.GetMetadata<StaticAssetDescriptor>() is not { } asset) continue;
-            var label = asset.Properties.FirstOrDefault(p => p.Name == "label")?.Value;
-            // The hashed route of a file (not of its .gz/.br twin, which is served to the same address by content negotiation).
-            if (label is null || label == asset.Route || !asset.Properties.Any(p => p.Name == "fingerprint")) continue;
+            if (endpoint.Metadata.GetMetadata<StaticAssetDescriptor>() is not { } asset || HashedFile(asset) is not { } label) continue;
+            // Not the .gz/.br twin's own route: the file's hashed route serves it by content negotiation.
             if (label.EndsWith(".gz", StringComparison.Ordinal) || label.EndsWith(".br", StringComparison.Ordinal)) continue;
             urls[label] = "/" + asset.Route;
         }

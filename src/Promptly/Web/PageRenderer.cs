@@ -47,9 +47,9 @@ internal sealed class PageRenderer(AssetUrls assets)
     private RenderedPage Render(Page page)
     {
         var template = Template(page);
-        var importMap = $"<script type=\"importmap\">{JsonSerializer.Serialize(new ImportMap(assets.Modules.ToDictionary()), WebJson.Default.ImportMap)}</script>";
-        var html = ResolveAssets(template).Replace(ImportMapSlot, importMap + Preloads(page), StringComparison.Ordinal);
-        var scriptHash = Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(importMap[(importMap.IndexOf('>') + 1)..importMap.LastIndexOf('<')])));
+        var imports = JsonSerializer.Serialize(new ImportMap(assets.Modules.ToDictionary()), WebJson.Default.ImportMap);
+        var html = ResolveAssets(template).Replace(ImportMapSlot, $"<script type=\"importmap\">{imports}</script>{Preloads(page)}", StringComparison.Ordinal);
+        var scriptHash = Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(imports)));
         var policy = string.Join("; ",
             "default-src 'none'",
             $"script-src 'self' 'sha256-{scriptHash}'",

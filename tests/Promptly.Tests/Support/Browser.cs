@@ -1,3 +1,4 @@
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
 namespace Promptly.Tests.Support;
@@ -102,6 +103,14 @@ internal sealed class WatchedPage
     public void Expect(Func<string, bool> expected)
     {
         lock (_errors) _errors.RemoveAll(e => expected(e));
+    }
+
+    /// <summary>axe-core's serious and critical findings on the page as it is now, one line each (rule, help, where).</summary>
+    public static async Task<List<string>> SeriousViolationsAsync(IPage page)
+    {
+        var results = await page.RunAxe();
+        return [.. results.Violations.Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Html))}")];
     }
 
     /// <summary>Saves a full-page screenshot as a test artifact (<see cref="BrowserArtifacts"/>).</summary>

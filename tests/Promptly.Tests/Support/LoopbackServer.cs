@@ -26,6 +26,14 @@ internal sealed class LoopbackServer : IAsyncDisposable
     /// <summary>The server's own factory: its services, its logs, a client with the operator key.</summary>
     public PromptlyFactory Factory => _factory;
 
+    /// <summary>A client of this server over real HTTP, sending the operator key (as the browser's server sees any client).</summary>
+    public HttpClient OperatorClient()
+    {
+        var client = new HttpClient { BaseAddress = new Uri(Url) };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", PromptlyFactory.OperatorKey);
+        return client;
+    }
+
     /// <param name="speaks">False points espeak-ng at a missing program, so replies are text only and come at once.</param>
     /// <param name="settings">More settings, as <see cref="PromptlyFactory"/> takes them.</param>
     /// <param name="services">Replaces services, as <see cref="PromptlyFactory"/> does (a fake clock, say).</param>

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Promptly.Tests.Support;
 
@@ -20,8 +19,7 @@ internal sealed class DashboardBrowser : IAsyncDisposable
         Server = server;
         Chromium = browser;
         Watched = watched;
-        Operator = server.Factory.CreateClient();
-        Operator.BaseAddress = new Uri(server.Url);
+        Operator = server.OperatorClient();
     }
 
     public LoopbackServer Server { get; }
@@ -96,12 +94,7 @@ internal sealed class DashboardBrowser : IAsyncDisposable
     public static double Number(string text) => double.Parse(text, CultureInfo.InvariantCulture);
 
     /// <summary>axe-core's serious and critical findings on the page as it is now.</summary>
-    public async Task<List<string>> SeriousViolationsAsync()
-    {
-        var results = await Page.RunAxe();
-        return [.. results.Violations.Where(v => v.Impact is "serious" or "critical")
-            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}")];
-    }
+    public Task<List<string>> SeriousViolationsAsync() => WatchedPage.SeriousViolationsAsync(Page);
 
     public async ValueTask DisposeAsync()
     {

@@ -24,8 +24,7 @@ public sealed class InterviewPageServer : IAsyncLifetime
             ["RateLimits:SessionStartsPerAddress"] = "100",
             ["RateLimits:OpenSessionsPerAddress"] = "100",
         });
-        Operator = new HttpClient { BaseAddress = new Uri(Server.Url) };
-        Operator.DefaultRequestHeaders.Authorization = new("Bearer", PromptlyFactory.OperatorKey);
+        Operator = Server.OperatorClient();
         return Task.CompletedTask;
     }
 

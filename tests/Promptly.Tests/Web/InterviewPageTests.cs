@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Promptly.Tests.Support;
 using static Microsoft.Playwright.Assertions;
@@ -296,9 +295,7 @@ public sealed class InterviewPageTests : IClassFixture<InterviewPageServer>, IAs
 
     private static async Task AssertAccessibleAsync(IPage page, string where)
     {
-        var results = await page.RunAxe();
-        var serious = results.Violations.Where(v => v.Impact is "serious" or "critical")
-            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Html))}").ToList();
+        var serious = await WatchedPage.SeriousViolationsAsync(page);
         Assert.True(serious.Count == 0, $"{where}:\n{string.Join("\n", serious)}");
     }
 
