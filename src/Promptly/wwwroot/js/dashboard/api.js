@@ -1,19 +1,15 @@
 // The operator API as the dashboard calls it: every request carries the key the operator signed in with.
 
+import { ApiError, problemOf } from '../problem.js';
+
+export { ApiError };
+
 const KEY = 'promptly.operatorKey';
 
 /** A 401 or 403: the key is missing, wrong or revoked, so the page goes back to its sign-in form. */
 export class AuthError extends Error {
   constructor(status) {
     super(status === 401 ? 'The server asks for an operator key (401). Sign in again.' : 'The server refused this key (403). Check it and sign in again.');
-    this.status = status;
-  }
-}
-
-/** An answer other than 2xx, 401 or 403 (a 404 for an erased session, say), with the problem's detail. */
-export class ApiError extends Error {
-  constructor(status, detail) {
-    super(detail || `The server answered ${status}.`);
     this.status = status;
   }
 }
@@ -34,16 +30,9 @@ export async function get(path, { signal, text = false, key = storedKey() } = {}
     signal,
   });
   if (response.status === 401 || response.status === 403) throw new AuthError(response.status);
-  if (!response.ok) throw new ApiError(response.status, await detail(response));
+  // Any other refusal (a 404 for an erased session, say) in the problem's own words.
+  if (!response.ok) throw await problemOf(response);
   return text ? response.text() : response.json();
-}
-
-async function detail(response) {
-  try {
-    return (await response.json()).detail;
-  } catch {
-    return null;
-  }
 }
 
 /** A query string from the entries whose value is not empty. */

@@ -1,17 +1,8 @@
 // The server's API as the candidate uses it: open routes, and the session's own routes with its token.
+import { ApiError, problemOf } from '../problem.js';
 import { readEvents } from './sse.js';
 
-/** A refusal or failure, worded for the candidate: the problem's `detail` when the server gave one. */
-export class ApiError extends Error {
-  /**
-   * @param {number} status HTTP status, 0 when the server could not be reached
-   * @param {string} detail
-   */
-  constructor(status, detail) {
-    super(detail);
-    this.status = status;
-  }
-}
+export { ApiError };
 
 const unreachable = () => new ApiError(0, 'The server could not be reached. Check your connection and try again.');
 
@@ -27,32 +18,6 @@ async function send(path, { method = 'GET', body, token, accept = 'application/j
   }
   if (!response.ok) throw await problemOf(response);
   return response;
-}
-
-/** Reads a problem+json answer into an ApiError (any other error body gets a generic wording). */
-async function problemOf(response) {
-  let detail = '';
-  if ((response.headers.get('Content-Type') ?? '').includes('json')) {
-    try {
-      const problem = await response.json();
-      detail = problem.detail || problem.title || '';
-    } catch {
-      // A body that is not JSON after all: the status line below says enough.
-    }
-  }
-  detail ||= `The server answered ${response.status} ${response.statusText}.`;
-  const retryAfter = response.status === 429 ? retryAfterSeconds(response.headers.get('Retry-After')) : null;
-  if (retryAfter !== null) detail += ` Try again in ${retryAfter} s.`;
-  return new ApiError(response.status, detail);
-}
-
-// Retry-After is seconds or an HTTP date.
-function retryAfterSeconds(value) {
-  if (!value) return null;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
 }
 
 const json = async (path, options) => (await send(path, options)).json();
