@@ -64,12 +64,6 @@ public class InterviewStatsBenchmarks : SeededStoreBenchmark
         transaction.Commit();
     }
 
-    private static void Bind(SqliteCommand command, params (string Name, object? Value)[] values)
-    {
-        command.Parameters.Clear();
-        foreach (var (name, value) in values) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-    }
-
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;

@@ -34,6 +34,13 @@ public abstract class SeededStoreBenchmark
         if (keep) File.WriteAllText(marker, DateTimeOffset.UtcNow.ToString("O"));
     }
 
+    /// <summary>Sets a seeding command's parameters for its next row.</summary>
+    protected static void Bind(SqliteCommand command, params (string Name, object? Value)[] values)
+    {
+        command.Parameters.Clear();
+        foreach (var (name, value) in values) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+    }
+
     [GlobalCleanup]
     public async Task CleanupAsync()
     {

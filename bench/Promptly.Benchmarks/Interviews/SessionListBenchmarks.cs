@@ -91,10 +91,4 @@ public class SessionListBenchmarks : SeededStoreBenchmark
 
         transaction.Commit();
     }
-
-    private static void Bind(SqliteCommand command, params (string Name, object? Value)[] values)
-    {
-        command.Parameters.Clear();
-        foreach (var (name, value) in values) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-    }
 }
