@@ -2,7 +2,8 @@
 # A dashboard left open (BENCHMARKS.md, "The pages"): a Release server on a fresh temporary data folder, a bounded
 # trickle of practice interviews (a turn every 2 s) so that the figures keep changing, and one signed-in dashboard in
 # Chromium for MINUTES, its memory and the server's read once a minute (bench/dashboard-soak.mjs).
-#   bench/dashboard-soak.sh [MINUTES]     (default 10)
+#   bench/dashboard-soak.sh [MINUTES [SNAPSHOT_FROM]]   (default 10; with SNAPSHOT_FROM, a minute, the objects that grew
+#                                                     from then to the end, by heap snapshots)
 # Only the server and the loop this script starts are stopped, by their pids; the temporary folder is deleted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,4 +36,4 @@ trickle() {
 trickle & trickle_pid=$!
 
 echo "== one dashboard open for $minutes minutes"
-browser_node bench/dashboard-soak.mjs "$url" "$PROMPTLY_KEY" "$minutes"
+browser_node bench/dashboard-soak.mjs "$url" "$PROMPTLY_KEY" "$minutes" ${2:+"$2"}

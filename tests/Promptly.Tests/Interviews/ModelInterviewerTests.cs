@@ -20,10 +20,10 @@ public sealed class ModelInterviewerTests : IAsyncLifetime
 
     private PromptlyFactory Factory(Dictionary<string, string?>? more = null) => new(Generous(_server.Settings(more)));
 
-    // Deadlines no loaded machine can miss, unless the test sets its own.
+    // A budget no loaded machine can miss, unless the test sets its own (the fake server's settings do the same for
+    // the first-token deadline).
     private static Dictionary<string, string?> Generous(Dictionary<string, string?> settings)
     {
-        settings.TryAdd("Interviewer:FallbackAfterMs", "30000");
         settings.TryAdd("Latency:ThresholdMs", "60000");
         return settings;
     }

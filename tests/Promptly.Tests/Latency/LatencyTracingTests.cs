@@ -35,7 +35,7 @@ public sealed class LatencyTracingTests : IAsyncLifetime
     [Fact]
     public async Task Turn_IsOneSpanWithAChildPerPhase_AddingUpToTheResponseTime()
     {
-        await using var factory = new PromptlyFactory(_model.Settings(new() { ["Interviewer:FallbackAfterMs"] = "30000" }));
+        await using var factory = new PromptlyFactory(_model.Settings());
         var client = factory.CreateClient();
         var id = (await client.StartAsync()).Id();
 

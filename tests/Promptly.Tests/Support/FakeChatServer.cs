@@ -70,7 +70,10 @@ public sealed class FakeChatServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>The settings that point a Promptly server at this one.</summary>
+    /// <summary>
+    /// The settings that point a Promptly server at this one. The first-token deadline is one no loaded machine can
+    /// miss (these calls run in real time over loopback): a test about deadlines sets its own in <paramref name="more"/>.
+    /// </summary>
     public Dictionary<string, string?> Settings(Dictionary<string, string?>? more = null)
     {
         var settings = new Dictionary<string, string?>
@@ -79,6 +82,7 @@ public sealed class FakeChatServer : IAsyncDisposable
             ["Interviewer:Endpoint"] = Endpoint,
             ["Interviewer:Model"] = "fake-model",
             ["Interviewer:ApiKey"] = "test",
+            ["Interviewer:FallbackAfterMs"] = "30000",
         };
         foreach (var (key, value) in more ?? []) settings[key] = value;
         return settings;
