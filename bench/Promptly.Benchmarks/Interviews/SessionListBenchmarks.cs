@@ -1,13 +1,16 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.Data.Sqlite;
 using Promptly.Interviews;
+using Promptly.Storage.Sqlite;
 
 namespace Promptly.Benchmarks.Interviews;
 
 /// <summary>
 /// <c>GET /sessions</c>'s read over a million sessions of 5 messages each (5 million messages in the transcript
 /// index): the first page, a page halfway down (cursor), a filtered page, and searches for a word in 0.1% of the
-/// sessions and for one in about 19% of them. Written once into the temporary folder and kept for later runs.
+/// sessions and for one in about 19% of them. Written once into the temporary folder and kept for later runs. The
+/// index is read as the inserts left it, and after the server's background merge (<see cref="TranscriptIndexMerge"/>)
+/// has run to the end on a copy of its own.
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
@@ -19,11 +22,20 @@ public class SessionListBenchmarks : SeededStoreBenchmark
     private static readonly string[] Vocabulary = BuildVocabulary();
     private SessionPosition _middle;
 
+    /// <summary>Whether the transcript index's segments were merged as the server merges them in the background.</summary>
+    [Params(false, true)]
+    public bool Merged { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
-        // A million sessions take minutes to write: written once into promptly-session-list-1m and reused.
-        OpenSeeded("session-list-1m", Seed, keep: true);
+        // A million sessions take minutes to write: written once into promptly-session-list-1m(-merged) and reused.
+        OpenSeeded(Merged ? "session-list-1m-merged" : "session-list-1m", Seed, keep: true);
+        // The server's steps, to the end; on a file merged by an earlier run the first step finds nothing to do.
+        while (Merged && Store.MergeTranscriptIndexAsync(TranscriptIndexMerge.PagesPerStep).GetAwaiter().GetResult())
+        {
+        }
+
         var page = Store.ListSessionsAsync(Query([], null, Sessions / 2), CancellationToken.None).GetAwaiter().GetResult();
         _middle = new SessionPosition(page[^1].CreatedAt, page[^1].Id);
     }

@@ -27,6 +27,7 @@ internal static class SqliteRegistration
         builder.Services.AddSingleton<IAnalyticsStore>(sp => sp.GetRequiredService<SqliteStore>());
         builder.Services.AddSingleton<ITurnRecordingStore>(sp => sp.GetRequiredService<SqliteStore>());
         builder.Services.AddSingleton<IAlertStore>(sp => sp.GetRequiredService<SqliteStore>());
+        builder.Services.AddHostedService<TranscriptIndexMerge>();
         return builder;
     }
 }

@@ -174,7 +174,10 @@ internal static class SqliteSchema
         // row per message keyed by search_key * 2^20 + seq. search_key is a stable integer per session (a plain rowid
         // may change on VACUUM), so a hit names its session by division and erasing a session finds its rows by key.
         // The list pages newest first on (created_at, id); that index replaces the one on created_at alone, and holds no
-        // column a turn changes.
+        // column a turn changes. A word is looked up in every segment of the index, so a search costs in proportion to
+        // their number: turns' inserts merge segments four at a level (FTS5's automerge), and usermerge = 2 lets
+        // TranscriptIndexMerge merge any two of a level in the background, which keeps about one a level (a common
+        // word's search 24 ms to 5 ms over a million sessions: BENCHMARKS.md, "Sessions list").
         """
         ALTER TABLE sessions ADD COLUMN search_key INTEGER;
         UPDATE sessions SET search_key = rowid;
@@ -184,6 +187,7 @@ internal static class SqliteSchema
         CREATE VIRTUAL TABLE messages_fts USING fts5 (content, content = '', tokenize = 'unicode61 remove_diacritics 2');
         INSERT INTO messages_fts (rowid, content)
             SELECT s.search_key * 1048576 + m.seq, m.content FROM messages m JOIN sessions s ON s.id = m.session_id;
+        INSERT INTO messages_fts (messages_fts, rank) VALUES ('usermerge', 2);
         """,
     ];
 
