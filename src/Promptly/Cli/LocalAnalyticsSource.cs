@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Promptly.Analytics;
 using Promptly.Budget;
 using Promptly.Interviews;
+using Promptly.Storage.Providers;
 using Promptly.Storage.Sqlite;
 using Promptly.Load;
 

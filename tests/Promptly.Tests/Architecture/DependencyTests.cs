@@ -42,10 +42,15 @@ public sealed class DependencyTests
         ("Promptly.Web", []),
         ("Promptly.Storage.Sqlite",
             ["Promptly.Access", "Promptly.Storage", "Promptly.Alerts", "Promptly.Analytics", "Promptly.Budget", "Promptly.Errors", "Promptly.Health", "Promptly.Interviews", "Promptly.Invitations", "Promptly.Telemetry", "Promptly.Observability"]),
+        ("Promptly.Storage.Postgres",
+            ["Promptly.Access", "Promptly.Storage", "Promptly.Alerts", "Promptly.Analytics", "Promptly.Budget", "Promptly.Errors", "Promptly.Health", "Promptly.Interviews", "Promptly.Invitations", "Promptly.Telemetry", "Promptly.Observability"]),
+        // The one place that knows both stores: it registers the one configuration names.
+        ("Promptly.Storage.Providers",
+            ["Promptly.Storage", "Promptly.Storage.Sqlite", "Promptly.Storage.Postgres", "Promptly.Alerts", "Promptly.Analytics", "Promptly.Budget", "Promptly.Errors", "Promptly.Health", "Promptly.Interviews", "Promptly.Invitations", "Promptly.Telemetry"]),
         ("Promptly.Load", ["Promptly.Analytics", "Promptly.Interviews", "Promptly.Budget", "Promptly.Http"]),
         ("Promptly.Bench", ["Promptly.Load", "Promptly.Interviews", "Promptly.Budget", "Promptly.Http"]),
         ("Promptly.Cli",
-            ["Promptly.Bench", "Promptly.Load", "Promptly.Analytics", "Promptly.Budget", "Promptly.Http", "Promptly.Interviews", "Promptly.Storage", "Promptly.Storage.Sqlite"]),
+            ["Promptly.Bench", "Promptly.Load", "Promptly.Analytics", "Promptly.Budget", "Promptly.Http", "Promptly.Interviews", "Promptly.Storage", "Promptly.Storage.Providers", "Promptly.Storage.Sqlite"]),
     ];
 
     private static readonly Assembly Server = typeof(InterviewService).Assembly;

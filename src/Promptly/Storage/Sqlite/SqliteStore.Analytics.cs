@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Promptly.Analytics;
 using Promptly.Latency;
+using static Promptly.Storage.StoredTime;
 
 namespace Promptly.Storage.Sqlite;
 

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Promptly.Interviews;
+using static Promptly.Storage.StoredTime;
 
 namespace Promptly.Storage.Sqlite;
 

@@ -3,6 +3,7 @@ using Promptly.Access;
 using Promptly.Budget;
 using Promptly.Interviews;
 using Promptly.Invitations;
+using static Promptly.Storage.StoredTime;
 
 namespace Promptly.Storage.Sqlite;
 

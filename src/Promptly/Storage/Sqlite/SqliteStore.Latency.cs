@@ -3,6 +3,7 @@ using Promptly.Budget;
 using Promptly.Errors;
 using Promptly.Latency;
 using Promptly.Telemetry;
+using static Promptly.Storage.StoredTime;
 
 namespace Promptly.Storage.Sqlite;
 

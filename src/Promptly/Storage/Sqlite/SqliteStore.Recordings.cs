@@ -1,4 +1,5 @@
 using Promptly.Interviews;
+using static Promptly.Storage.StoredTime;
 
 namespace Promptly.Storage.Sqlite;
 

@@ -7,6 +7,7 @@ using Promptly.Interviews;
 using Promptly.Invitations;
 using Promptly.Observability;
 using Promptly.Telemetry;
+using static Promptly.Storage.StoredTime;
 
 namespace Promptly.Storage.Sqlite;
 
@@ -95,14 +96,6 @@ internal sealed partial class SqliteStore : IInterviewStore, IInterviewStatsStor
 
         return rows;
     }
-
-    private static long ToUnixMs(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
-
-    // Window ends are exclusive; rounding them up keeps a record stored in the window's last millisecond inside it.
-    private static long ToUnixMsCeiling(DateTimeOffset time) =>
-        time.ToUnixTimeMilliseconds() + (time.UtcTicks % TimeSpan.TicksPerMillisecond == 0 ? 0 : 1);
-
-    private static DateTimeOffset FromUnixMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
     private static string? NullableString(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
