@@ -25,13 +25,7 @@ internal sealed partial class PostgresStore : IInterviewStore, IInterviewStatsSt
     public PostgresStore(IOptions<PostgresOptions> options, ILogger<PostgresStore> logger, PromptlyInstruments? instruments = null)
     {
         var settings = options.Value;
-        var builder = new NpgsqlDataSourceBuilder(settings.ConnectionString);
-        // A response is sent only after its commit is flushed: a server configured with synchronous_commit=off would
-        // acknowledge writes that a crash can lose, so this store's sessions ask for it whatever the server's default.
-        builder.ConnectionStringBuilder.Options = $"{builder.ConnectionStringBuilder.Options} -c synchronous_commit=on".Trim();
-        // The hot statements (a turn's update and inserts) are prepared on each pooled connection after their second use.
-        builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
-        _dataSource = builder.Build();
+        _dataSource = PostgresDataSource.Create(settings.ConnectionString!);
         try
         {
             using var setup = _dataSource.OpenConnection();
