@@ -12,15 +12,20 @@ internal sealed partial class PostgresStore
     private const string InsertMessage =
         "INSERT INTO messages (session_id, seq, role, content, question_number, element_id, kind, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
-    // A turn's two messages (the answer and the reply) in one statement.
-    private const string InsertTwoMessages =
-        "INSERT INTO messages (session_id, seq, role, content, question_number, element_id, kind, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($1, $9, $10, $11, $12, $13, $14, $15)";
-
     // The conditional update is the check: whichever instance's turn commits first moves the session on, and a racing
-    // turn, blocked on the row until then, finds the question number changed and matches nothing. The completing turn
-    // sets what the interview reached; every other turn writes the nulls the columns hold.
+    // turn, blocked on the row until then, finds the question number changed and matches nothing. Its messages (and, in
+    // LatencyInserts, its latency record) are inserted once per row the update moved, all in one statement: one round
+    // trip per turn, and a refused turn writes nothing, so it needs no rollback. The completing turn sets what the
+    // interview reached; every other turn writes the nulls the columns hold.
     private const string MoveSession =
-        "UPDATE sessions SET question_number = $1, status = $2, ended_at = $3, element_coverage = $6, orphan_ratio = $7 WHERE id = $4 AND question_number = $5 AND status = 'active'";
+        """
+        WITH moved AS (
+            UPDATE sessions SET question_number = $1, status = $2, ended_at = $3, element_coverage = $6, orphan_ratio = $7
+            WHERE id = $4 AND question_number = $5 AND status = 'active' RETURNING id),
+        messages_in AS (
+            INSERT INTO messages (session_id, seq, role, content, question_number, element_id, kind, created_at)
+            SELECT moved.id, m.* FROM moved, unnest($8::integer[], $9::text[], $10::text[], $11::integer[], $12::text[], $13::text[], $14::bigint[]) AS m)
+        """;
 
     public Task CreateSessionAsync(SessionRecord session, TranscriptMessage greeting, Func<BudgetedLatency>? latency, CancellationToken cancellationToken) =>
         _writer.WriteAsync(async context =>
@@ -58,27 +63,20 @@ internal sealed partial class PostgresStore
     public Task AppendTurnAsync(TurnWrite turn, CancellationToken cancellationToken) =>
         _writer.WriteAsync(async context =>
         {
-            var moved = await context.ExecuteAsync(
-                MoveSession, turn.QuestionNumber, turn.Status, ToUnixMs(turn.EndedAt), turn.SessionId, turn.ExpectedQuestionNumber,
-                turn.Measures?.ElementCoverage, turn.Measures?.OrphanRatio);
-            if (moved != 1)
+            var messages = turn.Messages;
+            var args = new List<object?>
+            {
+                turn.QuestionNumber, turn.Status, ToUnixMs(turn.EndedAt), turn.SessionId, turn.ExpectedQuestionNumber, turn.Measures?.ElementCoverage, turn.Measures?.OrphanRatio,
+                messages.Select(m => m.Seq).ToArray(), messages.Select(m => m.Role).ToArray(), messages.Select(m => m.Content).ToArray(),
+                messages.Select(m => m.QuestionNumber).ToArray(), messages.Select(m => m.ElementId).ToArray(), messages.Select(m => m.Kind).ToArray(),
+                messages.Select(m => ToUnixMs(m.At)).ToArray(),
+            };
+            var latency = turn.Latency is { } entry ? LatencyInserts(entry(), args, "moved") : "";
+            if (Convert.ToInt64(await context.ScalarAsync($"{MoveSession}{latency} SELECT count(*) FROM moved", [.. args])) != 1)
             {
                 throw new StorageConflictException($"Session '{turn.SessionId}' is no longer at question {turn.ExpectedQuestionNumber} or has ended.");
             }
 
-            if (turn.Messages is [var answer, var reply])
-            {
-                await context.ExecuteAsync(InsertTwoMessages, [turn.SessionId, .. MessageColumns(answer), .. MessageColumns(reply)]);
-            }
-            else
-            {
-                foreach (var message in turn.Messages)
-                {
-                    await WriteMessageAsync(context, turn.SessionId, message);
-                }
-            }
-
-            if (turn.Latency is { } entry) await WriteLatencyAsync(context, entry());
             return true;
         }, cancellationToken);
 
@@ -87,11 +85,7 @@ internal sealed partial class PostgresStore
             "UPDATE sessions SET status = 'ended', ended_at = $1 WHERE id = $2 AND status = 'active'", ToUnixMs(endedAt), sessionId) == 1);
 
     private static Task<int> WriteMessageAsync(PostgresWriteContext context, string sessionId, TranscriptMessage message) =>
-        context.ExecuteAsync(InsertMessage, [sessionId, .. MessageColumns(message)]);
-
-    /// <summary>A message's seven columns after session_id.</summary>
-    private static object?[] MessageColumns(TranscriptMessage message) =>
-        [message.Seq, message.Role, message.Content, message.QuestionNumber, message.ElementId, message.Kind, ToUnixMs(message.At)];
+        context.ExecuteAsync(InsertMessage, sessionId, message.Seq, message.Role, message.Content, message.QuestionNumber, message.ElementId, message.Kind, ToUnixMs(message.At));
 
     public async Task<StoredSession?> LoadSessionAsync(string sessionId, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using System.Text;
 using Npgsql;
 using Promptly.Budget;
 using Promptly.Errors;
@@ -12,9 +13,6 @@ internal sealed partial class PostgresStore
     private const string LatencyColumns =
         "id, session_id, candidate, interview_type, concept_id, question_number, response_time_ms, ai_processing_time_ms, phases, threshold_ms, severe_ms, failed, error, timestamp, prompt_tokens, completion_tokens, fallback_cause, channel, trace_id";
 
-    private const string InsertLatency =
-        "INSERT INTO latency_records (session_id, candidate, interview_type, concept_id, question_number, response_time_ms, ai_processing_time_ms, phases, threshold_ms, severe_ms, failed, error, timestamp, prompt_tokens, completion_tokens, fallback_cause, channel, trace_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)";
-
     public Task SaveLatencyAsync(Func<BudgetedLatency> entry, CancellationToken cancellationToken) =>
         _writer.WriteAsync(async context =>
         {
@@ -22,22 +20,50 @@ internal sealed partial class PostgresStore
             return true;
         });
 
-    private static async Task WriteLatencyAsync(PostgresWriteContext context, BudgetedLatency entry)
+    private static Task<int> WriteLatencyAsync(PostgresWriteContext context, BudgetedLatency entry)
+    {
+        var args = new List<object?>();
+        return context.ExecuteAsync($"WITH always AS (SELECT) {LatencyInserts(entry, args, "always")} SELECT", [.. args]);
+    }
+
+    /// <summary>
+    /// The record's insert, and its violation's when there is one, as data-modifying CTEs (each led by a comma) that
+    /// write once per row of <paramref name="source"/>: in a turn's statement that is the session the turn moved, so a
+    /// turn refused as a conflict writes no record either. Their parameters are appended to <paramref name="args"/>.
+    /// </summary>
+    private static string LatencyInserts(BudgetedLatency entry, List<object?> args, string source)
     {
         var record = entry.Record;
-        await context.ExecuteAsync(
-            InsertLatency,
+        var first = args.Count + 1;
+        args.AddRange(
+        [
             record.SessionId, record.Candidate, record.InterviewType, record.ConceptId, record.QuestionNumber, record.ResponseTimeMs, record.AiProcessingTimeMs,
             PhaseText.Write(record.Phases), record.ThresholdMs, record.SevereMs, record.Failed, record.Error, ToUnixMs(record.Timestamp), record.PromptTokens,
-            record.CompletionTokens, record.FallbackCause, record.Channel, record.TraceId);
+            record.CompletionTokens, record.FallbackCause, record.Channel, record.TraceId,
+        ]);
+        var sql = new StringBuilder()
+            .Append(", latency_in AS (INSERT INTO latency_records (session_id, candidate, interview_type, concept_id, question_number, response_time_ms, ")
+            .Append("ai_processing_time_ms, phases, threshold_ms, severe_ms, failed, error, timestamp, prompt_tokens, completion_tokens, fallback_cause, channel, trace_id) ")
+            .Append(Casts(first, "text", "text", "text", "text", "integer", "float8", "float8", "text", "float8", "float8", "boolean", "text", "bigint", "integer", "integer", "text", "text", "text"))
+            .Append($" FROM {source})");
         if (entry.Violation is { } violation)
         {
-            await context.ExecuteAsync(
-                "INSERT INTO error_log (type, message, session_id, question_number, response_time_ms, threshold_ms, timestamp) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                violation.Type, violation.Message, violation.SessionId, violation.QuestionNumber, violation.ResponseTimeMs, violation.ThresholdMs,
-                ToUnixMs(violation.Timestamp));
+            first = args.Count + 1;
+            args.AddRange([violation.Type, violation.Message, violation.SessionId, violation.QuestionNumber, violation.ResponseTimeMs, violation.ThresholdMs, ToUnixMs(violation.Timestamp)]);
+            sql.Append(", error_in AS (INSERT INTO error_log (type, message, session_id, question_number, response_time_ms, threshold_ms, timestamp) ")
+                .Append(Casts(first, "text", "text", "text", "integer", "float8", "float8", "bigint"))
+                .Append($" FROM {source})");
         }
+
+        return sql.ToString();
     }
+
+    /// <summary>
+    /// <c>SELECT $n::type, …</c>: a parameter selected rather than inserted directly has no column to take its type
+    /// from, and a NULL none of its own.
+    /// </summary>
+    private static string Casts(int first, params string[] types) =>
+        "SELECT " + string.Join(", ", types.Select((type, i) => $"${first + i}::{type}"));
 
     public async Task<IReadOnlyList<LatencyRecord>> SessionLatencyAsync(string sessionId, CancellationToken cancellationToken) =>
         await QueryAsync($"SELECT {LatencyColumns} FROM latency_records WHERE session_id = $1 ORDER BY question_number, id", ReadLatency, cancellationToken, sessionId);
