@@ -1,6 +1,7 @@
 using Npgsql;
 using Promptly.Analytics;
 using Promptly.Latency;
+using Promptly.Storage.Rows;
 using static Promptly.Storage.StoredTime;
 
 namespace Promptly.Storage.Postgres;
@@ -9,10 +10,6 @@ internal sealed partial class PostgresStore : IAnalyticsStore
 {
     private const string ResponseRunColumns =
         "id, interview_type, timestamp, response_time_ms, phases, NOT failed AND response_time_ms <= threshold_ms, failed, channel";
-
-    private const string EventRunColumns = "id, source, interview_type, timestamp, total_ms, phases, total_ms <= threshold_ms";
-
-    private const string DigestColumns = "size, bucket_start, source, interview_type, phase, count, mean_ms, m2, min_ms, max_ms, within_budget, failed";
 
     public Task SaveEventsAsync(IReadOnlyList<IngestedEvent> events, CancellationToken cancellationToken) =>
         _writer.WriteAsync(async context =>
@@ -40,8 +37,8 @@ internal sealed partial class PostgresStore : IAnalyticsStore
 
     public async Task<IReadOnlyList<FeedRun>> RunsAfterAsync(RunFeed feed, long afterId, int limit, CancellationToken cancellationToken) =>
         feed == RunFeed.Responses
-            ? await QueryAsync($"SELECT {ResponseRunColumns} FROM latency_records WHERE id > $1 ORDER BY id LIMIT $2", ReadResponseRun, cancellationToken, afterId, limit)
-            : await QueryAsync($"SELECT {EventRunColumns} FROM latency_events WHERE id > $1 ORDER BY id LIMIT $2", ReadEventRun, cancellationToken, afterId, limit);
+            ? await QueryAsync($"SELECT {ResponseRunColumns} FROM latency_records WHERE id > $1 ORDER BY id LIMIT $2", StoredRows.ResponseRun, cancellationToken, afterId, limit)
+            : await QueryAsync($"SELECT {StoredRows.EventRunColumns} FROM latency_events WHERE id > $1 ORDER BY id LIMIT $2", StoredRows.EventRun, cancellationToken, afterId, limit);
 
     /// <summary>
     /// The compare-and-set of the watermark under its row's lock: of several instances folding the same runs, the
@@ -55,20 +52,20 @@ internal sealed partial class PostgresStore : IAnalyticsStore
             {
                 var digest = fresh;
                 await using (var stored = await context.QueryAsync(
-                    $"SELECT {DigestColumns}, histogram FROM latency_digests WHERE size = $1 AND bucket_start = $2 AND source = $3 AND interview_type = $4 AND phase = $5",
+                    $"SELECT {StoredRows.DigestColumns}, histogram FROM latency_digests WHERE size = $1 AND bucket_start = $2 AND source = $3 AND interview_type = $4 AND phase = $5",
                     (int)key.Size, key.StartMs, key.Source, key.InterviewType, key.Phase))
                 {
                     if (await stored.ReadAsync())
                     {
                         digest = new LatencyDigest();
-                        ReadDigest(stored).MergeInto(digest);
+                        StoredRows.Digest(stored).MergeInto(digest);
                         digest.Merge(fresh);
                     }
                 }
 
                 await context.ExecuteAsync(
                     $"""
-                    INSERT INTO latency_digests ({DigestColumns}, histogram) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                    INSERT INTO latency_digests ({StoredRows.DigestColumns}, histogram) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
                     ON CONFLICT (size, bucket_start, source, interview_type, phase) DO UPDATE SET count = excluded.count, mean_ms = excluded.mean_ms,
                         m2 = excluded.m2, min_ms = excluded.min_ms, max_ms = excluded.max_ms, within_budget = excluded.within_budget, failed = excluded.failed,
                         histogram = excluded.histogram
@@ -159,9 +156,9 @@ internal sealed partial class PostgresStore : IAnalyticsStore
         // $1 after, $2 from, $3 to, $4 the type, $5 the channel or the event sources.
         var sql = feed == RunFeed.Responses
             ? $"SELECT {ResponseRunColumns} FROM latency_records WHERE id > $1 AND timestamp >= $2 AND timestamp < $3 AND ($4::text IS NULL OR interview_type = $4) AND ($5::text IS NULL OR channel = $5)"
-            : $"SELECT {EventRunColumns} FROM latency_events WHERE id > $1 AND timestamp >= $2 AND timestamp < $3 AND ($4::text IS NULL OR interview_type = $4) AND ($5::text[] IS NULL OR source = ANY($5))";
+            : $"SELECT {StoredRows.EventRunColumns} FROM latency_events WHERE id > $1 AND timestamp >= $2 AND timestamp < $3 AND ($4::text IS NULL OR interview_type = $4) AND ($5::text[] IS NULL OR source = ANY($5))";
         object? narrowing = feed == RunFeed.Responses ? filter.Channel : filter.EventSources?.ToArray();
-        return ReadAllAsync(connection, transaction, sql, r => (feed == RunFeed.Responses ? ReadResponseRun(r) : ReadEventRun(r)).Run, cancellationToken,
+        return ReadAllAsync(connection, transaction, sql, r => (feed == RunFeed.Responses ? StoredRows.ResponseRun(r) : StoredRows.EventRun(r)).Run, cancellationToken,
             [afterId, ToUnixMs(from), ToUnixMsCeiling(to), filter.InterviewType, narrowing]);
     }
 
@@ -171,24 +168,10 @@ internal sealed partial class PostgresStore : IAnalyticsStore
         var phases = read.Detail == DigestDetail.Totals ? "AND phase = ''" : "";
         var histogram = read.Detail == DigestDetail.Full ? "histogram" : "CASE WHEN phase = '' THEN histogram END";
         var sql =
-            $"SELECT {DigestColumns}, {histogram} FROM latency_digests WHERE size = $1 AND bucket_start >= $2 AND bucket_start < $3 {phases} AND ($4::text[] IS NULL OR source = ANY($4)) AND ($5::text IS NULL OR interview_type = $5)";
-        return ReadAllAsync(connection, transaction, sql, ReadDigest, cancellationToken,
+            $"SELECT {StoredRows.DigestColumns}, {histogram} FROM latency_digests WHERE size = $1 AND bucket_start >= $2 AND bucket_start < $3 {phases} AND ($4::text[] IS NULL OR source = ANY($4)) AND ($5::text IS NULL OR interview_type = $5)";
+        return ReadAllAsync(connection, transaction, sql, StoredRows.Digest, cancellationToken,
             [(int)range.Size, ToUnixMs(range.From), ToUnixMs(range.To), read.Filter.Sources?.ToArray(), read.Filter.InterviewType]);
     }
-
-    private static StoredDigest ReadDigest(NpgsqlDataReader r) => new(
-        new DigestKey((BucketSize)r.GetInt32(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4)),
-        r.GetInt64(5), r.GetDouble(6), r.GetDouble(7), r.GetDouble(8), r.GetDouble(9), r.GetInt64(10), r.GetInt64(11),
-        r.IsDBNull(12) ? null : r.GetFieldValue<byte[]>(12));
-
-    private static FeedRun ReadResponseRun(NpgsqlDataReader r) => new(
-        r.GetInt64(0),
-        new RunSample(RunSample.SourceOf(r.GetString(7)), r.GetString(1), FromUnixMs(r.GetInt64(2)), r.GetDouble(3), PhaseText.Read(r.GetString(4)),
-            r.GetBoolean(5), r.GetBoolean(6)));
-
-    private static FeedRun ReadEventRun(NpgsqlDataReader r) => new(
-        r.GetInt64(0),
-        new RunSample(r.GetString(1), r.GetString(2), FromUnixMs(r.GetInt64(3)), r.GetDouble(4), PhaseText.Read(r.GetString(5)), r.GetBoolean(6), Failed: false));
 
     private static async Task<Dictionary<RunFeed, long>> ReadWatermarksAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {

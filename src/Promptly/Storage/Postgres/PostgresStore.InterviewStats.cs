@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Promptly.Interviews;
+using Promptly.Storage.Rows;
 using static Promptly.Storage.StoredTime;
 
 namespace Promptly.Storage.Postgres;
@@ -25,9 +26,7 @@ internal sealed partial class PostgresStore
         await using var reader = await Guarded(() => command.ExecuteReaderAsync(cancellationToken));
         while (await Guarded(() => reader.ReadAsync(cancellationToken)))
         {
-            yield return new SessionOutcome(
-                reader.GetString(0), reader.GetString(1), reader.GetString(2), FromUnixMs(reader.GetInt64(3)), NullableTime(reader, 4), NullableTime(reader, 5),
-                reader.GetInt32(6), NullableDouble(reader, 7), NullableDouble(reader, 8));
+            yield return StoredRows.Outcome(reader);
         }
     }
 }

@@ -1,8 +1,7 @@
-using Npgsql;
-using Promptly.Access;
 using Promptly.Budget;
 using Promptly.Interviews;
 using Promptly.Invitations;
+using Promptly.Storage.Rows;
 using static Promptly.Storage.StoredTime;
 
 namespace Promptly.Storage.Postgres;
@@ -93,12 +92,12 @@ internal sealed partial class PostgresStore
         // One snapshot, so the transcript read belongs to the session row read (a turn may commit between the two).
         await using var transaction = await SnapshotAsync(connection, cancellationToken);
         var sessions = await Guarded(() => ReadAllAsync(connection, transaction,
-            "SELECT id, concept_id, interview_type, candidate, status, question_number, created_at, ended_at, invitation_token, token_hash, token_expires_at FROM sessions WHERE id = $1 AND status <> 'erased'",
-            ReadSession, cancellationToken, [sessionId]));
+            $"SELECT {StoredRows.SessionColumns} FROM sessions WHERE id = $1 AND status <> 'erased'",
+            StoredRows.Session, cancellationToken, [sessionId]));
         if (sessions.Count == 0) return null;
         var messages = await Guarded(() => ReadAllAsync(connection, transaction,
-            "SELECT seq, role, content, question_number, element_id, kind, created_at FROM messages WHERE session_id = $1 ORDER BY seq",
-            r => new TranscriptMessage(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetInt32(3), NullableString(r, 4), NullableString(r, 5), FromUnixMs(r.GetInt64(6))),
+            $"SELECT {StoredRows.MessageColumns} FROM messages WHERE session_id = $1 ORDER BY seq",
+            StoredRows.Message,
             cancellationToken, [sessionId]));
         return new StoredSession(sessions[0], messages);
     }
@@ -150,34 +149,18 @@ internal sealed partial class PostgresStore
         return true;
     }
 
-    private static SessionRecord ReadSession(NpgsqlDataReader r) => new()
-    {
-        Id = r.GetString(0),
-        ConceptId = r.GetString(1),
-        InterviewType = r.GetString(2),
-        Candidate = NullableString(r, 3),
-        Status = r.GetString(4),
-        QuestionNumber = r.GetInt32(5),
-        CreatedAt = FromUnixMs(r.GetInt64(6)),
-        EndedAt = NullableTime(r, 7),
-        InvitationToken = NullableString(r, 8),
-        Access = r.IsDBNull(9) ? null : new SessionAccess(r.GetFieldValue<byte[]>(9), FromUnixMs(r.GetInt64(10))),
-    };
-
-    private const string InvitationColumns = "token, concept_id, candidate, created_at, session_id, started_at, expires_at, revoked_at";
-
     public Task CreateInvitationAsync(Invitation invitation, CancellationToken cancellationToken) =>
         _writer.WriteAsync(context => context.ExecuteAsync(
             "INSERT INTO invitations (token, concept_id, candidate, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
             invitation.Token, invitation.ConceptId, invitation.Candidate, ToUnixMs(invitation.CreatedAt), ToUnixMs(invitation.ExpiresAt)));
 
     public async Task<Invitation?> FindInvitationAsync(string token, CancellationToken cancellationToken) =>
-        (await QueryAsync($"SELECT {InvitationColumns} FROM invitations WHERE token = $1", ReadInvitation, cancellationToken, token)).FirstOrDefault();
+        (await QueryAsync($"SELECT {StoredRows.InvitationColumns} FROM invitations WHERE token = $1", StoredRows.Invitation, cancellationToken, token)).FirstOrDefault();
 
     public async Task<IReadOnlyList<Invitation>> ListInvitationsAsync(DateTimeOffset? before, int limit, CancellationToken cancellationToken) =>
         await QueryAsync(
-            $"SELECT {InvitationColumns} FROM invitations WHERE created_at < $1 ORDER BY created_at DESC, token LIMIT $2",
-            ReadInvitation, cancellationToken, before is { } b ? ToUnixMs(b) : long.MaxValue, limit);
+            $"SELECT {StoredRows.InvitationColumns} FROM invitations WHERE created_at < $1 ORDER BY created_at DESC, token LIMIT $2",
+            StoredRows.Invitation, cancellationToken, before is { } b ? ToUnixMs(b) : long.MaxValue, limit);
 
     public Task<bool> RevokeInvitationAsync(string token, DateTimeOffset at, CancellationToken cancellationToken) =>
         _writer.WriteAsync(async context =>
@@ -186,6 +169,4 @@ internal sealed partial class PostgresStore
             return Convert.ToInt64(await context.ScalarAsync("SELECT count(*) FROM invitations WHERE token = $1", token)) == 1;
         }, cancellationToken);
 
-    private static Invitation ReadInvitation(NpgsqlDataReader r) => new(
-        r.GetString(0), r.GetString(1), NullableString(r, 2), FromUnixMs(r.GetInt64(3)), NullableString(r, 4), NullableTime(r, 5), NullableTime(r, 6), NullableTime(r, 7));
 }

@@ -1,18 +1,15 @@
 using System.Text;
-using Npgsql;
 using Promptly.Budget;
 using Promptly.Errors;
 using Promptly.Latency;
 using Promptly.Telemetry;
+using Promptly.Storage.Rows;
 using static Promptly.Storage.StoredTime;
 
 namespace Promptly.Storage.Postgres;
 
 internal sealed partial class PostgresStore
 {
-    private const string LatencyColumns =
-        "id, session_id, candidate, interview_type, concept_id, question_number, response_time_ms, ai_processing_time_ms, phases, threshold_ms, severe_ms, failed, error, timestamp, prompt_tokens, completion_tokens, fallback_cause, channel, trace_id";
-
     public Task SaveLatencyAsync(Func<BudgetedLatency> entry, CancellationToken cancellationToken) =>
         _writer.WriteAsync(async context =>
         {
@@ -66,51 +63,18 @@ internal sealed partial class PostgresStore
         "SELECT " + string.Join(", ", types.Select((type, i) => $"${first + i}::{type}"));
 
     public async Task<IReadOnlyList<LatencyRecord>> SessionLatencyAsync(string sessionId, CancellationToken cancellationToken) =>
-        await QueryAsync($"SELECT {LatencyColumns} FROM latency_records WHERE session_id = $1 ORDER BY question_number, id", ReadLatency, cancellationToken, sessionId);
+        await QueryAsync($"SELECT {StoredRows.LatencyColumns} FROM latency_records WHERE session_id = $1 ORDER BY question_number, id", StoredRows.Latency, cancellationToken, sessionId);
 
     public async Task<IReadOnlyList<LatencyRecord>> SlowestAsync(DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) =>
         await QueryAsync(
-            $"SELECT {LatencyColumns} FROM latency_records WHERE timestamp >= $1 AND timestamp < $2 ORDER BY response_time_ms DESC LIMIT $3",
-            ReadLatency, cancellationToken, ToUnixMs(from), ToUnixMsCeiling(to), limit);
+            $"SELECT {StoredRows.LatencyColumns} FROM latency_records WHERE timestamp >= $1 AND timestamp < $2 ORDER BY response_time_ms DESC LIMIT $3",
+            StoredRows.Latency, cancellationToken, ToUnixMs(from), ToUnixMsCeiling(to), limit);
 
     public async Task<IReadOnlyList<ErrorLogEntry>> ErrorsAsync(string? type, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) =>
         await QueryAsync(
-            "SELECT id, type, message, session_id, question_number, response_time_ms, threshold_ms, timestamp FROM error_log WHERE ($1::text IS NULL OR type = $1) AND timestamp >= $2 AND timestamp < $3 ORDER BY timestamp DESC, id DESC LIMIT $4",
-            r => new ErrorLogEntry
-            {
-                Id = r.GetInt64(0),
-                Type = r.GetString(1),
-                Message = r.GetString(2),
-                SessionId = NullableString(r, 3),
-                QuestionNumber = NullableInt(r, 4),
-                ResponseTimeMs = NullableDouble(r, 5),
-                ThresholdMs = NullableDouble(r, 6),
-                Timestamp = FromUnixMs(r.GetInt64(7)),
-            },
+            $"SELECT {StoredRows.ErrorColumns} FROM error_log WHERE ($1::text IS NULL OR type = $1) AND timestamp >= $2 AND timestamp < $3 ORDER BY timestamp DESC, id DESC LIMIT $4",
+            StoredRows.Error,
             cancellationToken, type, ToUnixMs(from), ToUnixMsCeiling(to), limit);
-
-    private static LatencyRecord ReadLatency(NpgsqlDataReader r) => new()
-    {
-        Id = r.GetInt64(0),
-        SessionId = r.GetString(1),
-        Candidate = NullableString(r, 2),
-        InterviewType = r.GetString(3),
-        ConceptId = r.GetString(4),
-        QuestionNumber = r.GetInt32(5),
-        ResponseTimeMs = r.GetDouble(6),
-        AiProcessingTimeMs = r.GetDouble(7),
-        Phases = PhaseText.Read(r.GetString(8)),
-        ThresholdMs = r.GetDouble(9),
-        SevereMs = r.GetDouble(10),
-        Failed = r.GetBoolean(11),
-        Error = NullableString(r, 12),
-        Timestamp = FromUnixMs(r.GetInt64(13)),
-        PromptTokens = NullableInt(r, 14),
-        CompletionTokens = NullableInt(r, 15),
-        FallbackCause = NullableString(r, 16),
-        Channel = r.GetString(17),
-        TraceId = NullableString(r, 18),
-    };
 
     /// <summary>Each bucket's stored histogram is read under a row lock and merged, so buckets saved by several instances add up.</summary>
     public Task SaveRequestMetricsAsync(IReadOnlyList<RequestMetricBucket> buckets, CancellationToken cancellationToken) =>
@@ -141,8 +105,8 @@ internal sealed partial class PostgresStore
 
     public async Task<IReadOnlyList<RequestMetricBucket>> RequestMetricsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
         await QueryAsync(
-            "SELECT bucket_start, method, route, status, histogram FROM request_metrics WHERE bucket_start >= $1 AND bucket_start < $2",
-            r => new RequestMetricBucket(FromUnixMs(r.GetInt64(0)), r.GetString(1), r.GetString(2), r.GetInt32(3), LatencyHistograms.Decode(r.GetFieldValue<byte[]>(4))),
+            $"SELECT {StoredRows.RequestMetricColumns} FROM request_metrics WHERE bucket_start >= $1 AND bucket_start < $2",
+            StoredRows.RequestMetric,
             cancellationToken, ToUnixMs(from), ToUnixMsCeiling(to));
 
     public Task SaveBudgetOverrideAsync(string interviewType, BudgetOverride? value, CancellationToken cancellationToken) =>
@@ -159,7 +123,7 @@ internal sealed partial class PostgresStore
     {
         var rows = await QueryAsync(
             "SELECT interview_type, threshold_ms, severe_ms FROM budget_overrides",
-            r => (Type: r.GetString(0), Value: new BudgetOverride { ThresholdMs = NullableDouble(r, 1), SevereMs = NullableDouble(r, 2) }),
+            r => (Type: r.GetString(0), Value: new BudgetOverride { ThresholdMs = StoredRows.NullableDouble(r, 1), SevereMs = StoredRows.NullableDouble(r, 2) }),
             cancellationToken);
         return rows.ToDictionary(r => r.Type, r => r.Value, StringComparer.OrdinalIgnoreCase);
     }

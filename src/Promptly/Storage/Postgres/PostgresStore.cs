@@ -8,7 +8,6 @@ using Promptly.Interviews;
 using Promptly.Invitations;
 using Promptly.Observability;
 using Promptly.Telemetry;
-using static Promptly.Storage.StoredTime;
 
 namespace Promptly.Storage.Postgres;
 
@@ -110,14 +109,6 @@ internal sealed partial class PostgresStore : IInterviewStore, IInterviewStatsSt
             await readOnly.ExecuteNonQueryAsync(cancellationToken);
             return transaction;
         });
-
-    private static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-
-    private static DateTimeOffset? NullableTime(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : FromUnixMs(reader.GetInt64(ordinal));
-
-    private static int? NullableInt(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt32(ordinal);
-
-    private static double? NullableDouble(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
 
     public async ValueTask DisposeAsync()
     {

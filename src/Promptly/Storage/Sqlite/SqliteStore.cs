@@ -7,7 +7,6 @@ using Promptly.Interviews;
 using Promptly.Invitations;
 using Promptly.Observability;
 using Promptly.Telemetry;
-using static Promptly.Storage.StoredTime;
 
 namespace Promptly.Storage.Sqlite;
 
@@ -96,10 +95,6 @@ internal sealed partial class SqliteStore : IInterviewStore, IInterviewStatsStor
 
         return rows;
     }
-
-    private static string? NullableString(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-
-    private static DateTimeOffset? NullableTime(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : FromUnixMs(reader.GetInt64(ordinal));
 
     public ValueTask DisposeAsync() => _writer.DisposeAsync();
 }
