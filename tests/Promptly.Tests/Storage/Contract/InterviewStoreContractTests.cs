@@ -1,3 +1,4 @@
+using Promptly.Errors;
 using Promptly.Interviews;
 using Promptly.Invitations;
 using Promptly.Storage;
@@ -103,7 +104,7 @@ public sealed class InterviewStoreContractTests
         Assert.Equal(expected with { Id = records[1].Id }, records[1] with { Phases = expected.Phases });
         Assert.Equal(expected.Phases, records[1].Phases);
         var error = Assert.Single(errors);
-        Assert.Equal(("latency_severe", 1, 4000.0), (error.Type, error.QuestionNumber, error.ResponseTimeMs));
+        Assert.Equal((ErrorLogEntry.LatencyViolationType, 1, 4000.0), (error.Type, error.QuestionNumber, error.ResponseTimeMs));
     }
 
     [Theory, OnSqlite, OnPostgres]

@@ -1,5 +1,6 @@
 using Promptly.Alerts;
 using Promptly.Budget;
+using Promptly.Errors;
 using Promptly.Latency;
 using Promptly.Telemetry;
 using Promptly.Tests.Support;
@@ -32,7 +33,7 @@ public sealed class LatencyStoreContractTests
         await store.Latency.SaveLatencyAsync(Entry(Record("s1", 3, 200, Start.AddMinutes(2))), CancellationToken.None);
 
         var all = await store.Errors.ErrorsAsync(null, Start, Start.AddHours(1), 10, CancellationToken.None);
-        var typed = await store.Errors.ErrorsAsync("latency_severe", Start, Start.AddMinutes(1), 10, CancellationToken.None);
+        var typed = await store.Errors.ErrorsAsync(ErrorLogEntry.LatencyViolationType, Start, Start.AddMinutes(1), 10, CancellationToken.None);
         var other = await store.Errors.ErrorsAsync("other", Start, Start.AddHours(1), 10, CancellationToken.None);
 
         Assert.Equal([2, 1], all.Select(e => e.QuestionNumber!.Value));

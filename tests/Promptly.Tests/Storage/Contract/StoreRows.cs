@@ -1,5 +1,4 @@
 using Promptly.Budget;
-using Promptly.Errors;
 using Promptly.Interviews;
 using Promptly.Latency;
 
@@ -55,17 +54,6 @@ internal static class StoreRows
         Timestamp = at ?? Start,
     };
 
-    /// <summary>A record, with a severe violation's error-log entry when it is over its severe threshold.</summary>
-    public static Func<BudgetedLatency> Entry(LatencyRecord record) => () => new BudgetedLatency(record, record.Severe
-        ? new ErrorLogEntry
-        {
-            Type = "latency_severe",
-            Message = $"{record.ResponseTimeMs} ms",
-            SessionId = record.SessionId,
-            QuestionNumber = record.QuestionNumber,
-            ResponseTimeMs = record.ResponseTimeMs,
-            ThresholdMs = record.ThresholdMs,
-            Timestamp = record.Timestamp,
-        }
-        : null);
+    /// <summary>A record as the budget judges it: with a severe violation's error-log entry when it is over its severe threshold.</summary>
+    public static Func<BudgetedLatency> Entry(LatencyRecord record) => () => BudgetedLatency.Of(record);
 }
