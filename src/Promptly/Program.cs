@@ -12,7 +12,7 @@ using Promptly.Health;
 using Promptly.Http;
 using Promptly.Interviews;
 using Promptly.Invitations;
-using Promptly.Storage.Sqlite;
+using Promptly.Storage.Providers;
 using Promptly.Telemetry;
 using Promptly.Voice;
 using Promptly.Web;
@@ -32,7 +32,7 @@ var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
 
 builder.AddHttpApi();
 builder.AddAccess();
-builder.AddSqliteStorage();
+builder.AddStorage();
 builder.AddGuides();
 builder.AddLatencyBudget();
 builder.AddErrors();

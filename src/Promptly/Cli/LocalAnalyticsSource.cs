@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Promptly.Analytics;
 using Promptly.Budget;
 using Promptly.Interviews;
+using Promptly.Storage.Providers;
 using Promptly.Storage.Sqlite;
 using Promptly.Load;
 
@@ -27,6 +28,12 @@ internal sealed class LocalAnalyticsSource(IHost host, LatencyAnalytics analytic
         if (dataFolder is not null)
         {
             builder.Configuration.AddInMemoryCollection([new($"{SqliteOptions.Section}:{nameof(SqliteOptions.DataFolder)}", dataFolder)]);
+        }
+        else if (builder.Configuration["Storage:Provider"] is { } provider && provider.Trim().Equals(StorageRegistration.Postgres, StringComparison.OrdinalIgnoreCase))
+        {
+            // A local read opens SQLite read-only; it would find no database, or an old one, where PostgreSQL holds the data.
+            throw CommandException.Usage(
+                "The server stores its data in PostgreSQL (Storage:Provider=postgres); promptly analyze reads a local SQLite database only: ask a running server with --server URL.");
         }
 
         // Log lines would mix with the report on stdout; failures reach the user as one line each.

@@ -40,12 +40,19 @@ public sealed class DependencyTests
         ("Promptly.Diagnostics", ["Promptly.Access", "Promptly.Interviews", "Promptly.Http"]),
         // The pages are files that talk to the API over HTTP, as any client does: the server side knows no feature.
         ("Promptly.Web", []),
+        // What both stores read back: row-to-record mappings over ADO.NET's DbDataReader.
+        ("Promptly.Storage.Rows", ["Promptly.Access", "Promptly.Storage", "Promptly.Analytics", "Promptly.Errors", "Promptly.Interviews", "Promptly.Invitations", "Promptly.Telemetry"]),
         ("Promptly.Storage.Sqlite",
-            ["Promptly.Access", "Promptly.Storage", "Promptly.Alerts", "Promptly.Analytics", "Promptly.Budget", "Promptly.Errors", "Promptly.Health", "Promptly.Interviews", "Promptly.Invitations", "Promptly.Telemetry", "Promptly.Observability"]),
+            ["Promptly.Access", "Promptly.Storage", "Promptly.Storage.Rows", "Promptly.Alerts", "Promptly.Analytics", "Promptly.Budget", "Promptly.Errors", "Promptly.Health", "Promptly.Interviews", "Promptly.Invitations", "Promptly.Telemetry", "Promptly.Observability"]),
+        ("Promptly.Storage.Postgres",
+            ["Promptly.Access", "Promptly.Storage", "Promptly.Storage.Rows", "Promptly.Alerts", "Promptly.Analytics", "Promptly.Budget", "Promptly.Errors", "Promptly.Health", "Promptly.Interviews", "Promptly.Invitations", "Promptly.Telemetry", "Promptly.Observability"]),
+        // The one place that knows both stores: it registers the one configuration names.
+        ("Promptly.Storage.Providers",
+            ["Promptly.Storage", "Promptly.Storage.Sqlite", "Promptly.Storage.Postgres", "Promptly.Alerts", "Promptly.Analytics", "Promptly.Budget", "Promptly.Errors", "Promptly.Health", "Promptly.Interviews", "Promptly.Invitations", "Promptly.Telemetry"]),
         ("Promptly.Load", ["Promptly.Analytics", "Promptly.Interviews", "Promptly.Budget", "Promptly.Http"]),
         ("Promptly.Bench", ["Promptly.Load", "Promptly.Interviews", "Promptly.Budget", "Promptly.Http"]),
         ("Promptly.Cli",
-            ["Promptly.Bench", "Promptly.Load", "Promptly.Analytics", "Promptly.Budget", "Promptly.Http", "Promptly.Interviews", "Promptly.Storage", "Promptly.Storage.Sqlite"]),
+            ["Promptly.Bench", "Promptly.Load", "Promptly.Analytics", "Promptly.Budget", "Promptly.Http", "Promptly.Interviews", "Promptly.Storage", "Promptly.Storage.Providers", "Promptly.Storage.Sqlite"]),
     ];
 
     private static readonly Assembly Server = typeof(InterviewService).Assembly;

@@ -92,4 +92,13 @@ public sealed class AnalyzeLocalTests(SeededAnalytics data) : IClassFixture<Seed
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.True(JsonNode.DeepEquals(await data.ApiAsync("summary"), JsonNode.Parse(run.Output)!["summary"]), run.Output);
     }
+
+    [Fact]
+    public async Task Analyze_ServerConfiguredForPostgres_RefusesTheLocalReadNamingServer()
+    {
+        var run = await ProcessRun.AnalyzeAsync(new Dictionary<string, string> { ["Storage__Provider"] = "postgres" }, ["--summary"]);
+
+        Assert.Equal(3, run.ExitCode);
+        Assert.Contains("--server URL", run.Error);
+    }
 }

@@ -17,6 +17,16 @@ public static class Needs
     /// <summary>Debian's Chromium (package <c>chromium</c>), which Playwright drives: no browser can be downloaded here.</summary>
     public const string Chromium = "chromium";
 
+    /// <summary>
+    /// A PostgreSQL server where the tests may create databases, named by the connection string in
+    /// <c>PROMPTLY_TEST_POSTGRES</c>; <c>.ci/run</c> starts a throwaway one and sets it.
+    /// </summary>
+    public const string Postgres = "postgres";
+
+    public const string PostgresVariable = "PROMPTLY_TEST_POSTGRES";
+
+    public static string? PostgresConnectionString() => Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } set ? set : null;
+
     /// <summary>The Silero VAD v5 model that <c>.ci/run</c> unpacks from the npm package <c>@ricky0123/vad-web</c>.</summary>
     public static string? SileroModelPath()
     {
@@ -40,9 +50,13 @@ public static class Needs
         var missing = needs.Where(need => need switch
         {
             SileroModel => SileroModelPath() is null,
+            Postgres => PostgresConnectionString() is null,
             _ => OnPath(need) is null,
         }).ToArray();
-        return missing.Length == 0 ? null : $"needs {string.Join(", ", missing)} (.ci/run installs it: apt-get install espeak-ng sox prometheus chromium; the Silero model from npm)";
+        if (missing.Length == 0) return null;
+        return missing.SequenceEqual([Postgres])
+            ? $"needs PostgreSQL: set {PostgresVariable} to a connection string of a server where the user may create databases (.ci/run starts one and sets it)"
+            : $"needs {string.Join(", ", missing)} (.ci/run installs it: apt-get install espeak-ng sox prometheus chromium postgresql; the Silero model from npm; {PostgresVariable} for PostgreSQL)";
     }
 }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Promptly.Alerts;
+using static Promptly.Storage.StoredTime;
 
 namespace Promptly.Storage.Sqlite;
 

@@ -1,6 +1,8 @@
 using Microsoft.Data.Sqlite;
 using Promptly.Analytics;
 using Promptly.Latency;
+using Promptly.Storage.Rows;
+using static Promptly.Storage.StoredTime;
 
 namespace Promptly.Storage.Sqlite;
 
@@ -8,10 +10,6 @@ internal sealed partial class SqliteStore : IAnalyticsStore
 {
     private const string ResponseRunColumns =
         "id, interview_type, timestamp, response_time_ms, phases, failed = 0 AND response_time_ms <= threshold_ms, failed, channel";
-
-    private const string EventRunColumns = "id, source, interview_type, timestamp, total_ms, phases, total_ms <= threshold_ms";
-
-    private const string DigestColumns = "size, bucket_start, source, interview_type, phase, count, mean_ms, m2, min_ms, max_ms, within_budget, failed";
 
     public Task SaveEventsAsync(IReadOnlyList<IngestedEvent> events, CancellationToken cancellationToken) =>
         _writer.WriteAsync(context =>
@@ -34,8 +32,8 @@ internal sealed partial class SqliteStore : IAnalyticsStore
 
     public async Task<IReadOnlyList<FeedRun>> RunsAfterAsync(RunFeed feed, long afterId, int limit, CancellationToken cancellationToken) =>
         feed == RunFeed.Responses
-            ? await QueryAsync($"SELECT {ResponseRunColumns} FROM latency_records WHERE id > @p0 ORDER BY id LIMIT @p1", ReadResponseRun, cancellationToken, afterId, limit)
-            : await QueryAsync($"SELECT {EventRunColumns} FROM latency_events WHERE id > @p0 ORDER BY id LIMIT @p1", ReadEventRun, cancellationToken, afterId, limit);
+            ? await QueryAsync($"SELECT {ResponseRunColumns} FROM latency_records WHERE id > @p0 ORDER BY id LIMIT @p1", StoredRows.ResponseRun, cancellationToken, afterId, limit)
+            : await QueryAsync($"SELECT {StoredRows.EventRunColumns} FROM latency_events WHERE id > @p0 ORDER BY id LIMIT @p1", StoredRows.EventRun, cancellationToken, afterId, limit);
 
     public Task<bool> SaveRollupAsync(IReadOnlyDictionary<DigestKey, LatencyDigest> digests, RunFeed feed, long fromId, long lastId, CancellationToken cancellationToken) =>
         _writer.WriteInBackgroundAsync(context =>
@@ -45,19 +43,19 @@ internal sealed partial class SqliteStore : IAnalyticsStore
             {
                 var digest = fresh;
                 using (var stored = context.Query(
-                    $"SELECT {DigestColumns}, histogram FROM latency_digests WHERE size = @p0 AND bucket_start = @p1 AND source = @p2 AND interview_type = @p3 AND phase = @p4",
+                    $"SELECT {StoredRows.DigestColumns}, histogram FROM latency_digests WHERE size = @p0 AND bucket_start = @p1 AND source = @p2 AND interview_type = @p3 AND phase = @p4",
                     (int)key.Size, key.StartMs, key.Source, key.InterviewType, key.Phase))
                 {
                     if (stored.Read())
                     {
                         digest = new LatencyDigest();
-                        ReadDigest(stored).MergeInto(digest);
+                        StoredRows.Digest(stored).MergeInto(digest);
                         digest.Merge(fresh);
                     }
                 }
 
                 context.Execute(
-                    $"INSERT OR REPLACE INTO latency_digests ({DigestColumns}, histogram) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12)",
+                    $"INSERT OR REPLACE INTO latency_digests ({StoredRows.DigestColumns}, histogram) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12)",
                     (int)key.Size, key.StartMs, key.Source, key.InterviewType, key.Phase, digest.Count, digest.Mean, digest.SquaredDeviations, digest.Min,
                     digest.Max, digest.WithinBudget, digest.Failed, digest.EncodeHistogram());
             }
@@ -152,7 +150,7 @@ internal sealed partial class SqliteStore : IAnalyticsStore
         var time = afterId < 0 ? "timestamp" : "+timestamp";
         command.CommandText = feed == RunFeed.Responses
             ? $"SELECT {ResponseRunColumns} FROM latency_records WHERE id > @after AND {time} >= @from AND {time} < @to AND (@type IS NULL OR interview_type = @type) AND (@channel IS NULL OR channel = @channel)"
-            : $"SELECT {EventRunColumns} FROM latency_events WHERE id > @after AND {time} >= @from AND {time} < @to AND (@type IS NULL OR interview_type = @type) {SourceIn(command, filter.EventSources)}";
+            : $"SELECT {StoredRows.EventRunColumns} FROM latency_events WHERE id > @after AND {time} >= @from AND {time} < @to AND (@type IS NULL OR interview_type = @type) {SourceIn(command, filter.EventSources)}";
         command.Parameters.AddWithValue("@after", afterId);
         command.Parameters.AddWithValue("@from", ToUnixMs(from));
         command.Parameters.AddWithValue("@to", ToUnixMsCeiling(to));
@@ -161,7 +159,7 @@ internal sealed partial class SqliteStore : IAnalyticsStore
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            into.Add((feed == RunFeed.Responses ? ReadResponseRun(reader) : ReadEventRun(reader)).Run);
+            into.Add((feed == RunFeed.Responses ? StoredRows.ResponseRun(reader) : StoredRows.EventRun(reader)).Run);
         }
     }
 
@@ -172,7 +170,7 @@ internal sealed partial class SqliteStore : IAnalyticsStore
         var phases = read.Detail == DigestDetail.Totals ? "AND phase = ''" : "";
         var histogram = read.Detail == DigestDetail.Full ? "histogram" : "CASE WHEN phase = '' THEN histogram END";
         command.CommandText =
-            $"SELECT {DigestColumns}, {histogram} FROM latency_digests WHERE size = @size AND bucket_start >= @from AND bucket_start < @to {phases} {SourceIn(command, read.Filter.Sources)} AND (@type IS NULL OR interview_type = @type)";
+            $"SELECT {StoredRows.DigestColumns}, {histogram} FROM latency_digests WHERE size = @size AND bucket_start >= @from AND bucket_start < @to {phases} {SourceIn(command, read.Filter.Sources)} AND (@type IS NULL OR interview_type = @type)";
         command.Parameters.AddWithValue("@size", (int)range.Size);
         command.Parameters.AddWithValue("@from", ToUnixMs(range.From));
         command.Parameters.AddWithValue("@to", ToUnixMs(range.To));
@@ -180,7 +178,7 @@ internal sealed partial class SqliteStore : IAnalyticsStore
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            into.Add(ReadDigest(reader));
+            into.Add(StoredRows.Digest(reader));
         }
     }
 
@@ -197,20 +195,6 @@ internal sealed partial class SqliteStore : IAnalyticsStore
 
         return $"AND source IN ({string.Join(", ", names)})";
     }
-
-    private static StoredDigest ReadDigest(SqliteDataReader r) => new(
-        new DigestKey((BucketSize)r.GetInt32(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4)),
-        r.GetInt64(5), r.GetDouble(6), r.GetDouble(7), r.GetDouble(8), r.GetDouble(9), r.GetInt64(10), r.GetInt64(11),
-        !r.IsDBNull(12) ? (byte[])r.GetValue(12) : null);
-
-    private static FeedRun ReadResponseRun(SqliteDataReader r) => new(
-        r.GetInt64(0),
-        new RunSample(RunSample.SourceOf(r.GetString(7)), r.GetString(1), FromUnixMs(r.GetInt64(2)), r.GetDouble(3), PhaseText.Read(r.GetString(4)),
-            r.GetBoolean(5), r.GetBoolean(6)));
-
-    private static FeedRun ReadEventRun(SqliteDataReader r) => new(
-        r.GetInt64(0),
-        new RunSample(r.GetString(1), r.GetString(2), FromUnixMs(r.GetInt64(3)), r.GetDouble(4), PhaseText.Read(r.GetString(5)), r.GetBoolean(6), Failed: false));
 
     private static Dictionary<RunFeed, long> ReadWatermarks(SqliteConnection connection, SqliteTransaction? transaction)
     {

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using Promptly.Interviews;
+using Promptly.Storage.Rows;
+using static Promptly.Storage.StoredTime;
 
 namespace Promptly.Storage.Sqlite;
 
@@ -26,9 +28,7 @@ internal sealed partial class SqliteStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            yield return new SessionOutcome(
-                reader.GetString(0), reader.GetString(1), reader.GetString(2), FromUnixMs(reader.GetInt64(3)), NullableTime(reader, 4), NullableTime(reader, 5),
-                reader.GetInt32(6), reader.IsDBNull(7) ? null : reader.GetDouble(7), reader.IsDBNull(8) ? null : reader.GetDouble(8));
+            yield return StoredRows.Outcome(reader);
         }
     }
 }

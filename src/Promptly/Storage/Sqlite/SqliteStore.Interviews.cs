@@ -1,8 +1,8 @@
-using Microsoft.Data.Sqlite;
-using Promptly.Access;
 using Promptly.Budget;
 using Promptly.Interviews;
 using Promptly.Invitations;
+using Promptly.Storage.Rows;
+using static Promptly.Storage.StoredTime;
 
 namespace Promptly.Storage.Sqlite;
 
@@ -119,12 +119,12 @@ internal sealed partial class SqliteStore
     public async Task<StoredSession?> LoadSessionAsync(string sessionId, CancellationToken cancellationToken)
     {
         var sessions = await QueryAsync(
-            "SELECT id, concept_id, interview_type, candidate, status, question_number, created_at, ended_at, invitation_token, token_hash, token_expires_at FROM sessions WHERE id = @p0 AND status <> 'erased'",
-            ReadSession, cancellationToken, sessionId);
+            $"SELECT {StoredRows.SessionColumns} FROM sessions WHERE id = @p0 AND status <> 'erased'",
+            StoredRows.Session, cancellationToken, sessionId);
         if (sessions.Count == 0) return null;
         var messages = await QueryAsync(
-            "SELECT seq, role, content, question_number, element_id, kind, created_at FROM messages WHERE session_id = @p0 ORDER BY seq",
-            r => new TranscriptMessage(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetInt32(3), NullableString(r, 4), NullableString(r, 5), FromUnixMs(r.GetInt64(6))),
+            $"SELECT {StoredRows.MessageColumns} FROM messages WHERE session_id = @p0 ORDER BY seq",
+            StoredRows.Message,
             cancellationToken, sessionId);
         return new StoredSession(sessions[0], messages);
     }
@@ -180,34 +180,18 @@ internal sealed partial class SqliteStore
         return true;
     }
 
-    private static SessionRecord ReadSession(SqliteDataReader r) => new()
-    {
-        Id = r.GetString(0),
-        ConceptId = r.GetString(1),
-        InterviewType = r.GetString(2),
-        Candidate = NullableString(r, 3),
-        Status = r.GetString(4),
-        QuestionNumber = r.GetInt32(5),
-        CreatedAt = FromUnixMs(r.GetInt64(6)),
-        EndedAt = NullableTime(r, 7),
-        InvitationToken = NullableString(r, 8),
-        Access = r.IsDBNull(9) ? null : new SessionAccess(r.GetFieldValue<byte[]>(9), FromUnixMs(r.GetInt64(10))),
-    };
-
-    private const string InvitationColumns = "token, concept_id, candidate, created_at, session_id, started_at, expires_at, revoked_at";
-
     public Task CreateInvitationAsync(Invitation invitation, CancellationToken cancellationToken) =>
         _writer.WriteAsync(context => context.Execute(
             "INSERT INTO invitations (token, concept_id, candidate, created_at, expires_at) VALUES (@p0, @p1, @p2, @p3, @p4)",
             invitation.Token, invitation.ConceptId, invitation.Candidate, ToUnixMs(invitation.CreatedAt), invitation.ExpiresAt is { } expires ? ToUnixMs(expires) : null));
 
     public async Task<Invitation?> FindInvitationAsync(string token, CancellationToken cancellationToken) =>
-        (await QueryAsync($"SELECT {InvitationColumns} FROM invitations WHERE token = @p0", ReadInvitation, cancellationToken, token)).FirstOrDefault();
+        (await QueryAsync($"SELECT {StoredRows.InvitationColumns} FROM invitations WHERE token = @p0", StoredRows.Invitation, cancellationToken, token)).FirstOrDefault();
 
     public async Task<IReadOnlyList<Invitation>> ListInvitationsAsync(DateTimeOffset? before, int limit, CancellationToken cancellationToken) =>
         await QueryAsync(
-            $"SELECT {InvitationColumns} FROM invitations WHERE created_at < @p0 ORDER BY created_at DESC, token LIMIT @p1",
-            ReadInvitation, cancellationToken, before is { } b ? ToUnixMs(b) : long.MaxValue, limit);
+            $"SELECT {StoredRows.InvitationColumns} FROM invitations WHERE created_at < @p0 ORDER BY created_at DESC, token LIMIT @p1",
+            StoredRows.Invitation, cancellationToken, before is { } b ? ToUnixMs(b) : long.MaxValue, limit);
 
     public Task<bool> RevokeInvitationAsync(string token, DateTimeOffset at, CancellationToken cancellationToken) =>
         _writer.WriteAsync(context =>
@@ -216,6 +200,4 @@ internal sealed partial class SqliteStore
             return Convert.ToInt64(context.Scalar("SELECT count(*) FROM invitations WHERE token = @p0", token)) == 1;
         }, cancellationToken);
 
-    private static Invitation ReadInvitation(SqliteDataReader r) => new(
-        r.GetString(0), r.GetString(1), NullableString(r, 2), FromUnixMs(r.GetInt64(3)), NullableString(r, 4), NullableTime(r, 5), NullableTime(r, 6), NullableTime(r, 7));
 }

@@ -1,16 +1,14 @@
-using Microsoft.Data.Sqlite;
 using Promptly.Budget;
 using Promptly.Errors;
 using Promptly.Latency;
 using Promptly.Telemetry;
+using Promptly.Storage.Rows;
+using static Promptly.Storage.StoredTime;
 
 namespace Promptly.Storage.Sqlite;
 
 internal sealed partial class SqliteStore
 {
-    private const string LatencyColumns =
-        "id, session_id, candidate, interview_type, concept_id, question_number, response_time_ms, ai_processing_time_ms, phases, threshold_ms, severe_ms, failed, error, timestamp, prompt_tokens, completion_tokens, fallback_cause, channel, trace_id";
-
     private const string InsertLatency =
         "INSERT INTO latency_records (session_id, candidate, interview_type, concept_id, question_number, response_time_ms, ai_processing_time_ms, phases, threshold_ms, severe_ms, failed, error, timestamp, prompt_tokens, completion_tokens, fallback_cause, channel, trace_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
 
@@ -42,51 +40,18 @@ internal sealed partial class SqliteStore
     }
 
     public async Task<IReadOnlyList<LatencyRecord>> SessionLatencyAsync(string sessionId, CancellationToken cancellationToken) =>
-        await QueryAsync($"SELECT {LatencyColumns} FROM latency_records WHERE session_id = @p0 ORDER BY question_number, id", ReadLatency, cancellationToken, sessionId);
+        await QueryAsync($"SELECT {StoredRows.LatencyColumns} FROM latency_records WHERE session_id = @p0 ORDER BY question_number, id", StoredRows.Latency, cancellationToken, sessionId);
 
     public async Task<IReadOnlyList<LatencyRecord>> SlowestAsync(DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) =>
         await QueryAsync(
-            $"SELECT {LatencyColumns} FROM latency_records WHERE timestamp >= @p0 AND timestamp < @p1 ORDER BY response_time_ms DESC LIMIT @p2",
-            ReadLatency, cancellationToken, ToUnixMs(from), ToUnixMsCeiling(to), limit);
+            $"SELECT {StoredRows.LatencyColumns} FROM latency_records WHERE timestamp >= @p0 AND timestamp < @p1 ORDER BY response_time_ms DESC LIMIT @p2",
+            StoredRows.Latency, cancellationToken, ToUnixMs(from), ToUnixMsCeiling(to), limit);
 
     public async Task<IReadOnlyList<ErrorLogEntry>> ErrorsAsync(string? type, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) =>
         await QueryAsync(
-            "SELECT id, type, message, session_id, question_number, response_time_ms, threshold_ms, timestamp FROM error_log WHERE (@p0 IS NULL OR type = @p0) AND timestamp >= @p1 AND timestamp < @p2 ORDER BY timestamp DESC, id DESC LIMIT @p3",
-            r => new ErrorLogEntry
-            {
-                Id = r.GetInt64(0),
-                Type = r.GetString(1),
-                Message = r.GetString(2),
-                SessionId = NullableString(r, 3),
-                QuestionNumber = r.IsDBNull(4) ? null : r.GetInt32(4),
-                ResponseTimeMs = r.IsDBNull(5) ? null : r.GetDouble(5),
-                ThresholdMs = r.IsDBNull(6) ? null : r.GetDouble(6),
-                Timestamp = FromUnixMs(r.GetInt64(7)),
-            },
+            $"SELECT {StoredRows.ErrorColumns} FROM error_log WHERE (@p0 IS NULL OR type = @p0) AND timestamp >= @p1 AND timestamp < @p2 ORDER BY timestamp DESC, id DESC LIMIT @p3",
+            StoredRows.Error,
             cancellationToken, type, ToUnixMs(from), ToUnixMsCeiling(to), limit);
-
-    private static LatencyRecord ReadLatency(SqliteDataReader r) => new()
-    {
-        Id = r.GetInt64(0),
-        SessionId = r.GetString(1),
-        Candidate = NullableString(r, 2),
-        InterviewType = r.GetString(3),
-        ConceptId = r.GetString(4),
-        QuestionNumber = r.GetInt32(5),
-        ResponseTimeMs = r.GetDouble(6),
-        AiProcessingTimeMs = r.GetDouble(7),
-        Phases = PhaseText.Read(r.GetString(8)),
-        ThresholdMs = r.GetDouble(9),
-        SevereMs = r.GetDouble(10),
-        Failed = r.GetBoolean(11),
-        Error = NullableString(r, 12),
-        Timestamp = FromUnixMs(r.GetInt64(13)),
-        PromptTokens = r.IsDBNull(14) ? null : r.GetInt32(14),
-        CompletionTokens = r.IsDBNull(15) ? null : r.GetInt32(15),
-        FallbackCause = NullableString(r, 16),
-        Channel = r.GetString(17),
-        TraceId = NullableString(r, 18),
-    };
 
     public Task SaveRequestMetricsAsync(IReadOnlyList<RequestMetricBucket> buckets, CancellationToken cancellationToken) =>
         _writer.WriteInBackgroundAsync(context =>
@@ -112,8 +77,8 @@ internal sealed partial class SqliteStore
 
     public async Task<IReadOnlyList<RequestMetricBucket>> RequestMetricsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
         await QueryAsync(
-            "SELECT bucket_start, method, route, status, histogram FROM request_metrics WHERE bucket_start >= @p0 AND bucket_start < @p1",
-            r => new RequestMetricBucket(FromUnixMs(r.GetInt64(0)), r.GetString(1), r.GetString(2), r.GetInt32(3), LatencyHistograms.Decode((byte[])r.GetValue(4))),
+            $"SELECT {StoredRows.RequestMetricColumns} FROM request_metrics WHERE bucket_start >= @p0 AND bucket_start < @p1",
+            StoredRows.RequestMetric,
             cancellationToken, ToUnixMs(from), ToUnixMsCeiling(to));
 
     public Task SaveBudgetOverrideAsync(string interviewType, BudgetOverride? value, CancellationToken cancellationToken) =>

@@ -1,4 +1,6 @@
 using Promptly.Interviews;
+using Promptly.Storage.Rows;
+using static Promptly.Storage.StoredTime;
 
 namespace Promptly.Storage.Sqlite;
 
@@ -12,8 +14,8 @@ internal sealed partial class SqliteStore : ITurnRecordingStore
     public async Task<TurnRecording?> RecordingAsync(string sessionId, int questionNumber, CancellationToken cancellationToken)
     {
         var rows = await QueryAsync(
-            "SELECT session_id, question_number, sample_rate, pcm, created_at FROM turn_recordings WHERE session_id = @p0 AND question_number = @p1",
-            r => new TurnRecording(r.GetString(0), r.GetInt32(1), r.GetInt32(2), r.GetFieldValue<byte[]>(3), FromUnixMs(r.GetInt64(4))),
+            $"SELECT {StoredRows.RecordingColumns} FROM turn_recordings WHERE session_id = @p0 AND question_number = @p1",
+            StoredRows.Recording,
             cancellationToken, sessionId, questionNumber);
         return rows.FirstOrDefault();
     }

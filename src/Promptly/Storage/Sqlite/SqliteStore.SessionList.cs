@@ -1,5 +1,7 @@
 using System.Text;
 using Promptly.Interviews;
+using Promptly.Storage.Rows;
+using static Promptly.Storage.StoredTime;
 
 namespace Promptly.Storage.Sqlite;
 
@@ -67,9 +69,7 @@ internal sealed partial class SqliteStore : ISessionListStore
         }
 
         sql.Append(" ORDER BY s.created_at DESC, s.id DESC LIMIT ").Append(query.Limit);
-        return await QueryAsync(sql.ToString(), r => new SessionSummary(
-            r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), NullableString(r, 4), FromUnixMs(r.GetInt64(5)), NullableTime(r, 6), r.GetInt32(7),
-            r.GetInt32(8), r.GetInt32(9), r.IsDBNull(10) ? [] : r.GetString(10).Split(',')),
+        return await QueryAsync(sql.ToString(), StoredRows.Summary,
             cancellationToken, [.. args]);
     }
 

@@ -96,17 +96,5 @@ internal sealed partial class SqliteStore : IInterviewStore, IInterviewStatsStor
         return rows;
     }
 
-    private static long ToUnixMs(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
-
-    // Window ends are exclusive; rounding them up keeps a record stored in the window's last millisecond inside it.
-    private static long ToUnixMsCeiling(DateTimeOffset time) =>
-        time.ToUnixTimeMilliseconds() + (time.UtcTicks % TimeSpan.TicksPerMillisecond == 0 ? 0 : 1);
-
-    private static DateTimeOffset FromUnixMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
-
-    private static string? NullableString(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-
-    private static DateTimeOffset? NullableTime(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : FromUnixMs(reader.GetInt64(ordinal));
-
     public ValueTask DisposeAsync() => _writer.DisposeAsync();
 }

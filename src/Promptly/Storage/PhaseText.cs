@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Promptly.Latency;
 
-namespace Promptly.Storage.Sqlite;
+namespace Promptly.Storage;
 
 /// <summary>Phases stored as a JSON object (<c>{"load":0.02,"ai":0.4}</c>) so SQL can still reach them with json_extract.</summary>
 internal static class PhaseText

@@ -1,0 +1,32 @@
+using System.Runtime.CompilerServices;
+using Promptly.Interviews;
+using Promptly.Storage.Rows;
+using static Promptly.Storage.StoredTime;
+
+namespace Promptly.Storage.Postgres;
+
+internal sealed partial class PostgresStore
+{
+    // Sessions by start (ix_sessions_created); an open session's last message through the messages' primary key,
+    // one seek each, and only for open sessions: the rest never need it.
+    private const string SessionOutcomes =
+        """
+        SELECT s.concept_id, s.interview_type, s.status, s.created_at, s.ended_at,
+               CASE WHEN s.status = 'active' THEN (SELECT m.created_at FROM messages m WHERE m.session_id = s.id ORDER BY m.seq DESC LIMIT 1) END,
+               s.question_number, s.element_coverage, s.orphan_ratio
+        FROM sessions s
+        WHERE s.created_at >= $1
+        """;
+
+    /// <summary>One statement, so one snapshot: the rows stream to the caller as they are read.</summary>
+    public async IAsyncEnumerable<SessionOutcome> SessionOutcomesAsync(DateTimeOffset since, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = PostgresCommands.Create(connection, null, SessionOutcomes, [ToUnixMs(since)]);
+        await using var reader = await Guarded(() => command.ExecuteReaderAsync(cancellationToken));
+        while (await Guarded(() => reader.ReadAsync(cancellationToken)))
+        {
+            yield return StoredRows.Outcome(reader);
+        }
+    }
+}

@@ -1,0 +1,302 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Npgsql;
+
+namespace Promptly.Storage.Postgres;
+
+/// <summary>
+/// The instance's one writer to PostgreSQL, as <see cref="Sqlite.SqliteWriter"/> is SQLite's: writes queue up while a
+/// transaction commits and the next transaction takes them all (group commit), and a write's task completes only
+/// after the transaction holding it has committed (with <c>synchronous_commit</c> on, after the commit record is
+/// flushed): under load one WAL flush covers many turns.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Why one writer rather than a pooled connection per write, although PostgreSQL runs concurrent transactions itself:
+/// the analytics rollup folds raw rows in id order behind a watermark, which is only sound if no row can commit with
+/// an id below one already visible. Identity values are handed out at insert, not at commit, so two transactions
+/// committing out of order would let the rollup pass over the earlier one's rows for good. Every write transaction
+/// therefore takes one advisory lock (<see cref="WriteOrderLock"/>) before it writes and keeps it to its commit:
+/// across all instances on the database, write transactions commit one after another, in the order of their ids.
+/// With a transaction per write that lock would make every turn wait for every other turn's WAL flush; with a
+/// transaction per batch it is taken once per batch, and the batches grow while others commit.
+/// </para>
+/// <para>
+/// A write that fails (a conflict) is rolled back alone and the rest of its batch still commits: a batch first runs
+/// without savepoints (PostgreSQL aborts the whole transaction at a failed statement), and only when one of its
+/// writes fails is it rolled back and run again with a savepoint per write. Writes run in the order they were
+/// queued, except background writes (<see cref="WriteInBackgroundAsync{T}"/>), which wait for a moment when no
+/// other write is queued.
+/// </para>
+/// </remarks>
+internal sealed class PostgresWriter : IAsyncDisposable
+{
+    /// <summary>The advisory lock every write transaction holds to its commit ("WriteOrd" in ASCII).</summary>
+    public const long WriteOrderLock = 0x57726974654f7264;
+
+    private readonly Channel<WriteOperation> _queue = Channel.CreateUnbounded<WriteOperation>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly int _maxBatch;
+    private readonly ILogger _logger;
+    private readonly Action<int>? _committed;
+    private readonly Task _loop;
+    // Counted here: the single-reader channel cannot count its items.
+    private int _queued;
+
+    /// <param name="committed">Told the number of writes of each committed transaction (the group commit's size).</param>
+    public PostgresWriter(NpgsqlDataSource dataSource, int maxBatch, ILogger logger, Action<int>? committed = null)
+    {
+        _dataSource = dataSource;
+        _maxBatch = maxBatch;
+        _logger = logger;
+        _committed = committed;
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Queues <paramref name="work"/>; the task completes once its transaction has committed.</summary>
+    /// <param name="work">The write, run by the writer inside the next transaction.</param>
+    /// <param name="cancellationToken">
+    /// The caller's: a write whose token is cancelled by the time the writer takes it is dropped unrun (its task is
+    /// cancelled), so a request abandoned while its write queued leaves nothing stored.
+    /// </param>
+    public Task<T> WriteAsync<T>(Func<PostgresWriteContext, Task<T>> work, CancellationToken cancellationToken = default) =>
+        Enqueue(new WriteOperation<T>(work, background: false, cancellationToken));
+
+    /// <summary>
+    /// Queues housekeeping (the rollup, retention, request metrics) behind the requests' writes: it runs in a
+    /// transaction of its own, only when no request's write is waiting, or once it has waited
+    /// <see cref="BackgroundMaxWait"/> under unbroken load.
+    /// </summary>
+    public Task<T> WriteInBackgroundAsync<T>(Func<PostgresWriteContext, Task<T>> work) =>
+        Enqueue(new WriteOperation<T>(work, background: true, CancellationToken.None));
+
+    /// <summary>Writes queued and not yet taken into a transaction.</summary>
+    public int Queued => Volatile.Read(ref _queued);
+
+    /// <summary>Longest a background write waits for a moment without requests' writes before it goes first anyway.</summary>
+    public static readonly TimeSpan BackgroundMaxWait = TimeSpan.FromSeconds(5);
+
+    private Task<T> Enqueue<T>(WriteOperation<T> operation)
+    {
+        Interlocked.Increment(ref _queued);
+        if (!_queue.Writer.TryWrite(operation))
+        {
+            Interlocked.Decrement(ref _queued);
+            throw new ObjectDisposedException(nameof(PostgresWriter), "The database is shutting down.");
+        }
+
+        return operation.Task;
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<WriteOperation>(_maxBatch);
+        var background = new Queue<WriteOperation>();
+        var single = new List<WriteOperation>(1);
+        var reader = _queue.Reader;
+        while (background.Count > 0 || await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < _maxBatch && reader.TryRead(out var operation))
+            {
+                Interlocked.Decrement(ref _queued);
+                if (operation.DropIfCancelled()) continue;
+                if (operation.Background) background.Enqueue(operation);
+                else batch.Add(operation);
+            }
+
+            // A background write goes now if nothing else waits, or first if it has waited too long.
+            if (background.Count > 0 && (batch.Count == 0 || Stopwatch.GetElapsedTime(background.Peek().Queued) > BackgroundMaxWait))
+            {
+                single.Clear();
+                single.Add(background.Dequeue());
+                await CommitAsync(single).ConfigureAwait(false);
+            }
+
+            if (batch.Count > 0) await CommitAsync(batch).ConfigureAwait(false);
+        }
+    }
+
+    private async Task CommitAsync(List<WriteOperation> batch)
+    {
+        var committed = false;
+        try
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
+            var context = new PostgresWriteContext(connection);
+            committed = await TryWithoutSavepointsAsync(context, batch).ConfigureAwait(false) || await WithSavepointsAsync(context, batch).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "A write transaction of {Count} operations failed", batch.Count);
+            var failure = new StorageUnavailableException($"The database could not commit: {e.Message}", e);
+            foreach (var operation in batch)
+            {
+                operation.Fail(failure);
+            }
+        }
+
+        if (committed) _committed?.Invoke(batch.Count);
+        foreach (var operation in batch)
+        {
+            operation.Complete();
+        }
+    }
+
+    private static async Task BeginAsync(PostgresWriteContext context)
+    {
+        context.Transaction = await context.Connection.BeginTransactionAsync().ConfigureAwait(false);
+        await context.ExecuteAsync($"SELECT pg_advisory_xact_lock({WriteOrderLock})").ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The usual case, every write succeeding, without a savepoint per write (two round trips less each). When a
+    /// write fails, the whole transaction is rolled back and nothing is reported yet: the batch runs again with
+    /// savepoints. Writes are functions of the database (a sealed latency record is built once and kept), so running
+    /// one again does the same.
+    /// </summary>
+    private static async Task<bool> TryWithoutSavepointsAsync(PostgresWriteContext context, List<WriteOperation> batch)
+    {
+        await BeginAsync(context).ConfigureAwait(false);
+        await using var transaction = context.Transaction!;
+        foreach (var operation in batch)
+        {
+            try
+            {
+                await operation.RunAsync(context).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!IsFatal(e))
+            {
+                await transaction.RollbackAsync().ConfigureAwait(false);
+                return false;
+            }
+        }
+
+        await transaction.CommitAsync().ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Each write in a savepoint of its own: a failing one is rolled back and reported alone.</summary>
+    private static async Task<bool> WithSavepointsAsync(PostgresWriteContext context, List<WriteOperation> batch)
+    {
+        await BeginAsync(context).ConfigureAwait(false);
+        await using var transaction = context.Transaction!;
+        foreach (var operation in batch)
+        {
+            await transaction.SaveAsync("w").ConfigureAwait(false);
+            try
+            {
+                await operation.RunAsync(context).ConfigureAwait(false);
+                await transaction.ReleaseAsync("w").ConfigureAwait(false);
+            }
+            catch (Exception e) when (!IsFatal(e))
+            {
+                await transaction.RollbackAsync("w").ConfigureAwait(false);
+                await transaction.ReleaseAsync("w").ConfigureAwait(false);
+                operation.Fail(Reported(e));
+            }
+        }
+
+        await transaction.CommitAsync().ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// A lost connection or a server in trouble fails the whole transaction, not one write: connection exceptions,
+    /// and SQLSTATE classes 08 (connection), 53 (resources: disk full), 57 (operator intervention: shutdown), 58
+    /// (system: I/O) and XX (internal).
+    /// </summary>
+    private static bool IsFatal(Exception e) => e switch
+    {
+        PostgresException p => p.SqlState.Length >= 2 && p.SqlState[..2] is "08" or "53" or "57" or "58" or "XX",
+        NpgsqlException => true,
+        _ => false,
+    };
+
+    /// <summary>
+    /// What a write's caller is told of its failure: the store's own exceptions as they are; a unique key taken meanwhile
+    /// as a conflict; anything else the database refused as the database being unusable, never as a bare database error.
+    /// </summary>
+    private static Exception Reported(Exception e) => e switch
+    {
+        PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } p => new StorageConflictException(p.MessageText),
+        PostgresException p => new StorageUnavailableException($"The database refused a write: {p.MessageText}", p),
+        _ => e,
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+    }
+
+    private abstract class WriteOperation(bool background)
+    {
+        public bool Background { get; } = background;
+
+        /// <summary>Cancels the write's task instead of running it, when its caller has given up; true when it did.</summary>
+        public abstract bool DropIfCancelled();
+
+        public long Queued { get; } = Stopwatch.GetTimestamp();
+
+        public abstract Task RunAsync(PostgresWriteContext context);
+
+        public abstract void Fail(Exception e);
+
+        public abstract void Complete();
+    }
+
+    private sealed class WriteOperation<T>(Func<PostgresWriteContext, Task<T>> work, bool background, CancellationToken cancellationToken) : WriteOperation(background)
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _result;
+        private Exception? _failure;
+
+        public Task<T> Task => _completion.Task;
+
+        public override bool DropIfCancelled() => cancellationToken.IsCancellationRequested && _completion.TrySetCanceled(cancellationToken);
+
+        public override async Task RunAsync(PostgresWriteContext context) => _result = await work(context).ConfigureAwait(false);
+
+        public override void Fail(Exception e) => _failure ??= e;
+
+        public override void Complete()
+        {
+            if (_failure is null)
+            {
+                _completion.TrySetResult(_result!);
+            }
+            else
+            {
+                _completion.TrySetException(_failure);
+            }
+        }
+    }
+}
+
+/// <summary>What a queued write sees: the writer's connection inside the open transaction; parameters are <c>$1</c>, <c>$2</c>, … in argument order.</summary>
+/// <remarks>Used by the writer only, one write at a time.</remarks>
+internal sealed class PostgresWriteContext(NpgsqlConnection connection)
+{
+    public NpgsqlConnection Connection { get; } = connection;
+
+    public NpgsqlTransaction? Transaction { get; set; }
+
+    public async Task<int> ExecuteAsync(string sql, params object?[] args)
+    {
+        await using var command = Command(sql, args);
+        return await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+    }
+
+    public async Task<object?> ScalarAsync(string sql, params object?[] args)
+    {
+        await using var command = Command(sql, args);
+        return await command.ExecuteScalarAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a query; the caller disposes the reader before the next statement.</summary>
+    public async Task<NpgsqlDataReader> QueryAsync(string sql, params object?[] args) =>
+        await Command(sql, args).ExecuteReaderAsync().ConfigureAwait(false);
+
+    private NpgsqlCommand Command(string sql, object?[] args) => PostgresCommands.Create(Connection, Transaction, sql, args);
+}

@@ -1,0 +1,63 @@
+using System.Net;
+using Npgsql;
+using Promptly.Tests.Interviews;
+using Promptly.Tests.Support;
+
+namespace Promptly.Tests.Storage.Postgres;
+
+/// <summary>The whole server over PostgreSQL (<c>Storage:Provider=postgres</c>), through its HTTP API.</summary>
+public sealed class PostgresApiTests
+{
+    private static Dictionary<string, string?> On(TestDatabase database) => new()
+    {
+        ["Storage:Provider"] = "postgres",
+        ["Storage:ConnectionString"] = database.ConnectionString,
+    };
+
+    [FactWhenInstalled(Needs.Postgres)]
+    public async Task TextInterview_OverPostgres_RunsToItsEndAndIsStored()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var factory = new PromptlyFactory(On(database));
+        var client = factory.CreateClient();
+
+        var id = (await client.StartAsync("software_engineer_practice", candidate: "Ada")).Id();
+        for (var i = 0; i < InterviewApiTests.ThoroughAnswers.Length; i++)
+        {
+            var turn = await client.TurnAsync(id, InterviewApiTests.ThoroughAnswers[i]);
+            Assert.Equal(i + 1, turn["question_number"]!.GetValue<int>());
+        }
+
+        var state = await client.GetJsonAsync($"/sessions/{id}");
+        Assert.Equal("completed", state["status"]!.GetValue<string>());
+        Assert.Equal(21, state["transcript"]!.AsArray().Count);
+        await client.TurnAsync(id, "One more thing.", HttpStatusCode.Conflict);
+        var latency = await client.GetJsonAsync($"/sessions/{id}/latency");
+        Assert.Equal(11, latency["total_responses"]!.GetValue<int>());
+        var found = await client.GetJsonAsync("/sessions?q=payment");
+        Assert.Equal([id], found["sessions"]!.AsArray().Select(s => s!["id"]!.GetValue<string>()));
+
+        // Stored in the database, not in the server: the rows are there for any other instance.
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM messages WHERE session_id = $1", connection) { Parameters = { new() { Value = id } } };
+        Assert.Equal(21L, await count.ExecuteScalarAsync());
+    }
+
+    [FactWhenInstalled(Needs.Postgres)]
+    public async Task DatabaseGone_HealthAndTurns_Answer503()
+    {
+        var database = await TestDatabase.CreateAsync();
+        await using var factory = new PromptlyFactory(On(database));
+        var client = factory.CreateClient();
+        var id = (await client.StartAsync()).Id();
+
+        // Dropping the database ends the server's connections and refuses new ones.
+        await database.DisposeAsync();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/health")).StatusCode);
+        var problem = await client.TurnAsync(id, "Still there?", HttpStatusCode.ServiceUnavailable);
+        Assert.Equal("Storage unavailable", problem["title"]!.GetValue<string>());
+        await client.GetJsonAsync($"/sessions?q=there", HttpStatusCode.ServiceUnavailable);
+    }
+}
