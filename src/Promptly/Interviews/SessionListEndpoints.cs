@@ -68,13 +68,19 @@ internal static class SessionListEndpoints
     }
 
     /// <summary>
-    /// <c>q</c> as plain words: split at white space, and a word with no letter or digit dropped (it could match
-    /// nothing). Quotes, parentheses, <c>*</c> or <c>NEAR</c> mean nothing special; the store quotes every word.
+    /// <c>q</c> as plain words: split at white space and control characters, and a word with no letter or digit
+    /// dropped (it could match nothing). Quotes, parentheses, <c>*</c> or <c>NEAR</c> mean nothing special; the store
+    /// quotes every word. No control character reaches a store: SQLite's FTS5 reads U+0000 as the end of the query
+    /// text, and PostgreSQL refuses it in text.
     /// </summary>
     internal static IReadOnlyList<string> Words(string q)
     {
         if (q.Length > MaxQueryChars) throw Problems.BadRequest($"'q' is {q.Length} characters long; the limit is {MaxQueryChars}.");
-        var words = q.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Where(w => w.Any(char.IsLetterOrDigit)).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        var words = string.Create(q.Length, q, (plain, text) =>
+            {
+                for (var i = 0; i < text.Length; i++) plain[i] = char.IsControl(text[i]) ? ' ' : text[i];
+            })
+            .Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Where(w => w.Any(char.IsLetterOrDigit)).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
         if (words.Length == 0 && !string.IsNullOrWhiteSpace(q)) throw Problems.BadRequest($"'q' holds no word to search for: '{q}'.");
         return words.Length <= MaxWords ? words : throw Problems.BadRequest($"'q' holds {words.Length} words; the limit is {MaxWords}.");
     }

@@ -152,6 +152,9 @@ public sealed class SessionListTests
     [InlineData("NEAR(zeppelin", false)]
     [InlineData("content:zeppelin", false)]
     [InlineData("zeppelin hovercraft \"\" )(", false)]
+    [InlineData("\0", null)]
+    [InlineData("\0zeppelin\tcrew\u0007", true)]
+    [InlineData("zeppelin\0,0001-01-01", false)]
     public async Task Search_QuerySyntaxInTheWords_IsNeverAServerError(string q, bool? found)
     {
         await using var server = new PromptlyFactory();
