@@ -109,6 +109,8 @@ internal sealed class EventBatch(AnalyticsOptions options, BudgetPolicy policy, 
 
         var text = value.GetString()!;
         if (text.Length > MaxTextLength) Fail(index, name, $"is longer than {MaxTextLength} characters");
+        // PostgreSQL cannot store U+0000 in text; refused on either store, so both accept the same events.
+        if (text.Contains('\0', StringComparison.Ordinal)) Fail(index, name, "must not contain the character U+0000");
         return text;
     }
 

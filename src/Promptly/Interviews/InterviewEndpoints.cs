@@ -169,16 +169,20 @@ internal static class InterviewEndpoints
     internal static string? ValidateCandidate(string? candidate, InterviewOptions options)
     {
         if (string.IsNullOrWhiteSpace(candidate)) return null;
-        var trimmed = candidate.Trim();
+        var trimmed = WithoutNul(candidate, "candidate").Trim();
         return trimmed.Length <= options.MaxCandidateChars
             ? trimmed
             : throw Problems.BadRequest($"'candidate' is {trimmed.Length} characters long; the limit is {options.MaxCandidateChars}.");
     }
 
+    // PostgreSQL cannot store U+0000 in text; refused on either store, so both take the same requests.
+    private static string WithoutNul(string text, string name) =>
+        text.Contains('\0', StringComparison.Ordinal) ? throw Problems.BadRequest($"'{name}' must not contain the character U+0000.") : text;
+
     private static string ValidateAnswer(string? answer, InterviewOptions options)
     {
         if (answer is null) throw Problems.BadRequest("'user_input' is required.");
-        var trimmed = answer.Trim();
+        var trimmed = WithoutNul(answer, "user_input").Trim();
         if (trimmed.Length == 0) throw Problems.BadRequest("'user_input' is empty.");
         return trimmed.Length <= options.MaxInputChars
             ? trimmed

@@ -245,6 +245,20 @@ public sealed class EventIngestApiTests(EventIngestApiTests.Server server) : ICl
         Assert.Equal(4, await Client.CountAsync("days=400&source=edge.case_1-A"));
     }
 
+    [Fact]
+    public async Task Ingest_NulInRunId_400NamingItAndNothingStored()
+    {
+        var before = await Client.CountAsync("days=1");
+        var problem = await Client.PostRawAsync(
+            AnalyticsApi.EventsPath, """[{"source":"ingest-nul","total_ms":5},{"source":"ingest-nul","run_id":"a\u0000b","total_ms":5}]""", HttpStatusCode.BadRequest);
+
+        var error = Assert.Single(problem["errors"]!.AsArray())!;
+        Assert.Equal(1, error["index"].Long());
+        Assert.Equal("run_id", error["field"]!.GetValue<string>());
+        Assert.Contains("U+0000", error["message"].Text());
+        Assert.Equal(before, await Client.CountAsync("days=1"));
+    }
+
     [Theory]
     [InlineData("""[{"source":"\ud800","total_ms":5}]""", "$[0].source")]
     [InlineData("""[{"source":"ingest-lone","timestamp":"2026-01-01T00:00:00Z\udc00","total_ms":5}]""", "$[0].timestamp")]

@@ -138,6 +138,7 @@ public sealed class InterviewApiTests : ApiTestBase
     [InlineData("{\"concept_id\":\"oat_milk_v1\",\"interview_type\":\"LIVE\"}")]
     [InlineData("[]")]
     [InlineData("null")]
+    [InlineData("{\"concept_id\":\"oat_milk_v1\",\"candidate\":\"Ada\\u0000\"}")]
     public async Task Start_BadBody_BadRequestProblem(string body) =>
         await Client.PostRawAsync("/sessions", body, HttpStatusCode.BadRequest);
 
@@ -148,6 +149,7 @@ public sealed class InterviewApiTests : ApiTestBase
     [InlineData("{\"user_input\": 42}")]
     [InlineData("{\"user_input\": [\"a\"]}")]
     [InlineData("{\"user_input\":")]
+    [InlineData("{\"user_input\":\"I like it\\u0000\"}")]
     public async Task Turn_BadBody_BadRequestAndNothingWritten(string body)
     {
         var id = (await Client.StartAsync()).Id();
