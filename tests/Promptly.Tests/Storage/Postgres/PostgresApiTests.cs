@@ -8,17 +8,11 @@ namespace Promptly.Tests.Storage.Postgres;
 /// <summary>The whole server over PostgreSQL (<c>Storage:Provider=postgres</c>), through its HTTP API.</summary>
 public sealed class PostgresApiTests
 {
-    private static Dictionary<string, string?> On(TestDatabase database) => new()
-    {
-        ["Storage:Provider"] = "postgres",
-        ["Storage:ConnectionString"] = database.ConnectionString,
-    };
-
     [FactWhenInstalled(Needs.Postgres)]
     public async Task TextInterview_OverPostgres_RunsToItsEndAndIsStored()
     {
         await using var database = await TestDatabase.CreateAsync();
-        await using var factory = new PromptlyFactory(On(database));
+        await using var factory = new PromptlyFactory(database.ServerSettings());
         var client = factory.CreateClient();
 
         var id = (await client.StartAsync("software_engineer_practice", candidate: "Ada")).Id();
@@ -48,7 +42,7 @@ public sealed class PostgresApiTests
     public async Task DatabaseGone_HealthAndTurns_Answer503()
     {
         var database = await TestDatabase.CreateAsync();
-        await using var factory = new PromptlyFactory(On(database));
+        await using var factory = new PromptlyFactory(database.ServerSettings());
         var client = factory.CreateClient();
         var id = (await client.StartAsync()).Id();
 
