@@ -2,8 +2,10 @@ namespace Promptly.Alerts;
 
 /// <summary>The state of every (rule, interview type): which alerts fire, and the latest resolved ones.</summary>
 /// <remarks>
-/// Thread-safe: the evaluator writes, requests read. Held in memory: the counts it is decided on are read from the
-/// store, so after a restart the first evaluation raises again whatever still burns; the resolved history starts over.
+/// Thread-safe: the evaluator writes, requests read. Held in memory, per instance: the counts it is decided on are read
+/// from the store, so after a restart the first evaluation shows again whatever still burns (since then), and instances
+/// on one database show what their own latest evaluations decided from the same responses; the resolved history is
+/// this instance's since it started.
 /// </remarks>
 internal sealed class AlertBoard
 {
@@ -16,8 +18,8 @@ internal sealed class AlertBoard
     private DateTimeOffset? _evaluatedAt;
     private double _targetCompliance;
 
-    /// <summary>Records one evaluation of <paramref name="rule"/> for <paramref name="interviewType"/>; returns the alert when its state changed.</summary>
-    public Alert? Update(AlertRule rule, string interviewType, bool firing, WindowFigures longWindow, WindowFigures shortWindow, DateTimeOffset now)
+    /// <summary>Records one evaluation of <paramref name="rule"/> for <paramref name="interviewType"/>.</summary>
+    public void Update(AlertRule rule, string interviewType, bool firing, WindowFigures longWindow, WindowFigures shortWindow, DateTimeOffset now)
     {
         lock (_gate)
         {
@@ -27,21 +29,21 @@ internal sealed class AlertBoard
                 if (firing)
                 {
                     _firing[key] = current with { LongWindow = longWindow, ShortWindow = shortWindow };
-                    return null;
+                    return;
                 }
 
                 _firing.Remove(key);
                 var resolved = current with { State = AlertStates.Resolved, LongWindow = longWindow, ShortWindow = shortWindow, ResolvedAt = now };
                 _resolved.AddFirst(resolved);
                 if (_resolved.Count > ResolvedKept) _resolved.RemoveLast();
-                return resolved;
+                return;
             }
 
-            if (!firing) return null;
-            var started = new Alert(
-                rule.Alert, rule.Name, rule.Severity, interviewType, AlertStates.Firing, rule.BurnRate, longWindow, shortWindow, now, null);
-            _firing[key] = started;
-            return started;
+            if (firing)
+            {
+                _firing[key] = new Alert(
+                    rule.Alert, rule.Name, rule.Severity, interviewType, AlertStates.Firing, rule.BurnRate, longWindow, shortWindow, now, null);
+            }
         }
     }
 

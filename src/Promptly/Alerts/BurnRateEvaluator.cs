@@ -7,6 +7,11 @@ namespace Promptly.Alerts;
 /// Evaluates the burn-rate rules every <see cref="AlertsOptions.EvaluationSeconds"/> from the stored responses (one
 /// read for every window and interview type), updates the <see cref="AlertBoard"/>, and logs and sends each change.
 /// </summary>
+/// <remarks>
+/// Every instance on a database evaluates, from the same stored responses; a change is logged and sent by the one
+/// instance whose evaluation stored it (<see cref="IAlertStore.RecordAlertStatesAsync"/>), so the webhook hears it once
+/// however many instances there are, and not again after a restart.
+/// </remarks>
 internal sealed partial class BurnRateEvaluator(
     IAlertStore store,
     AlertBoard board,
@@ -28,6 +33,7 @@ internal sealed partial class BurnRateEvaluator(
         var target = policy.TargetCompliance;
         var errorBudget = 1 - target;
         var counts = await store.CountResponsesAsync(InterviewTypes.All, [.. _windows.Select(w => now - w)], now, cancellationToken);
+        var decided = new List<(AlertRule Rule, string Type, bool Firing, WindowFigures Long, WindowFigures Short)>();
         foreach (var type in InterviewTypes.All)
         {
             var windows = counts.GetValueOrDefault(type) ?? new ResponseCounts[_windows.Length];
@@ -37,8 +43,20 @@ internal sealed partial class BurnRateEvaluator(
                 var shortWindow = Figures(rule.ShortWindow, windows[Array.IndexOf(_windows, rule.ShortWindow)], errorBudget);
                 var firing = longWindow.Responses >= options.Value.MinimumResponses
                     && longWindow.BurnRate >= rule.BurnRate && shortWindow.BurnRate >= rule.BurnRate;
-                if (board.Update(rule, type, firing, longWindow, shortWindow, now) is { } changed) Announce(changed);
+                board.Update(rule, type, firing, longWindow, shortWindow, now);
+                decided.Add((rule, type, firing, longWindow, shortWindow));
             }
+        }
+
+        // Every decision, changed here or not: this instance may be the first to see another's firing alert resolve, or
+        // one that its board missed while the store was unreachable.
+        var changed = await store.RecordAlertStatesAsync([.. decided.Select(d => new AlertDecision(d.Rule.Name, d.Type, d.Firing))], now, cancellationToken);
+        for (var i = 0; i < decided.Count; i++)
+        {
+            if (changed[i] is not { } since) continue;
+            var (rule, type, firing, longWindow, shortWindow) = decided[i];
+            Announce(new Alert(rule.Alert, rule.Name, rule.Severity, type, firing ? AlertStates.Firing : AlertStates.Resolved, rule.BurnRate,
+                longWindow, shortWindow, firing ? now : since, firing ? null : now));
         }
 
         board.Evaluated(now, target);

@@ -31,6 +31,13 @@ internal interface IAnalyticsStore
     Task<int> DeleteExpiredAsync(DateTimeOffset rawBefore, DateTimeOffset digestsBefore, int limit, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Takes or renews the lease <paramref name="name"/> for <paramref name="holder"/> until <paramref name="until"/>:
+    /// true when it was free at <paramref name="now"/>, expired, or already <paramref name="holder"/>'s; false, changing
+    /// nothing, while another holder's lease runs. Of instances asking at once, one gets it.
+    /// </summary>
+    Task<bool> TryLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Everything one query needs, read in one snapshot so the rollup cannot move between its parts: the raw runs of
     /// <see cref="AnalyticsRead.Exact"/> when its window is small enough, else the digests and the runs not folded yet.
     /// The choice is made in the same snapshot as the read, and costs at most <see cref="ExactRead.ScanLimit"/> index

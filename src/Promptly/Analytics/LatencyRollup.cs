@@ -8,6 +8,12 @@ namespace Promptly.Analytics;
 /// watermark: a crash between batches loses nothing (the rows are folded again from the watermark) and folds
 /// nothing twice. Also deletes raw rows and digests past their retention.
 /// </summary>
+/// <remarks>
+/// Of several instances on one database, the one holding the lease <see cref="LeaseName"/> runs the rounds and the
+/// others skip theirs; the lease lasts <see cref="LeaseTime"/> past each round, so another instance takes over that
+/// long after the holder stops. The lease only saves the work: folding stays exactly-once by the watermark's
+/// compare-and-set even when two instances fold at once (a round longer than the lease, or the command line).
+/// </remarks>
 internal partial class LatencyRollup : BackgroundService
 {
     private readonly IAnalyticsStore _store;
@@ -29,6 +35,18 @@ internal partial class LatencyRollup : BackgroundService
             "Since the digests last caught up with every stored response: grows when the rollup falls behind or fails.",
             () => time.GetElapsedTime(Interlocked.Read(ref _caughtUp)).TotalSeconds);
     }
+
+    /// <summary>The lease in the database that says which instance folds.</summary>
+    public const string LeaseName = "analytics.rollup";
+
+    /// <summary>This instance, as the lease's holder.</summary>
+    private readonly string _holder = Guid.NewGuid().ToString("N");
+
+    /// <summary>Three rounds, and at least 30 s: a holder late by a round or two keeps the lease.</summary>
+    public TimeSpan LeaseTime => TimeSpan.FromMilliseconds(Math.Max(3L * _options.Value.RollupIntervalMs, 30_000));
+
+    /// <summary>Until when this instance last took or renewed the lease.</summary>
+    private DateTimeOffset _leasedUntil = DateTimeOffset.MinValue;
 
     private static readonly TimeSpan CleanupEvery = TimeSpan.FromMinutes(10);
     private const int DeleteBatch = 10_000;
@@ -94,6 +112,39 @@ internal partial class LatencyRollup : BackgroundService
         return deleted;
     }
 
+    /// <summary>One round of the server's loop: folds, and cleans up when due, if this instance holds the lease; false when another does.</summary>
+    public async Task<bool> RunRoundAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        if (!await HoldLeaseAsync(now, cancellationToken))
+        {
+            // Not behind: another instance folds, and its own lag says how it keeps up.
+            Interlocked.Exchange(ref _caughtUp, _time.GetTimestamp());
+            return false;
+        }
+
+        await CatchUpAsync(cancellationToken);
+        if (now - _lastCleanup >= CleanupEvery)
+        {
+            var deleted = await CleanUpAsync(cancellationToken);
+            if (deleted > 0) LogCleanup(deleted);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Renews the lease once a third of it has gone rather than every round, so that an idle server writes every ten
+    /// seconds, not every second; no other instance can take it before it runs out.
+    /// </summary>
+    private async Task<bool> HoldLeaseAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (_leasedUntil - now > LeaseTime * 2 / 3) return true;
+        if (!await _store.TryLeaseAsync(LeaseName, _holder, now, now + LeaseTime, cancellationToken)) return false;
+        _leasedUntil = now + LeaseTime;
+        return true;
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(_options.Value.RollupIntervalMs), _time);
@@ -101,12 +152,7 @@ internal partial class LatencyRollup : BackgroundService
         {
             try
             {
-                await CatchUpAsync(stoppingToken);
-                if (_time.GetUtcNow() - _lastCleanup >= CleanupEvery)
-                {
-                    var deleted = await CleanUpAsync(stoppingToken);
-                    if (deleted > 0) LogCleanup(deleted);
-                }
+                await RunRoundAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

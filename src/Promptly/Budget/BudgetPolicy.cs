@@ -9,7 +9,10 @@ namespace Promptly.Budget;
 /// configuration's per-type override, which wins over the defaults. Configuration is read through
 /// <see cref="IOptionsMonitor{TOptions}"/>, so an edited settings file applies without a restart.
 /// </summary>
-/// <remarks>Thread-safe; run-time overrides live in a concurrent map and are persisted by the caller.</remarks>
+/// <remarks>
+/// Thread-safe; run-time overrides live in a concurrent map and are persisted by the caller. Instances sharing a
+/// database take each other's overrides from it (<see cref="BudgetOverrideRefresh"/>).
+/// </remarks>
 internal sealed class BudgetPolicy(IOptionsMonitor<LatencyOptions> options)
 {
     private readonly ConcurrentDictionary<string, BudgetOverride> _runtime = new(StringComparer.OrdinalIgnoreCase);
@@ -43,4 +46,18 @@ internal sealed class BudgetPolicy(IOptionsMonitor<LatencyOptions> options)
     public void SetOverride(string interviewType, BudgetOverride value) => _runtime[interviewType] = value;
 
     public bool RemoveOverride(string interviewType) => _runtime.TryRemove(interviewType, out _);
+
+    /// <summary>Puts exactly the stored overrides in force: those set, changed or removed through another instance included.</summary>
+    public void ReplaceOverrides(IReadOnlyDictionary<string, BudgetOverride> stored)
+    {
+        foreach (var type in _runtime.Keys.Where(t => !stored.ContainsKey(t)))
+        {
+            _runtime.TryRemove(type, out _);
+        }
+
+        foreach (var (type, value) in stored)
+        {
+            _runtime[type] = value;
+        }
+    }
 }

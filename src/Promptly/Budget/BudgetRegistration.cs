@@ -11,6 +11,7 @@ internal static class BudgetRegistration
         builder.Services.AddSingleton<LatencyBudget>();
         builder.Services.AddLatencyBuckets();
         builder.Services.AddHostedService<BudgetOverrideLoader>();
+        builder.Services.AddHostedService<BudgetOverrideRefresh>();
         builder.Services.AddJsonContext(BudgetJson.Default);
         return builder;
     }
@@ -19,13 +20,7 @@ internal static class BudgetRegistration
 /// <summary>Puts the run-time overrides stored by an earlier run back in force before requests are served.</summary>
 internal sealed class BudgetOverrideLoader(BudgetPolicy policy, ILatencyStore store) : IHostedService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        foreach (var (type, value) in await store.BudgetOverridesAsync(cancellationToken))
-        {
-            policy.SetOverride(type, value);
-        }
-    }
+    public async Task StartAsync(CancellationToken cancellationToken) => policy.ReplaceOverrides(await store.BudgetOverridesAsync(cancellationToken));
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

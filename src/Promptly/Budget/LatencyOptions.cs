@@ -24,6 +24,13 @@ internal sealed class LatencyOptions
     /// configuration file changes; <c>PUT /api/latency/budget/{type}</c> overrides these at run time.
     /// </summary>
     public Dictionary<string, BudgetOverride> InterviewTypes { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Seconds between re-reads of the stored run-time overrides: one set through another instance on the same database
+    /// is in force here at most this long after it was stored. Default 5.
+    /// </summary>
+    [Range(1, 3600)]
+    public int OverrideRefreshSeconds { get; set; } = 5;
 }
 
 /// <summary>Thresholds for one interview type; a null leaves the default in force.</summary>

@@ -1,4 +1,5 @@
 using Promptly.Alerts;
+using Promptly.Tests.Support;
 
 namespace Promptly.Tests.Alerts;
 
@@ -95,5 +96,35 @@ public sealed class BurnRateEvaluatorTests
         await using var restarted = await server.RestartAsync();
 
         Assert.Contains(restarted.Board.Firing, a => a.Rule == "page_slow");
+    }
+
+    [FactWhenInstalled(Needs.Postgres)]
+    public async Task TwoServersOnOneDatabase_BothShowTheAlert_AndEachChangeIsAnnouncedByOne()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var a = await AlertsServer.StartAsync(database.ServerSettings());
+        await using var b = await AlertsServer.StartAsync(database.ServerSettings());
+
+        // The responses arrive at A; B evaluates the same stored responses on a clock kept in step.
+        for (var step = 0; step < 200 && !(Pages(a.Board) && Pages(b.Board)); step++)
+        {
+            await a.StepAsync(good: 0, bad: 10);
+            await b.StepAsync(good: 0, bad: 0);
+        }
+
+        Assert.True(Pages(a.Board) && Pages(b.Board));
+        for (var step = 0; step < 200 && (Pages(a.Board) || Pages(b.Board)); step++)
+        {
+            await a.StepAsync(good: 10, bad: 0);
+            await b.StepAsync(good: 0, bad: 0);
+        }
+
+        Assert.False(Pages(a.Board) || Pages(b.Board));
+        string[] logs;
+        lock (a.Factory.Logs) logs = [.. a.Factory.Logs];
+        lock (b.Factory.Logs) logs = [.. logs, .. b.Factory.Logs];
+        Assert.Single(logs, l => l.StartsWith("ERROR Alert PromptlyLatencyBudgetBurnPage (page_slow) firing for PRACTICE", StringComparison.Ordinal));
+        Assert.Single(logs, l => l.StartsWith("INFORMATION Alert PromptlyLatencyBudgetBurnPage (page_slow) resolved for PRACTICE", StringComparison.Ordinal));
+        Assert.Single(logs, l => l.StartsWith("ERROR Alert PromptlyLatencyBudgetBurnTicket (ticket) firing for PRACTICE", StringComparison.Ordinal));
     }
 }

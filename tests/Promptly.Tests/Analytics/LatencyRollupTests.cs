@@ -1,4 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Promptly.Analytics;
 using Promptly.Tests.Support;
 
@@ -41,6 +44,29 @@ public sealed class LatencyRollupTests
         var again = restarted.Rollup;
         Assert.Equal(0, await again.CatchUpAsync(CancellationToken.None));
         Assert.Equal(300, await restarted.CreateClient().CountAsync("days=7"));
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task RunRoundAsync_TwoInstancesOnOneDatabase_OneRunsUntilItsLeaseRunsOut(string kind)
+    {
+        await using var store = await StoreUnderTest.OpenAsync(kind);
+        var time = new FakeTimeProvider(new DateTimeOffset(2025, 3, 3, 9, 0, 0, TimeSpan.Zero));
+        var options = Options.Create(new AnalyticsOptions());
+        var first = new LatencyRollup(store.Analytics, options, time, NullLogger<LatencyRollup>.Instance);
+        var second = new LatencyRollup(store.OpenAnother<IAnalyticsStore>(), options, time, NullLogger<LatencyRollup>.Instance);
+        var almost = first.LeaseTime - TimeSpan.FromSeconds(1);
+
+        Assert.True(await first.RunRoundAsync(CancellationToken.None));
+        Assert.False(await second.RunRoundAsync(CancellationToken.None));
+        time.Advance(almost);
+        Assert.True(await first.RunRoundAsync(CancellationToken.None));   // renewed from now
+        time.Advance(almost);
+        Assert.False(await second.RunRoundAsync(CancellationToken.None));
+
+        // The first stops running rounds: once its lease has run out the second takes over, and keeps it.
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.True(await second.RunRoundAsync(CancellationToken.None));
+        Assert.False(await first.RunRoundAsync(CancellationToken.None));
     }
 
     [Fact]

@@ -11,6 +11,9 @@ namespace Promptly.Tests.Interviews;
 
 public sealed class SessionListTests
 {
+    /// <summary>The SQLite schema version before the migration that built the transcript index (FTS5) from the stored messages.</summary>
+    private const int BeforeTranscriptIndex = 10;
+
     private const string Engineer = "software_engineer_practice";
     private const string OatMilk = "oat_milk_v1";
 
@@ -190,7 +193,7 @@ public sealed class SessionListTests
         await using (var connection = new SqliteConnection($"Data Source={Path.Combine(folder, "promptly.db")};Pooling=False"))
         {
             connection.Open();
-            SqliteSchema.Migrate(connection, SqliteSchema.LatestVersion - 1);
+            SqliteSchema.Migrate(connection, BeforeTranscriptIndex);
             using var transaction = connection.BeginTransaction();
             using var insert = connection.CreateCommand();
             insert.CommandText =
@@ -243,7 +246,7 @@ public sealed class SessionListTests
         await using (var connection = new SqliteConnection($"Data Source={Path.Combine(folder, "promptly.db")};Pooling=False"))
         {
             connection.Open();
-            SqliteSchema.Migrate(connection, SqliteSchema.LatestVersion - 1);
+            SqliteSchema.Migrate(connection, BeforeTranscriptIndex);
             using var insert = connection.CreateCommand();
             insert.CommandText =
                 """

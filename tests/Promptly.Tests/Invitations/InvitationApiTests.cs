@@ -37,6 +37,23 @@ public sealed class InvitationApiTests : ApiTestBase
         Assert.Equal(5, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
     }
 
+    [FactWhenInstalled(Needs.Postgres)]
+    public async Task Invitation_RacingStartsThroughTwoServersOnOneDatabase_ExactlyOneWins()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var a = new PromptlyFactory(database.ServerSettings());
+        await using var b = new PromptlyFactory(database.ServerSettings());
+        HttpClient[] clients = [a.CreateClient(), b.CreateClient()];
+        var token = (await clients[0].PostJsonAsync("/invitations", new { concept_id = "oat_milk_v1" }))["token"]!.GetValue<string>();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => clients[i % 2].PostAsync($"/invitations/{token}/start", null)));
+
+        Assert.Equal(5, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+        var won = Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
+        var session = System.Text.Json.Nodes.JsonNode.Parse(await won.Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
+        Assert.Equal(session, (await clients[1].GetJsonAsync($"/invitations/{token}"))["session_id"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task Invitation_UnknownToken_NotFound()
     {

@@ -21,6 +21,13 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>The connection string of the new database.</summary>
     public string ConnectionString { get; }
 
+    /// <summary>The settings of a server on this database (<c>Storage:Provider=postgres</c>).</summary>
+    public Dictionary<string, string?> ServerSettings() => new()
+    {
+        ["Storage:Provider"] = "postgres",
+        ["Storage:ConnectionString"] = ConnectionString,
+    };
+
     public static async Task<TestDatabase> CreateAsync()
     {
         var server = Needs.PostgresConnectionString()

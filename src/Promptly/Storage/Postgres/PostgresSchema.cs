@@ -149,6 +149,22 @@ internal static class PostgresSchema
         );
         CREATE INDEX ix_recordings_created ON turn_recordings (created_at);
         """,
+        // Several instances on one database (issue 16): a lease lets one instance at a time run a background job (the
+        // analytics rollup); the alerts' stored states let exactly one instance announce each change.
+        """
+        CREATE TABLE leases (
+            name text PRIMARY KEY,
+            holder text NOT NULL,
+            expires_at bigint NOT NULL
+        );
+        CREATE TABLE alert_states (
+            rule text NOT NULL,
+            interview_type text NOT NULL,
+            firing boolean NOT NULL,
+            since bigint NOT NULL,
+            PRIMARY KEY (rule, interview_type)
+        );
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

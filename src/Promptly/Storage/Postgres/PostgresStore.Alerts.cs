@@ -33,4 +33,30 @@ internal sealed partial class PostgresStore : IAlertStore
 
         return counts;
     }
+
+    /// <summary>
+    /// Read, then write: instances storing at once take turns under <see cref="PostgresWriter.WriteOrderLock"/>, so the
+    /// later one reads the state the earlier one stored.
+    /// </summary>
+    public Task<IReadOnlyList<DateTimeOffset?>> RecordAlertStatesAsync(IReadOnlyList<AlertDecision> decisions, DateTimeOffset at, CancellationToken cancellationToken) =>
+        _writer.WriteAsync<IReadOnlyList<DateTimeOffset?>>(async context =>
+        {
+            var changed = new DateTimeOffset?[decisions.Count];
+            for (var i = 0; i < decisions.Count; i++)
+            {
+                var (rule, type, firing) = decisions[i];
+                var firingSince = await context.ScalarAsync(
+                    "SELECT since FROM alert_states WHERE rule = $1 AND interview_type = $2 AND firing", rule, type) as long?;
+                if ((firingSince is not null) == firing) continue;
+                await context.ExecuteAsync(
+                    """
+                    INSERT INTO alert_states (rule, interview_type, firing, since) VALUES ($1, $2, $3, $4)
+                    ON CONFLICT (rule, interview_type) DO UPDATE SET firing = excluded.firing, since = excluded.since
+                    """,
+                    rule, type, firing, ToUnixMs(at));
+                changed[i] = firingSince is { } since ? FromUnixMs(since) : at;
+            }
+
+            return changed;
+        }, cancellationToken);
 }

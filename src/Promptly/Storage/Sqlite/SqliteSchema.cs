@@ -189,6 +189,22 @@ internal static class SqliteSchema
             SELECT s.search_key * 1048576 + m.seq, m.content FROM messages m JOIN sessions s ON s.id = m.session_id;
         INSERT INTO messages_fts (messages_fts, rank) VALUES ('usermerge', 2);
         """,
+        // As PostgreSQL's (issue 16): a lease for one-at-a-time background jobs and the alerts' stored states, which a
+        // second process on the same file (the command line) respects as another instance would.
+        """
+        CREATE TABLE leases (
+            name TEXT PRIMARY KEY,
+            holder TEXT NOT NULL,
+            expires_at INTEGER NOT NULL
+        );
+        CREATE TABLE alert_states (
+            rule TEXT NOT NULL,
+            interview_type TEXT NOT NULL,
+            firing INTEGER NOT NULL,
+            since INTEGER NOT NULL,
+            PRIMARY KEY (rule, interview_type)
+        );
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

@@ -37,4 +37,22 @@ internal sealed partial class SqliteStore : IAlertStore
 
         return counts;
     }
+
+    /// <summary>Read, then write, in the writer's transaction: a second process on the file waits for SQLite's write lock and reads what this one stored.</summary>
+    public Task<IReadOnlyList<DateTimeOffset?>> RecordAlertStatesAsync(IReadOnlyList<AlertDecision> decisions, DateTimeOffset at, CancellationToken cancellationToken) =>
+        _writer.WriteAsync<IReadOnlyList<DateTimeOffset?>>(context =>
+        {
+            var changed = new DateTimeOffset?[decisions.Count];
+            for (var i = 0; i < decisions.Count; i++)
+            {
+                var (rule, type, firing) = decisions[i];
+                var firingSince = context.Scalar("SELECT since FROM alert_states WHERE rule = @p0 AND interview_type = @p1 AND firing", rule, type) as long?;
+                if ((firingSince is not null) == firing) continue;
+                context.Execute(
+                    "INSERT OR REPLACE INTO alert_states (rule, interview_type, firing, since) VALUES (@p0, @p1, @p2, @p3)", rule, type, firing, ToUnixMs(at));
+                changed[i] = firingSince is { } since ? FromUnixMs(since) : at;
+            }
+
+            return changed;
+        }, cancellationToken);
 }

@@ -71,6 +71,29 @@ public sealed class LatencyStoreContractTests
         Assert.Equal((Start, "POST", "/sessions/{id}/turns", 200, 3L), (bucket.Start, bucket.Method, bucket.Route, bucket.StatusCode, bucket.Histogram.TotalCount));
     }
 
+    /// <summary>
+    /// The merge reads the stored histogram and writes the sum: two instances doing so at once for a bucket not stored
+    /// yet must take turns (the writers' order lock on PostgreSQL, the write lock on SQLite), or one side is lost.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task RequestMetrics_NewBucketsSavedByTwoInstancesAtOnce_KeepBothSides(string kind)
+    {
+        await using var store = await StoreUnderTest.OpenAsync(kind);
+        var other = store.OpenAnother<IRequestMetricsStore>();
+        const int Minutes = 30;
+
+        async Task SaveEachMinuteAsync(IRequestMetricsStore to, params double[] durations)
+        {
+            for (var m = 0; m < Minutes; m++) await to.SaveRequestMetricsAsync([Bucket(Start.AddMinutes(m), durations)], CancellationToken.None);
+        }
+
+        await Task.WhenAll(Task.Run(() => SaveEachMinuteAsync(store.RequestMetrics, 10, 20)), Task.Run(() => SaveEachMinuteAsync(other, 30)));
+
+        var buckets = await store.RequestMetrics.RequestMetricsAsync(Start, Start.AddMinutes(Minutes), CancellationToken.None);
+        Assert.Equal(Minutes, buckets.Count);
+        Assert.All(buckets, b => Assert.Equal(3L, b.Histogram.TotalCount));
+    }
+
     [Theory, OnSqlite, OnPostgres]
     public async Task CountResponses_PerTypeAndWindow_CountsWithinBudget(string kind)
     {

@@ -8,17 +8,11 @@ namespace Promptly.Tests.Storage.Postgres;
 /// <summary>The whole server over PostgreSQL (<c>Storage:Provider=postgres</c>), through its HTTP API.</summary>
 public sealed class PostgresApiTests
 {
-    private static Dictionary<string, string?> On(TestDatabase database) => new()
-    {
-        ["Storage:Provider"] = "postgres",
-        ["Storage:ConnectionString"] = database.ConnectionString,
-    };
-
     [FactWhenInstalled(Needs.Postgres)]
     public async Task TextInterview_OverPostgres_RunsToItsEndAndIsStored()
     {
         await using var database = await TestDatabase.CreateAsync();
-        await using var factory = new PromptlyFactory(On(database));
+        await using var factory = new PromptlyFactory(database.ServerSettings());
         var client = factory.CreateClient();
 
         var id = (await client.StartAsync("software_engineer_practice", candidate: "Ada")).Id();
@@ -48,8 +42,8 @@ public sealed class PostgresApiTests
     public async Task Turns_AlternatingBetweenTwoServers_EachAnswersFromTheStoredSession()
     {
         await using var database = await TestDatabase.CreateAsync();
-        await using var first = new PromptlyFactory(On(database));
-        await using var second = new PromptlyFactory(On(database));
+        await using var first = new PromptlyFactory(database.ServerSettings());
+        await using var second = new PromptlyFactory(database.ServerSettings());
         HttpClient[] servers = [first.CreateClient(), second.CreateClient()];
         var id = (await servers[0].StartAsync("software_engineer_practice")).Id();
         // Each server holds the session in memory once it has seen it; from then on every turn moves it on elsewhere.
@@ -77,7 +71,7 @@ public sealed class PostgresApiTests
     public async Task DatabaseGone_HealthAndTurns_Answer503()
     {
         var database = await TestDatabase.CreateAsync();
-        await using var factory = new PromptlyFactory(On(database));
+        await using var factory = new PromptlyFactory(database.ServerSettings());
         var client = factory.CreateClient();
         var id = (await client.StartAsync()).Id();
 
