@@ -9,6 +9,15 @@ namespace Promptly.Interviews;
 /// </summary>
 internal interface IInterviewStore
 {
+    /// <summary>
+    /// Whether other servers take turns on the same sessions (one database behind several instances): a session
+    /// held in memory may then be behind the stored one, and is checked against <see cref="SessionProgressAsync"/>.
+    /// </summary>
+    bool SharedAcrossServers { get; }
+
+    /// <summary>How far the stored session got: its question number and status; null when there is none, or it was erased.</summary>
+    Task<SessionProgress?> SessionProgressAsync(string sessionId, CancellationToken cancellationToken);
+
     /// <summary>Creates a session with its greeting; with an invitation token, claims the token in the same transaction.</summary>
     /// <exception cref="StorageConflictException">The invitation already started a session.</exception>
     /// <exception cref="StorageNotFoundException">The invitation does not exist.</exception>
@@ -36,3 +45,6 @@ internal interface IInterviewStore
     /// <summary>Deletes the kept audio of turns recorded before <paramref name="before"/>; at most <paramref name="limit"/>; returns how many.</summary>
     Task<int> DeleteRecordingsBeforeAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken);
 }
+
+/// <summary>A session's place as stored: the last response's number and whether it is still open.</summary>
+internal readonly record struct SessionProgress(int QuestionNumber, string Status);

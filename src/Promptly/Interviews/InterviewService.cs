@@ -232,6 +232,10 @@ internal sealed class InterviewService(
         }
     }
 
+    private async Task<bool> IsCurrentAsync(InterviewState held, CancellationToken cancellationToken) =>
+        await store.SessionProgressAsync(held.Id, cancellationToken) is { } stored
+        && stored.QuestionNumber == held.Session.QuestionNumber && stored.Status == held.Session.Status;
+
     private async Task AppendAsync(TurnWrite turn, CancellationToken cancellationToken)
     {
         try
@@ -287,11 +291,20 @@ internal sealed class InterviewService(
         }
     }
 
-    /// <summary>The session's state, from memory or rebuilt from storage (and then kept in memory while it is open).</summary>
+    /// <summary>
+    /// The session's state, from memory or rebuilt from storage (and then kept in memory while it is open). When other
+    /// servers share the database, the copy in memory is used only if the stored session is where it is (one read of
+    /// its row): a session whose turns went to another server since is read afresh, never answered from the old copy.
+    /// </summary>
     /// <exception cref="SessionNotFoundException">There is no such session.</exception>
     public async Task<InterviewState> GetStateAsync(string sessionId, CancellationToken cancellationToken)
     {
-        if (cache.Find(sessionId) is { } cached) return cached;
+        if (cache.Find(sessionId) is { } cached)
+        {
+            if (!store.SharedAcrossServers || await IsCurrentAsync(cached, cancellationToken)) return cached;
+            cache.Remove(sessionId);
+        }
+
         var stored = await store.LoadSessionAsync(sessionId, cancellationToken) ?? throw new SessionNotFoundException(sessionId);
         var guide = guides.Find(stored.Session.ConceptId) ?? throw new ConceptUnavailableException(sessionId, stored.Session.ConceptId);
         var state = InterviewState.FromStored(stored, guide);

@@ -25,6 +25,10 @@ internal sealed class FailingInterviewStore(IInterviewStore inner, IHealthProbe 
     public Task<bool> EndSessionAsync(string sessionId, DateTimeOffset endedAt, CancellationToken cancellationToken) =>
         Failing ? Unavailable<bool>() : inner.EndSessionAsync(sessionId, endedAt, cancellationToken);
 
+    public bool SharedAcrossServers => inner.SharedAcrossServers;
+
+    public Task<SessionProgress?> SessionProgressAsync(string sessionId, CancellationToken cancellationToken) => inner.SessionProgressAsync(sessionId, cancellationToken);
+
     public Task<StoredSession?> LoadSessionAsync(string sessionId, CancellationToken cancellationToken) => inner.LoadSessionAsync(sessionId, cancellationToken);
 
     public Task<bool> EraseSessionAsync(string sessionId, DateTimeOffset at, CancellationToken cancellationToken) =>

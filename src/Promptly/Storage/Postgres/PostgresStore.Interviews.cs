@@ -86,6 +86,14 @@ internal sealed partial class PostgresStore
     private static Task<int> WriteMessageAsync(PostgresWriteContext context, string sessionId, TranscriptMessage message) =>
         context.ExecuteAsync(InsertMessage, sessionId, message.Seq, message.Role, message.Content, message.QuestionNumber, message.ElementId, message.Kind, ToUnixMs(message.At));
 
+    /// <summary>Any number of servers may share the database, each holding some sessions in memory.</summary>
+    public bool SharedAcrossServers => true;
+
+    public async Task<SessionProgress?> SessionProgressAsync(string sessionId, CancellationToken cancellationToken) =>
+        (await QueryAsync(
+            "SELECT question_number, status FROM sessions WHERE id = $1 AND status <> 'erased'",
+            r => (SessionProgress?)new SessionProgress(r.GetInt32(0), r.GetString(1)), cancellationToken, sessionId)).FirstOrDefault();
+
     public async Task<StoredSession?> LoadSessionAsync(string sessionId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

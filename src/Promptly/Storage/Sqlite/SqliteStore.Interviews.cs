@@ -116,6 +116,14 @@ internal sealed partial class SqliteStore
         .Bind(first, message.Seq).Bind(first + 1, message.Role).Bind(first + 2, message.Content).Bind(first + 3, message.QuestionNumber)
         .Bind(first + 4, message.ElementId).Bind(first + 5, message.Kind).Bind(first + 6, ToUnixMs(message.At));
 
+    /// <summary>One process writes the file: what this server holds in memory is what is stored.</summary>
+    public bool SharedAcrossServers => false;
+
+    public async Task<SessionProgress?> SessionProgressAsync(string sessionId, CancellationToken cancellationToken) =>
+        (await QueryAsync(
+            "SELECT question_number, status FROM sessions WHERE id = @p0 AND status <> 'erased'",
+            r => (SessionProgress?)new SessionProgress(r.GetInt32(0), r.GetString(1)), cancellationToken, sessionId)).FirstOrDefault();
+
     public async Task<StoredSession?> LoadSessionAsync(string sessionId, CancellationToken cancellationToken)
     {
         var sessions = await QueryAsync(

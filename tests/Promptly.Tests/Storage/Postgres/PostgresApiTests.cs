@@ -45,6 +45,35 @@ public sealed class PostgresApiTests
     }
 
     [FactWhenInstalled(Needs.Postgres)]
+    public async Task Turns_AlternatingBetweenTwoServers_EachAnswersFromTheStoredSession()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var first = new PromptlyFactory(On(database));
+        await using var second = new PromptlyFactory(On(database));
+        HttpClient[] servers = [first.CreateClient(), second.CreateClient()];
+        var id = (await servers[0].StartAsync("software_engineer_practice")).Id();
+        // Each server holds the session in memory once it has seen it; from then on every turn moves it on elsewhere.
+        await servers[1].GetJsonAsync($"/sessions/{id}");
+
+        for (var i = 0; i < InterviewApiTests.ThoroughAnswers.Length; i++)
+        {
+            var turn = await servers[i % 2].TurnAsync(id, InterviewApiTests.ThoroughAnswers[i]);
+            Assert.Equal(i + 1, turn["question_number"]!.GetValue<int>());
+            // The other server shows the turn just taken, not the copy it held.
+            var seen = await servers[(i + 1) % 2].GetJsonAsync($"/sessions/{id}");
+            Assert.Equal(i + 1, seen["question_number"]!.GetValue<int>());
+            Assert.Equal(turn["message"]!.GetValue<string>(), seen["transcript"]!.AsArray()[^1]!["content"]!.GetValue<string>());
+        }
+
+        var done = await servers[0].GetJsonAsync($"/sessions/{id}");
+        Assert.Equal("completed", done["status"]!.GetValue<string>());
+        var transcript = done["transcript"]!.AsArray();
+        Assert.Equal(Enumerable.Range(0, 21), transcript.Select(m => m!["seq"]!.GetValue<int>()));
+        Assert.Equal(InterviewApiTests.ThoroughAnswers, transcript.Where(m => m!["role"]!.GetValue<string>() == "candidate").Select(m => m!["content"]!.GetValue<string>()));
+        await servers[1].TurnAsync(id, "One more thing.", HttpStatusCode.Conflict);
+    }
+
+    [FactWhenInstalled(Needs.Postgres)]
     public async Task DatabaseGone_HealthAndTurns_Answer503()
     {
         var database = await TestDatabase.CreateAsync();
