@@ -76,9 +76,9 @@ public sealed class TwoInstancesTests(ITestOutputHelper output)
 
             Assert.True(load.AcknowledgedAfterKill >= TurnsAfterKill,
                 $"The survivor acknowledged {load.AcknowledgedAfterKill} turns after the kill: {load.Describe()}\n{survivor.OutputTail}\n{balancer.ErrorLog}");
-            // A turn in flight at the instance that died gets 502 from nginx (never passed on: it may have been
-            // stored). 409: the session moved on under a server's cached copy. Anything else is a failure.
-            Assert.Empty(load.Errors.Keys.Except(["HTTP 502", "HTTP 409"]));
+            // Only a turn in flight at the instance that died may fail: nginx answers it 502 and never passes it on
+            // (it may have been stored). Turns of one session alternate between the instances without a 409.
+            Assert.Empty(load.Errors.Keys.Except(["HTTP 502"]));
 
             var stored = await StoredTurns.ReadAsync(database.ConnectionString);
             var problems = stored.Problems().ToList();
