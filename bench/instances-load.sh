@@ -55,13 +55,16 @@ start() {
     started_at=127.0.0.1:$port
     port=$((port + 1))
 }
+# PostgreSQL's default max_connections is 100 and Npgsql's default pool 100 per server: three servers at 64 requests
+# each ran out ("53300: too many clients already", a 503) in the first measurement. 30 each leaves room.
+pool=";Maximum Pool Size=30"
 start sqlite
 url[sqlite]=http://$started_at; pids[sqlite]=$started_pid
-start pg1 Storage__Provider=postgres "Storage__ConnectionString=${postgres_connection/Database=postgres/Database=promptly_one}"
+start pg1 Storage__Provider=postgres "Storage__ConnectionString=${postgres_connection/Database=postgres/Database=promptly_one}$pool"
 url[pg1]=http://$started_at; pids[pg1]=$started_pid
 two=()
 for n in a b; do
-    start "pg2$n" Storage__Provider=postgres "Storage__ConnectionString=${postgres_connection/Database=postgres/Database=promptly_two}"
+    start "pg2$n" Storage__Provider=postgres "Storage__ConnectionString=${postgres_connection/Database=postgres/Database=promptly_two}$pool"
     two+=("$started_at"); pids[pg2]="${pids[pg2]:-} $started_pid"
 done
 balancer_port=$port

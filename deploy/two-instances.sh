@@ -36,7 +36,9 @@ trap 'exit 130' INT TERM
 if [[ -z $connection ]]; then
     [[ -n $(postgres_bin) ]] || { echo "PostgreSQL is not installed (Debian: apt-get install postgresql); or give --connection-string" >&2; exit 2; }
     start_postgres
-    connection=$postgres_connection
+    # Its max_connections is PostgreSQL's default, 100, and Npgsql's pool is 100 per server: two servers under load
+    # could ask for 200.
+    connection="$postgres_connection;Maximum Pool Size=40"
 fi
 
 free_port() {
