@@ -9,7 +9,7 @@ namespace Promptly.Tests.Alerts;
 /// </summary>
 public sealed class PrometheusRulesTests
 {
-    private static readonly string Rules = Path.Combine(RepositoryRoot(), "deploy", "prometheus");
+    private static readonly string Rules = Path.Combine(Repository.Root(), "deploy", "prometheus");
 
     [Fact]
     public async Task RulesFile_PassesPromtoolCheck() => await PromtoolAsync("check", "rules", "promptly-rules.yml");
@@ -29,16 +29,5 @@ public sealed class PrometheusRulesTests
         await process.WaitForExitAsync();
 
         Assert.True(process.ExitCode == 0, $"promtool {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{await output}\n{await errors}");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            // .git is a file in a worktree.
-            if (File.Exists(Path.Combine(dir.FullName, "Promptly.slnx")) || Path.Exists(Path.Combine(dir.FullName, ".git"))) return dir.FullName;
-        }
-
-        throw new InvalidOperationException($"No Promptly.slnx or .git above {AppContext.BaseDirectory}.");
     }
 }

@@ -25,6 +25,12 @@ public static class Needs
 
     public const string PostgresVariable = "PROMPTLY_TEST_POSTGRES";
 
+    /// <summary>nginx, from the Debian package <c>nginx</c>: the load balancer of the two-instance deployment.</summary>
+    public const string Nginx = "nginx";
+
+    /// <summary>nginx on the PATH, or where Debian puts it (<c>/usr/sbin</c>, not on every user's PATH); null when missing.</summary>
+    public static string? NginxPath() => OnPath(Nginx) ?? (File.Exists("/usr/sbin/nginx") ? "/usr/sbin/nginx" : null);
+
     public static string? PostgresConnectionString() => Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } set ? set : null;
 
     /// <summary>The Silero VAD v5 model that <c>.ci/run</c> unpacks from the npm package <c>@ricky0123/vad-web</c>.</summary>
@@ -51,12 +57,13 @@ public static class Needs
         {
             SileroModel => SileroModelPath() is null,
             Postgres => PostgresConnectionString() is null,
+            Nginx => NginxPath() is null,
             _ => OnPath(need) is null,
         }).ToArray();
         if (missing.Length == 0) return null;
         return missing.SequenceEqual([Postgres])
             ? $"needs PostgreSQL: set {PostgresVariable} to a connection string of a server where the user may create databases (.ci/run starts one and sets it)"
-            : $"needs {string.Join(", ", missing)} (.ci/run installs it: apt-get install espeak-ng sox prometheus chromium postgresql; the Silero model from npm; {PostgresVariable} for PostgreSQL)";
+            : $"needs {string.Join(", ", missing)} (.ci/run installs it: apt-get install espeak-ng sox prometheus chromium postgresql nginx; the Silero model from npm; {PostgresVariable} for PostgreSQL)";
     }
 }
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 
 namespace Promptly.Tests.Support;
 
@@ -17,7 +16,6 @@ internal sealed class ServerProcess : IAsyncDisposable
     // Hang guards, not timings under test: a server that needs longer than this to start or stop is broken.
     private static readonly TimeSpan StartPatience = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StopPatience = TimeSpan.FromSeconds(30);
-    private const int Sigterm = 15;
     private const int OutputLinesKept = 200;
 
     private readonly Process _process;
@@ -141,7 +139,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>Stops the server as an operator does, with SIGTERM (its graceful shutdown), and returns its exit code.</summary>
     public async Task<int> StopAsync()
     {
-        if (kill(_process.Id, Sigterm) != 0) throw new InvalidOperationException($"SIGTERM to {_process.Id} failed: errno {Marshal.GetLastPInvokeError()}");
+        ProcessSignals.Send(_process.Id, ProcessSignals.Term);
         using var patience = new CancellationTokenSource(StopPatience);
         await _process.WaitForExitAsync(patience.Token);
         return _process.ExitCode;
@@ -157,11 +155,6 @@ internal sealed class ServerProcess : IAsyncDisposable
             if (_output.Count > OutputLinesKept) _output.Dequeue();
         }
     }
-
-    // .NET sends SIGKILL (Process.Kill) but has no call for SIGTERM. DllImport rather than LibraryImport, whose
-    // generated code needs unsafe blocks allowed in the whole test project.
-    [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int signal);
 
     public ValueTask DisposeAsync()
     {
