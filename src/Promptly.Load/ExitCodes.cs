@@ -23,6 +23,9 @@ internal static class ExitCodes
 
     /// <summary>Bad arguments, options, scenario file, or a question the server refuses (its 400); nothing was measured.</summary>
     public const int Usage = 3;
+
+    /// <summary><c>load --verify</c>: a turn the server acknowledged is missing, or a session is stored out of order.</summary>
+    public const int NotStored = 4;
 }
 
 /// <summary>Ends the command with <see cref="ExitCode"/> and its message as the one line written to stderr.</summary>

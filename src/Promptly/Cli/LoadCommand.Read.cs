@@ -38,6 +38,7 @@ internal sealed partial class LoadCommand
         var concept = parse.GetValue(_concept) ?? LoadSettings.DefaultConcept;
         if (string.IsNullOrWhiteSpace(concept) || concept.Length > 200) throw CommandException.Usage("--concept must name a guide, e.g. software_engineer_practice.");
 
+        if (parse.GetValue(_verify) && selfTestServer is not null) throw CommandException.Usage("--verify reads sessions back from a Promptly server; the --self-test fake stores nothing.");
         var output = parse.GetValue(_output);
         if (output is not null && (string.IsNullOrWhiteSpace(output) || string.Equals(Path.GetExtension(output), ".md", StringComparison.OrdinalIgnoreCase)))
         {
@@ -74,7 +75,7 @@ internal sealed partial class LoadCommand
         }
 
         return new LoadSettings(server, mode, phases, scenarios, connections ?? 0, concept.Trim(), sessions, maxInFlight, timeout, budget,
-            parse.GetValue(_seed) ?? 1, output, !parse.GetValue(_noCrossCheck) && selfTestServer is null);
+            parse.GetValue(_seed) ?? 1, output, !parse.GetValue(_noCrossCheck) && selfTestServer is null, parse.GetValue(_verify));
     }
 
     private static Uri ServerUri(string? url)

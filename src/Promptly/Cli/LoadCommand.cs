@@ -31,6 +31,7 @@ internal sealed partial class LoadCommand
     private readonly Option<string?> _timeout = new("--timeout") { Description = $"A request not answered this long after its intended send time is an error. Default {LoadSettings.DefaultTimeout}.", HelpName = "TIME" };
     private readonly Option<int?> _seed = new("--seed") { Description = "Seeds the choice of scenarios. Default 1.", HelpName = "N" };
     private readonly Option<string?> _output = new("--output") { Description = "Write the results as JSON here, and a Markdown summary beside it (.md).", HelpName = "PATH" };
+    private readonly Option<bool> _verify = new("--verify") { Description = "Afterwards, read back every session the server acknowledged: each acknowledged turn stored once and in order (exit 4 if not)." };
     private readonly Option<bool> _noCrossCheck = new("--no-cross-check") { Description = "Do not compare with the server's own latency records." };
     private readonly Option<bool> _selfTest = new("--self-test") { Description = "Load an in-process fake server instead of URL: the generator's own capacity." };
     private readonly Option<int?> _fakeServer = new("--fake-server") { Description = "Only serve fixed answers on 127.0.0.1:PORT for --duration (default 10m), to load from another process.", HelpName = "PORT" };
@@ -43,7 +44,7 @@ internal sealed partial class LoadCommand
         var load = new Command(Name, "Load a server with weighted scenarios and report latency per scenario and phase.")
         {
             _url, _phases, _scenarios, _connections, _duration, _stress, _startRate, _stepRate, _stepDuration, _maxRate, _budget, _concept, _sessions,
-            _maxInFlight, _timeout, _seed, _output, _noCrossCheck, _selfTest, _fakeServer,
+            _maxInFlight, _timeout, _seed, _output, _verify, _noCrossCheck, _selfTest, _fakeServer,
         };
         load.SetAction((parse, token) => ExecuteAsync(parse, context, token));
         return load;
@@ -71,7 +72,7 @@ internal sealed partial class LoadCommand
                 context.Out.MarkupLine($"Results written to {Markup.Escape(Path.GetFullPath(path))} and {Markup.Escape(Path.GetFullPath(markdown))}");
             }
 
-            return result.BudgetKept ? ExitCodes.Ok : ExitCodes.BudgetMissed;
+            return result.ExitCode;
         }
         catch (Exception e)
         {

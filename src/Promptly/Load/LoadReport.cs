@@ -28,6 +28,24 @@ internal static class LoadReport
             console.Write(Table(CheckHeaders, CheckRows(check)));
             console.MarkupLine(Markup.Escape(AnalyticsLine(check)));
         }
+
+        if (result.Verification is { } verification)
+        {
+            console.WriteLine();
+            console.MarkupLine(Markup.Escape(VerificationLine(verification)));
+            foreach (var problem in verification.Problems) console.MarkupLine($"  [red]{Markup.Escape(problem)}[/]");
+        }
+    }
+
+    /// <summary>The verdict of <c>--verify</c>.</summary>
+    public static string VerificationLine(StoredCheckResult v)
+    {
+        var read = $"{Counts.Format(v.Sessions)} sessions read back, {Counts.Format(v.AcknowledgedTurns)} turns acknowledged, {Counts.Format(v.StoredTurns)} stored";
+        if (v.ProblemSessions > 0) return $"VERIFY FAILED: {Counts.Format(v.ProblemSessions)} sessions lost acknowledged turns or are stored out of order ({read}):";
+        if (v.Unreadable > 0) return $"VERIFY INCOMPLETE: {Counts.Format(v.Unreadable)} sessions could not be read back ({read}); none of those read lost anything.";
+        var extra = v.StoredTurns - v.AcknowledgedTurns;
+        return $"VERIFIED: every acknowledged turn is stored once and in order ({read}"
+            + (extra > 0 ? $"; {Counts.Format(extra)} stored whose answer the client did not receive, e.g. cut off by a timeout or a dying instance" : "") + ").";
     }
 
     public static string GeneratorLine(LoadResult r) =>
@@ -67,6 +85,12 @@ internal static class LoadReport
             md.AppendLine().AppendLine("Cross-check (the same requests: client latency from the intended and from the actual send, and the server's `latency.response_time_ms` from each answer; overhead = p50 sent − server p50):").AppendLine();
             MarkdownTable(md, CheckHeaders, CheckRows(check));
             md.AppendLine().AppendLine(AnalyticsLine(check));
+        }
+
+        if (result.Verification is { } verification)
+        {
+            md.AppendLine().AppendLine(VerificationLine(verification));
+            foreach (var problem in verification.Problems) md.AppendLine($"- {problem}");
         }
 
         await File.WriteAllTextAsync(path, md.ToString(), cancellationToken);

@@ -66,7 +66,8 @@ internal sealed record LoadResult(
     int MaxInFlight,
     double CpuSeconds,
     StressOutcome? Stress,
-    CrossCheck? CrossCheck)
+    CrossCheck? CrossCheck,
+    StoredCheckResult? Verification = null)
 {
     public const string AllPhases = "all";
 
@@ -75,6 +76,17 @@ internal sealed record LoadResult(
     /// last step is meant to break it, at least one step held.
     /// </summary>
     public bool BudgetKept => Mode == "stress" ? Stress?.LastGoodRate is not null : Phases.All(p => p.WithinBudget);
+
+    /// <summary>
+    /// What <c>promptly load</c> exits with: a turn acknowledged and not stored (<c>--verify</c>) outweighs any
+    /// latency, and a verification that could not read everything back is no verdict at all.
+    /// </summary>
+    public int ExitCode => Verification switch
+    {
+        { ProblemSessions: > 0 } => ExitCodes.NotStored,
+        { Unreadable: > 0 } => ExitCodes.Unavailable,
+        _ => BudgetKept ? ExitCodes.Ok : ExitCodes.BudgetMissed,
+    };
 
     /// <summary>Requests counted as scheduled but not sent because no session was available.</summary>
     public long Skipped => Scenarios.Where(r => r.Phase != AllPhases).Sum(r => r.Skipped);

@@ -19,7 +19,8 @@ internal static class LoadRun
         var pool = new SessionPool(LoadSettings.PoolCapacity);
         var time = TimeProvider.System;
         var driver = new InterviewDriver(http, settings.Server, settings.Concept, "promptly load", time);
-        var target = new LoadTarget(http, settings.Server, driver, pool);
+        var acknowledged = settings.Verify ? new AcknowledgedTurns() : null;
+        var target = new LoadTarget(http, settings.Server, driver, pool, acknowledged);
         await SetUpAsync(target, settings, console, cancellationToken);
 
         console.MarkupLine(Markup.Escape($"Loading {settings.Server} ({settings.Mode.ToString().ToLowerInvariant()}): "
@@ -33,7 +34,12 @@ internal static class LoadRun
         var cpu = Environment.CpuUsage.TotalTime;
         await runner.RunAsync(line => console.MarkupLine($"[grey]{Markup.Escape(LoadFigures.Progress(line))}[/]"), cancellationToken);
         var result = LoadResult.From(settings, runner, command, startedAt, time.GetUtcNow(), Environment.CpuUsage.TotalTime - cpu);
-        return settings.CrossCheck ? result with { CrossCheck = await LoadCrossCheck.RunAsync(http, settings.Server, result, cancellationToken) } : result;
+        if (settings.CrossCheck) result = result with { CrossCheck = await LoadCrossCheck.RunAsync(http, settings.Server, result, cancellationToken) };
+        if (acknowledged is null) return result;
+        console.MarkupLine(Markup.Escape($"Verifying: reading back {Counts.Format(acknowledged.Sessions)} sessions ({Counts.Format(acknowledged.Turns)} acknowledged turns)…"));
+        var verification = await StoredCheck.RunAsync(http, settings.Server, acknowledged,
+            (read, all) => console.MarkupLine($"[grey]{Markup.Escape($"verify: {Counts.Format(read)} of {Counts.Format(all)} sessions read")}[/]"), cancellationToken);
+        return result with { Verification = verification };
     }
 
     private static HttpClient CreateClient(LoadSettings settings, HttpMessageHandler? handler)

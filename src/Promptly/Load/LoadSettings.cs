@@ -37,6 +37,7 @@ internal sealed record StressSettings(double StartRate, double StepRate, TimeSpa
 /// <param name="MaxInFlight">Open runs: requests in flight at most; a request waiting for a slot is still timed from its intended send time.</param>
 /// <param name="P95BudgetMs">The p95 a scenario must stay under: stress stops at the first step over it; other runs report it.</param>
 /// <param name="Seed">Seeds the scenario choice, so two runs send the same sequence.</param>
+/// <param name="Verify">After the run, read back every session the server acknowledged a start or turn of (<see cref="StoredCheck"/>).</param>
 internal sealed record LoadSettings(
     Uri Server,
     LoadMode Mode,
@@ -50,7 +51,8 @@ internal sealed record LoadSettings(
     double P95BudgetMs,
     int Seed,
     string? OutputPath,
-    bool CrossCheck)
+    bool CrossCheck,
+    bool Verify = false)
 {
     public const string DefaultConcept = InterviewDriver.DefaultConcept;
     public const int DefaultSessions = 200;

@@ -15,7 +15,8 @@ internal readonly record struct Outcome(string? Error, double ServerMs = double.
 /// shared <see cref="InterviewDriver"/>, reads and health checks are sent here and their bodies drained.
 /// </summary>
 /// <remarks>Thread-safe: one instance serves every concurrent request of a run.</remarks>
-internal sealed class LoadTarget(HttpClient http, Uri server, InterviewDriver driver, SessionPool pool)
+/// <param name="acknowledged">Where every answered start and turn is recorded, for <c>--verify</c>; null when not asked.</param>
+internal sealed class LoadTarget(HttpClient http, Uri server, InterviewDriver driver, SessionPool pool, AcknowledgedTurns? acknowledged = null)
 {
     private const int BufferSize = 16 * 1024;
 
@@ -54,6 +55,7 @@ internal sealed class LoadTarget(HttpClient http, Uri server, InterviewDriver dr
     private async Task<Outcome> CreateAsync(CancellationToken cancellationToken)
     {
         var (answer, session) = await driver.StartAsync(cancellationToken);
+        if (session is not null) acknowledged?.Started(session);
         if (session is { Ended: false }) pool.Add(session);
         return new Outcome(answer.Error, answer.ServerMs);
     }
@@ -61,6 +63,7 @@ internal sealed class LoadTarget(HttpClient http, Uri server, InterviewDriver dr
     private async Task<Outcome> TurnAsync(InterviewSession session, CancellationToken cancellationToken)
     {
         var answer = await driver.TurnAsync(session, cancellationToken);
+        if (answer.Ok) acknowledged?.Turn(session);
 
         // A failed turn's session is dropped, not returned: after a timeout the server may still be answering it.
         if (answer.Ok && !session.Ended) pool.Return(session);

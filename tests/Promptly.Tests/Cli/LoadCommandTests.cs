@@ -188,6 +188,7 @@ public sealed class LoadCommandTests
     [InlineData("http://localhost --output results.md", "--output names the JSON file")]
     [InlineData("http://localhost --connections many", "many")]
     [InlineData("http://localhost --scenarios /nonexistent/mix.yaml", "does not exist")]
+    [InlineData("--self-test --verify", "the --self-test fake stores nothing")]
     public async Task Load_BadOptions_ExitThreeInOneLine(string args, string message)
     {
         using var server = ScriptedServer.Fast();
