@@ -23,8 +23,8 @@ internal sealed class AcknowledgedTurns
     /// <summary>Sessions whose acknowledged question numbers went back: the id, and a line saying how.</summary>
     public IReadOnlyDictionary<string, string> WentBack => _wentBack;
 
-    /// <summary>A started session (question 0).</summary>
-    public void Started(InterviewSession session) => _sessions.TryAdd(session.Id, session.QuestionNumber);
+    /// <summary>A session whose start (its greeting, question 0) the server answered 200.</summary>
+    public void Started(InterviewSession session) => _sessions.TryAdd(session.Id, 0);
 
     /// <summary>A turn the server answered 200: the session's question number as that answer gave it.</summary>
     /// <remarks>One turn of a session is in flight at a time, so the read and the write below do not race.</remarks>

@@ -15,6 +15,9 @@ internal sealed class StoredTurns
 
     public int Sessions => _questionNumbers.Count;
 
+    /// <summary>Latency records stored: every response the server stored, refused turns' included.</summary>
+    public long Records { get; private set; }
+
     public static async Task<StoredTurns> ReadAsync(string connectionString)
     {
         var stored = new StoredTurns();
@@ -31,6 +34,11 @@ internal sealed class StoredTurns
             var id = row.GetString(0);
             if (!stored._messages.TryGetValue(id, out var list)) stored._messages[id] = list = [];
             list.Add((row.GetInt32(1), row.GetString(2), row.GetInt32(3)));
+        }
+
+        await foreach (var row in QueryAsync(connection, "SELECT count(*) FROM latency_records"))
+        {
+            stored.Records = row.GetInt64(0);
         }
 
         // Failed records (a refused turn, 409) store no messages; a turn's own record is the one that did not fail.

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using System.Text.Json.Nodes;
 using Promptly.Load;
 using Promptly.Tests.Support;
 using Xunit.Abstractions;
@@ -9,8 +10,10 @@ namespace Promptly.Tests.Deployment;
 /// <summary>
 /// README's two-instance deployment, for real: two server processes on one fresh PostgreSQL database, nginx from
 /// deploy/nginx.conf in front of them, interviews driven through nginx by the load tools' interview driver, and one
-/// instance killed with SIGKILL in the middle. Whatever a client was told must be stored once and in order, and the
-/// interviews must go on through the survivor. Its assertions hold wherever the kill lands.
+/// instance killed with SIGKILL in the middle. Whatever a client was told must be stored once and in order (read back
+/// through the balancer with <c>promptly load --verify</c>'s check, and straight from the database), the interviews
+/// must go on through the survivor, and the analytics must count every stored response once. Its assertions hold
+/// wherever the kill lands.
 /// </summary>
 [Collection(TimingSensitive.Name)]
 public sealed class TwoInstancesTests(ITestOutputHelper output)
@@ -40,6 +43,10 @@ public sealed class TwoInstancesTests(ITestOutputHelper output)
         {
             ["Storage:Provider"] = "postgres",
             ["Storage:ConnectionString"] = database.ConnectionString,
+            // Summaries merge the digests both instances' rollups wrote with the runs not folded yet, never a raw
+            // count: the path that counts a run twice or not at all if the rollup's lease and watermark fail.
+            ["Analytics:ExactRunLimit"] = "0",
+            ["Analytics:RollupIntervalMs"] = "200",
         };
         try
         {
@@ -58,7 +65,8 @@ public sealed class TwoInstancesTests(ITestOutputHelper output)
             using var http = LoadClient(key);
             await using var balancer = await Balancer.StartAsync([doomed.Url, survivor.Url], http);
 
-            var load = new BalancedLoad(http, ServerUrl.Parse(balancer.Url.ToString())!);
+            var server = ServerUrl.Parse(balancer.Url.ToString())!;
+            var load = new BalancedLoad(http, server);
             using var stop = new CancellationTokenSource(LoadPatience);
             var clients = Enumerable.Range(0, Clients).Select(_ => Task.Run(() => load.RunAsync(stop.Token))).ToArray();
             var running = Task.WhenAll(clients);
@@ -80,15 +88,28 @@ public sealed class TwoInstancesTests(ITestOutputHelper output)
             // (it may have been stored). Turns of one session alternate between the instances without a 409.
             Assert.Empty(load.Errors.Keys.Except(["HTTP 502"]));
 
+            // What a user of README's deployment runs: every acknowledged session read back through the balancer.
+            var verified = await StoredCheck.RunAsync(http, server, load.Acknowledged, null, CancellationToken.None);
+            Assert.True(verified.AllStored, $"{LoadReport.VerificationLine(verified)}\n{string.Join('\n', verified.Problems)}");
+            output.WriteLine(LoadReport.VerificationLine(verified));
+
+            // And the database itself, where no server's cache can stand in for a row.
             var stored = await StoredTurns.ReadAsync(database.ConnectionString);
             var problems = stored.Problems().ToList();
             Assert.True(problems.Count == 0, $"{problems.Count} of {stored.Sessions} sessions stored wrongly:\n{string.Join('\n', problems.Take(20))}");
-            var lost = load.Acknowledged
+            var lost = load.Acknowledged.All
                 .Where(ack => stored.QuestionNumberOf(ack.Key) is not { } question || question < ack.Value)
                 .Select(ack => $"{ack.Key}: acknowledged question {ack.Value}, stored {stored.QuestionNumberOf(ack.Key)?.ToString() ?? "nothing"}")
                 .ToList();
             Assert.True(lost.Count == 0, $"{lost.Count} sessions lost acknowledged turns:\n{string.Join('\n', lost.Take(20))}");
-            output.WriteLine($"{stored.Sessions} sessions stored whole and in order; every acknowledged turn of {load.Acknowledged.Count} is there.");
+            output.WriteLine($"{stored.Sessions} sessions stored whole and in order; every acknowledged turn of {load.Acknowledged.Sessions} sessions is there.");
+
+            // Every response the database holds is counted once by the survivor's analytics, the killed instance's
+            // included, whichever instance's rollup folded it.
+            var summary = JsonNode.Parse(await http.GetStringAsync(new Uri(server, "api/latency-analytics/summary?source=interview")))!;
+            Assert.False(summary["scope"]!["exact"]!.GetValue<bool>());
+            Assert.Equal(stored.Records, summary["total_count"]!.GetValue<long>());
+            output.WriteLine($"Analytics count {stored.Records} responses, as stored.");
         }
         finally
         {
@@ -114,14 +135,14 @@ public sealed class TwoInstancesTests(ITestOutputHelper output)
     {
         private readonly InterviewDriver _driver = new(http, server, InterviewDriver.DefaultConcept, "deployment-test", TimeProvider.System);
         private readonly ConcurrentQueue<InterviewSlot> _free = new(Enumerable.Range(0, Slots).Select(_ => new InterviewSlot()));
-        private readonly ConcurrentDictionary<string, int> _acknowledged = [];
+        private readonly AcknowledgedTurns _acknowledged = new();
         private readonly ConcurrentDictionary<string, int> _errors = [];
         private readonly List<(int Target, TaskCompletionSource Done)> _targets = [];
         private int _turns;
         private int _turnsAfterKill;
         private volatile bool _killed;
 
-        public IReadOnlyDictionary<string, int> Acknowledged => _acknowledged;
+        public AcknowledgedTurns Acknowledged => _acknowledged;
 
         public IReadOnlyDictionary<string, int> Errors => _errors;
 
@@ -138,7 +159,7 @@ public sealed class TwoInstancesTests(ITestOutputHelper output)
         }
 
         public string Describe() =>
-            $"{Volatile.Read(ref _turns)} turns acknowledged ({AcknowledgedAfterKill} after the kill) in {_acknowledged.Count} sessions, " +
+            $"{Volatile.Read(ref _turns)} turns acknowledged ({AcknowledgedAfterKill} after the kill) in {_acknowledged.Sessions} sessions, " +
             $"errors: {(_errors.IsEmpty ? "none" : string.Join(", ", _errors.Select(e => $"{e.Key} ×{e.Value}")))}";
 
         public async Task RunAsync(CancellationToken stop)
@@ -149,12 +170,14 @@ public sealed class TwoInstancesTests(ITestOutputHelper output)
                 try
                 {
                     // Not cancelled by stop: a turn sent is a turn whose answer the test must know.
+                    var started = slot.Started.Count;
                     var answer = await _driver.NextTurnAsync(slot, CancellationToken.None);
+                    if (slot.Started.Count > started) _acknowledged.Started(slot.Session!);
                     if (answer.Ok && answer.Step == DriverStep.Turn)
                     {
                         // A request sent before the kill and answered after it may have been served by either instance.
                         var after = _killed;
-                        _acknowledged[slot.Session!.Id] = slot.Session.QuestionNumber;
+                        _acknowledged.Turn(slot.Session!);
                         Interlocked.Increment(ref _turns);
                         if (after) Interlocked.Increment(ref _turnsAfterKill);
                         Check();
