@@ -60,7 +60,7 @@ internal sealed partial class PostgresStore
     }
 
     public Task AppendTurnAsync(TurnWrite turn, CancellationToken cancellationToken) =>
-        _writer.WriteAsync(async context =>
+        _writer.WriteStatementAsync(() =>
         {
             var messages = turn.Messages;
             var args = new List<object?>
@@ -71,13 +71,11 @@ internal sealed partial class PostgresStore
                 messages.Select(m => ToUnixMs(m.At)).ToArray(),
             };
             var latency = turn.Latency is { } entry ? LatencyInserts(entry(), args, "moved") : "";
-            if (Convert.ToInt64(await context.ScalarAsync($"{MoveSession}{latency} SELECT count(*) FROM moved", [.. args])) != 1)
-            {
-                throw new StorageConflictException($"Session '{turn.SessionId}' is no longer at question {turn.ExpectedQuestionNumber} or has ended.");
-            }
-
-            return true;
-        }, cancellationToken);
+            return new PostgresStatement($"{MoveSession}{latency} SELECT count(*) FROM moved", [.. args]);
+        }, moved => moved == 1
+            ? true
+            : throw new StorageConflictException($"Session '{turn.SessionId}' is no longer at question {turn.ExpectedQuestionNumber} or has ended."),
+        cancellationToken);
 
     public Task<bool> EndSessionAsync(string sessionId, DateTimeOffset endedAt, CancellationToken cancellationToken) =>
         _writer.WriteAsync(async context => await context.ExecuteAsync(

@@ -22,6 +22,12 @@ namespace Promptly.Storage.Postgres;
 /// transaction per batch it is taken once per batch, and the batches grow while others commit.
 /// </para>
 /// <para>
+/// A transaction's round trips are few: writes made of one statement (<see cref="WriteStatementAsync{T}"/>: a turn)
+/// go to the server together in one batch, the write-order lock ahead of them, so a batch of turns costs two round
+/// trips (the batch, the commit) however many turns it holds. On a busy machine each round trip waits for PostgreSQL's
+/// backend to be scheduled, which one write after another would pay per turn.
+/// </para>
+/// <para>
 /// A write that fails (a conflict) is rolled back alone and the rest of its batch still commits: a batch first runs
 /// without savepoints (PostgreSQL aborts the whole transaction at a failed statement), and only when one of its
 /// writes fails is it rolled back and run again with a savepoint per write. Writes run in the order they were
@@ -61,6 +67,16 @@ internal sealed class PostgresWriter : IAsyncDisposable
     /// </param>
     public Task<T> WriteAsync<T>(Func<PostgresWriteContext, Task<T>> work, CancellationToken cancellationToken = default) =>
         Enqueue(new WriteOperation<T>(work, background: false, cancellationToken));
+
+    /// <summary>
+    /// Queues a write that is one statement, sent in one batch with the other such writes queued with it. The
+    /// statement's first row's first column (a count; 0 without rows) is given to <paramref name="outcome"/>, which
+    /// returns the write's result or throws to refuse it: a statement must write nothing when its outcome refuses it,
+    /// since it is not rolled back alone (a turn's conditional update that matched no row).
+    /// </summary>
+    /// <param name="statement">Builds the statement when the writer takes it (a latency record is sealed then).</param>
+    public Task<T> WriteStatementAsync<T>(Func<PostgresStatement> statement, Func<long, T> outcome, CancellationToken cancellationToken = default) =>
+        Enqueue(new StatementOperation<T>(statement, outcome, cancellationToken));
 
     /// <summary>
     /// Queues housekeeping (the rollup, retention, request metrics) behind the requests' writes: it runs in a
@@ -143,37 +159,81 @@ internal sealed class PostgresWriter : IAsyncDisposable
         }
     }
 
+    private static readonly string LockSql = $"SELECT pg_advisory_xact_lock({WriteOrderLock})";
+
     private static async Task BeginAsync(PostgresWriteContext context)
     {
         context.Transaction = await context.Connection.BeginTransactionAsync().ConfigureAwait(false);
-        await context.ExecuteAsync($"SELECT pg_advisory_xact_lock({WriteOrderLock})").ConfigureAwait(false);
+        await context.ExecuteAsync(LockSql).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// The usual case, every write succeeding, without a savepoint per write (two round trips less each). When a
-    /// write fails, the whole transaction is rolled back and nothing is reported yet: the batch runs again with
-    /// savepoints. Writes are functions of the database (a sealed latency record is built once and kept), so running
-    /// one again does the same.
+    /// The usual case, every write succeeding, without a savepoint per write (two round trips less each), and each run
+    /// of one-statement writes in one batch. When a write fails, the whole transaction is rolled back and nothing is
+    /// reported yet: the batch runs again with savepoints. Writes are functions of the database (a sealed latency
+    /// record is built once and kept), so running one again does the same. A one-statement write its outcome refuses
+    /// wrote nothing: it is told so once the others have committed.
     /// </summary>
     private static async Task<bool> TryWithoutSavepointsAsync(PostgresWriteContext context, List<WriteOperation> batch)
     {
-        await BeginAsync(context).ConfigureAwait(false);
-        await using var transaction = context.Transaction!;
-        foreach (var operation in batch)
+        context.Transaction = await context.Connection.BeginTransactionAsync().ConfigureAwait(false);
+        await using var transaction = context.Transaction;
+        var locked = false;
+        var refused = new List<(WriteOperation Operation, Exception Refusal)>();
+        for (var i = 0; i < batch.Count;)
         {
+            var end = i;
+            while (end < batch.Count && batch[end] is IStatementWrite) end++;
             try
             {
-                await operation.RunAsync(context).ConfigureAwait(false);
+                if (end > i)
+                {
+                    await RunStatementsAsync(context, batch, i, end, lockFirst: !locked, refused).ConfigureAwait(false);
+                }
+                else
+                {
+                    if (!locked) await context.ExecuteAsync(LockSql).ConfigureAwait(false);
+                    await batch[i].RunAsync(context).ConfigureAwait(false);
+                    end = i + 1;
+                }
             }
             catch (Exception e) when (!IsFatal(e))
             {
                 await transaction.RollbackAsync().ConfigureAwait(false);
                 return false;
             }
+
+            locked = true;
+            i = end;
         }
 
         await transaction.CommitAsync().ConfigureAwait(false);
+        foreach (var (operation, refusal) in refused) operation.Fail(Reported(refusal));
         return true;
+    }
+
+    /// <summary>The one-statement writes <paramref name="from"/> to <paramref name="to"/> (exclusive) as one batch: one round trip.</summary>
+    private static async Task RunStatementsAsync(
+        PostgresWriteContext context, List<WriteOperation> batch, int from, int to, bool lockFirst, List<(WriteOperation, Exception)> refused)
+    {
+        await using var statements = new NpgsqlBatch(context.Connection, context.Transaction);
+        if (lockFirst) statements.BatchCommands.Add(new NpgsqlBatchCommand(LockSql));
+        for (var k = from; k < to; k++)
+        {
+            var statement = ((IStatementWrite)batch[k]).Statement;
+            var command = new NpgsqlBatchCommand(statement.Sql);
+            foreach (var arg in statement.Args) command.Parameters.Add(new NpgsqlParameter { Value = arg ?? DBNull.Value });
+            statements.BatchCommands.Add(command);
+        }
+
+        await using var reader = await statements.ExecuteReaderAsync().ConfigureAwait(false);
+        if (lockFirst) await reader.NextResultAsync().ConfigureAwait(false);
+        for (var k = from; k < to; k++)
+        {
+            var value = await reader.ReadAsync().ConfigureAwait(false) ? Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) : 0;
+            if (((IStatementWrite)batch[k]).Answer(value) is { } refusal) refused.Add((batch[k], refusal));
+            await reader.NextResultAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>Each write in a savepoint of its own: a failing one is rolled back and reported alone.</summary>
@@ -246,7 +306,50 @@ internal sealed class PostgresWriter : IAsyncDisposable
         public abstract void Complete();
     }
 
-    private sealed class WriteOperation<T>(Func<PostgresWriteContext, Task<T>> work, bool background, CancellationToken cancellationToken) : WriteOperation(background)
+    /// <summary>A write that is one statement, which the writer may send in a batch with others.</summary>
+    private interface IStatementWrite
+    {
+        PostgresStatement Statement { get; }
+
+        /// <summary>Takes the statement's count as the write's result; the refusal when its outcome refuses it.</summary>
+        Exception? Answer(long value);
+    }
+
+    private sealed class StatementOperation<T> : WriteOperation<T>, IStatementWrite
+    {
+        private readonly Lazy<PostgresStatement> _statement;
+        private readonly Func<long, T> _outcome;
+
+        public StatementOperation(Func<PostgresStatement> statement, Func<long, T> outcome, CancellationToken cancellationToken)
+            : this(new Lazy<PostgresStatement>(statement, LazyThreadSafetyMode.None), outcome, cancellationToken)
+        {
+        }
+
+        private StatementOperation(Lazy<PostgresStatement> statement, Func<long, T> outcome, CancellationToken cancellationToken)
+            : base(async context => outcome(Convert.ToInt64(await context.ScalarAsync(statement.Value.Sql, statement.Value.Args).ConfigureAwait(false) ?? 0L,
+                System.Globalization.CultureInfo.InvariantCulture)), background: false, cancellationToken)
+        {
+            _statement = statement;
+            _outcome = outcome;
+        }
+
+        public PostgresStatement Statement => _statement.Value;
+
+        public Exception? Answer(long value)
+        {
+            try
+            {
+                SetResult(_outcome(value));
+                return null;
+            }
+            catch (Exception e) when (!IsFatal(e))
+            {
+                return e;
+            }
+        }
+    }
+
+    private class WriteOperation<T>(Func<PostgresWriteContext, Task<T>> work, bool background, CancellationToken cancellationToken) : WriteOperation(background)
     {
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T? _result;
@@ -257,6 +360,8 @@ internal sealed class PostgresWriter : IAsyncDisposable
         public override bool DropIfCancelled() => cancellationToken.IsCancellationRequested && _completion.TrySetCanceled(cancellationToken);
 
         public override async Task RunAsync(PostgresWriteContext context) => _result = await work(context).ConfigureAwait(false);
+
+        protected void SetResult(T result) => _result = result;
 
         public override void Fail(Exception e) => _failure ??= e;
 
@@ -273,6 +378,9 @@ internal sealed class PostgresWriter : IAsyncDisposable
         }
     }
 }
+
+/// <summary>One statement with its arguments, <c>$1</c>, <c>$2</c>, … in order; null is SQL NULL.</summary>
+internal sealed record PostgresStatement(string Sql, object?[] Args);
 
 /// <summary>What a queued write sees: the writer's connection inside the open transaction; parameters are <c>$1</c>, <c>$2</c>, … in argument order.</summary>
 /// <remarks>Used by the writer only, one write at a time.</remarks>

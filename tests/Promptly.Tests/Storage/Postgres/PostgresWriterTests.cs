@@ -78,6 +78,51 @@ public sealed class PostgresWriterTests : IAsyncLifetime
     }
 
     [FactWhenInstalled(Needs.Postgres)]
+    public async Task Statements_InOneBatch_OneRefusedByItsOutcome_TheOthersCommitAndTheRefusalReachesItsCaller()
+    {
+        Task<bool>[] writes = null!;
+        await WhileWriterHeldAsync(_writer, () =>
+        {
+            // The refused one is a conditional insert that matches nothing, as a turn whose session moved on.
+            writes =
+            [
+                InsertStatement("a"),
+                _writer.WriteStatementAsync(
+                    () => new PostgresStatement("WITH written AS (INSERT INTO notes (text) SELECT $1 WHERE false RETURNING 1) SELECT count(*) FROM written", ["never"]),
+                    written => written == 1 ? true : throw new StorageConflictException("moved on")),
+                InsertStatement("c"),
+            ];
+            return Task.CompletedTask;
+        });
+
+        Assert.True(await writes[0].WaitAsync(Settle));
+        Assert.True(await writes[2].WaitAsync(Settle));
+        Assert.Equal("moved on", (await Assert.ThrowsAsync<StorageConflictException>(() => writes[1].WaitAsync(Settle))).Message);
+        Assert.Equal(["a", "c"], await StoredAsync());
+    }
+
+    [FactWhenInstalled(Needs.Postgres)]
+    public async Task Statements_InOneBatchWithOtherWrites_OneHitsAUniqueKey_RolledBackAloneAndTheRestCommitInOrder()
+    {
+        Task<bool> a = null!, duplicate = null!, d = null!;
+        Task<int> b = null!;
+        await WhileWriterHeldAsync(_writer, () =>
+        {
+            a = InsertStatement("a");
+            b = _writer.WriteAsync(context => InsertAsync(context, "b"));
+            duplicate = InsertStatement("a");
+            d = InsertStatement("d");
+            return Task.CompletedTask;
+        });
+
+        Assert.True(await a.WaitAsync(Settle));
+        Assert.Equal(1, await b.WaitAsync(Settle));
+        Assert.True(await d.WaitAsync(Settle));
+        await Assert.ThrowsAsync<StorageConflictException>(() => duplicate.WaitAsync(Settle));
+        Assert.Equal(["a", "b", "d"], await StoredAsync("id"));
+    }
+
+    [FactWhenInstalled(Needs.Postgres)]
     public async Task Write_CallerCancelsWhileItQueues_DroppedUnrunAndNothingStored()
     {
         using var abandoned = new CancellationTokenSource();
@@ -186,6 +231,10 @@ public sealed class PostgresWriterTests : IAsyncLifetime
             await Task.Delay(10, guard.Token);
         }
     }
+
+    private Task<bool> InsertStatement(string text) => _writer.WriteStatementAsync(
+        () => new PostgresStatement("WITH written AS (INSERT INTO notes (text) VALUES ($1) RETURNING 1) SELECT count(*) FROM written", [text]),
+        written => written == 1);
 
     private static Task<int> InsertAsync(PostgresWriteContext context, string text) => context.ExecuteAsync("INSERT INTO notes (text) VALUES ($1)", text);
 
