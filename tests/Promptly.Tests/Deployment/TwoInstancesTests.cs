@@ -40,6 +40,8 @@ public sealed class TwoInstancesTests(ITestOutputHelper output)
         {
             ["Storage:Provider"] = "postgres",
             ["Storage:ConnectionString"] = database.ConnectionString,
+            // nginx, on this machine, as deploy/two-instances.sh trusts it.
+            ["ForwardedHeaders:KnownProxies:0"] = "127.0.0.1",
         };
         try
         {
