@@ -93,6 +93,49 @@ public sealed class VoiceConversationTests : IAsyncLifetime
         Assert.Equal(3, stored["transcript"]!.AsArray().Count);
     }
 
+    [FactWhenInstalled(Needs.EspeakNg, Needs.Postgres)]
+    public async Task Reconnect_ThroughAnotherServer_ResumesTheInterviewFromTheDatabase()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var shared = database.ServerSettings().Select(s => (s.Key, s.Value)).ToArray();
+        await using var first = Server(shared);
+        await using var second = Server(shared);
+        var (session, voice, _) = await OpenAsync(first);
+        var greeting = voice.Seen.Single(e => e.GetProperty("type").GetString() == "question").GetProperty("text").GetString()!;
+        await voice.SendAudioAsync(Spoken(Answer), 16000);
+        var asked = await voice.NextAsync("question");
+        await voice.NextAsync("audio_end");
+        await voice.DisposeAsync();
+
+        // The balancer sends the reconnect to the other server, which has never seen the session.
+        await using var again = await VoiceClient.ConnectAsync(second, session);
+        await again.SendJsonAsync("""{"type":"start","sample_rate":16000}""");
+        Assert.Equal(1, (await again.NextAsync("ready")).GetProperty("question_number").GetInt32());
+        var standing = await again.NextAsync("question");
+        Assert.Equal(asked.GetProperty("text").GetString(), standing.GetProperty("text").GetString());
+        Assert.Equal(1, standing.GetProperty("question_number").GetInt32());
+        await again.NextAsync("audio_end");
+        await again.SendAudioAsync(Spoken(Answer), 16000);
+        var next = await again.NextAsync("question");
+        Assert.Equal(2, next.GetProperty("question_number").GetInt32());
+        await again.NextAsync("latency");
+
+        foreach (var server in new[] { first, second })
+        {
+            var transcript = (await server.CreateClient().GetJsonAsync($"/sessions/{session}"))["transcript"]!.AsArray()
+                .Select(m => (m!["role"]!.GetValue<string>(), m["content"]!.GetValue<string>()));
+            Assert.Equal(
+                [("interviewer", greeting), ("candidate", Answer), ("interviewer", asked.GetProperty("text").GetString()!), ("candidate", Answer), ("interviewer", next.GetProperty("text").GetString()!)],
+                transcript);
+        }
+
+        // Turn 1's audio was kept by the first server; the second reads it from the database (an operator's request).
+        using var wav = await second.CreateClient().GetAsync($"/sessions/{session}/turns/1/audio");
+        Assert.Equal(HttpStatusCode.OK, wav.StatusCode);
+        Assert.True(Promptly.Speech.Wav.TryReadHeader(await wav.Content.ReadAsByteArrayAsync(), out var format, out _, out _));
+        Assert.Equal(16000, format.SampleRate);
+    }
+
     [FactWhenInstalled(Needs.EspeakNg)]
     public async Task SecondSocket_TakesTheSessionOver_TheFirstIsClosed()
     {
