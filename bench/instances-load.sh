@@ -64,7 +64,9 @@ start pg1 Storage__Provider=postgres "Storage__ConnectionString=${postgres_conne
 url[pg1]=http://$started_at; pids[pg1]=$started_pid
 two=()
 for n in a b; do
-    start "pg2$n" Storage__Provider=postgres "Storage__ConnectionString=${postgres_connection/Database=postgres/Database=promptly_two}$pool"
+    # Behind nginx on this machine, trusted as deploy/two-instances.sh trusts it.
+    start "pg2$n" Storage__Provider=postgres "Storage__ConnectionString=${postgres_connection/Database=postgres/Database=promptly_two}$pool" \
+        ForwardedHeaders__KnownProxies__0=127.0.0.1
     two+=("$started_at"); pids[pg2]="${pids[pg2]:-} $started_pid"
 done
 balancer_port=$port

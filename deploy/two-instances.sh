@@ -3,8 +3,9 @@
 #   deploy/two-instances.sh [--port 5000] [--connection-string 'Host=…;Database=…;Username=…']
 # Without a connection string it starts a throwaway PostgreSQL cluster (bench/postgres.sh; Debian's postgresql).
 # Builds Release, starts the two instances on 127.0.0.1 (the next two free ports after --port + 100) with
-# Storage:Provider=postgres, and nginx (deploy/nginx.conf, Debian's nginx) on 127.0.0.1:--port in front of them; prints
-# what runs where and the operator key, then waits. Ctrl-C (or the end of the script for any reason) stops what it
+# Storage:Provider=postgres and nginx's address trusted as the proxy (ForwardedHeaders:KnownProxies), and nginx
+# (deploy/nginx.conf, Debian's nginx) on 127.0.0.1:--port in front of them; prints what runs where and the operator
+# key, then waits. Ctrl-C (or the end of the script for any reason) stops what it
 # started, by the pids it started, and deletes its temporary folders.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,8 +56,9 @@ for n in 1 2; do
     p=$(free_port "$next")
     next=$((p + 1))
     # One after the other; started together they would migrate the schema once too (PostgreSQL advisory lock).
+    # nginx on 127.0.0.1 is the trusted proxy, so the limits per address count each client's own address.
     start_server "$work/instance-$n" "http://127.0.0.1:$p" "$work/instance-$n.log" \
-        Storage__Provider=postgres "Storage__ConnectionString=$connection"
+        Storage__Provider=postgres "Storage__ConnectionString=$connection" ForwardedHeaders__KnownProxies__0=127.0.0.1
     pids+=("$server_pid")
     instances+=("127.0.0.1:$p")
     echo "instance $n   http://127.0.0.1:$p   pid $server_pid   log $work/instance-$n.log"

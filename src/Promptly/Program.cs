@@ -31,6 +31,7 @@ var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
 });
 
 builder.AddHttpApi();
+builder.AddForwardedHeaders();
 builder.AddAccess();
 builder.AddStorage();
 builder.AddGuides();
@@ -56,6 +57,8 @@ var app = builder.Build();
 app.Services.GetRequiredService<GuideCatalog>();
 app.Services.GetRequiredService<OperatorKeys>();
 
+// The client's address behind a trusted balancer, before the metrics, the limits or anything else reads it.
+app.UseForwardedHeadersOfTrustedProxies();
 app.UseMiddleware<RequestMetricsMiddleware>();
 app.UseExceptionHandler();
 app.UseStatusCodePages(StatusCodeProblems.WriteAsync);

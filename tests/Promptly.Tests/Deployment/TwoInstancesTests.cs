@@ -47,6 +47,8 @@ public sealed class TwoInstancesTests(ITestOutputHelper output)
             // count: the path that counts a run twice or not at all if the rollup's lease and watermark fail.
             ["Analytics:ExactRunLimit"] = "0",
             ["Analytics:RollupIntervalMs"] = "200",
+            // nginx, on this machine, as deploy/two-instances.sh trusts it.
+            ["ForwardedHeaders:KnownProxies:0"] = "127.0.0.1",
         };
         try
         {

@@ -10,7 +10,7 @@ public sealed class StorageRegistrationTests
     {
         using var factory = new PromptlyFactory(new() { ["Storage:Provider"] = "mysql" });
 
-        var message = StartFailure(factory);
+        var message = factory.StartFailure();
 
         Assert.Contains("Storage:Provider is 'mysql'", message);
         Assert.Contains("'postgres'", message);
@@ -21,7 +21,7 @@ public sealed class StorageRegistrationTests
     {
         using var factory = new PromptlyFactory(new() { ["Storage:Provider"] = "postgres" });
 
-        Assert.Contains("Storage:ConnectionString is required with Storage:Provider=postgres", StartFailure(factory));
+        Assert.Contains("Storage:ConnectionString is required with Storage:Provider=postgres", factory.StartFailure());
     }
 
     [Fact]
@@ -29,15 +29,6 @@ public sealed class StorageRegistrationTests
     {
         using var factory = new PromptlyFactory(new() { ["Storage:Provider"] = "postgres", ["Storage:ConnectionString"] = "Hots=db;Nonsense" });
 
-        Assert.Contains("Storage:ConnectionString is not a PostgreSQL connection string", StartFailure(factory));
-    }
-
-    /// <summary>The messages of the exception that stopped the server's start, inner ones included.</summary>
-    private static string StartFailure(PromptlyFactory factory)
-    {
-        var failure = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
-        var messages = new List<string>();
-        for (Exception? e = failure; e is not null; e = e.InnerException) messages.Add(e.Message);
-        return string.Join(" | ", messages);
+        Assert.Contains("Storage:ConnectionString is not a PostgreSQL connection string", factory.StartFailure());
     }
 }

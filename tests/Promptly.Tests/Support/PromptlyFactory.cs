@@ -1,3 +1,5 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -121,6 +123,35 @@ public sealed class PromptlyFactory : WebApplicationFactory<Program>
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(time);
         });
+    }
+
+    /// <summary>The messages of the exception that stopped this server's start, inner ones included.</summary>
+    public string StartFailure()
+    {
+        var failure = Assert.ThrowsAny<Exception>(() => CreateClient());
+        var messages = new List<string>();
+        for (Exception? e = failure; e is not null; e = e.InnerException) messages.Add(e.Message);
+        return string.Join(" | ", messages);
+    }
+
+    /// <summary>
+    /// Every request reaches the server from <paramref name="address"/>, as over a real connection (the in-memory
+    /// server gives none), before any of the server's own middleware sees it.
+    /// </summary>
+    internal static Action<IServiceCollection> ConnectingFrom(IPAddress address) =>
+        services => services.AddSingleton<IStartupFilter>(new ConnectionAddress(address));
+
+    private sealed class ConnectionAddress(IPAddress address) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, rest) =>
+            {
+                context.Connection.RemoteIpAddress = address;
+                return rest(context);
+            });
+            next(app);
+        };
     }
 
     /// <summary>A fresh folder for a server's data, deleted when the test run ends at the latest.</summary>

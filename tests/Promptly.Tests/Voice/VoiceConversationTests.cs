@@ -70,27 +70,72 @@ public sealed class VoiceConversationTests : IAsyncLifetime
         Assert.DoesNotContain("audio_end", voice.Types());
     }
 
+    /// <summary>
+    /// A session whose greeting was answered by voice on <paramref name="answeredOn"/>, then a new socket to
+    /// <paramref name="reconnectTo"/> that has been told the standing question: the one asked, not asked anew.
+    /// </summary>
+    private static async Task<(string Session, string Greeting, string Asked, VoiceClient Again)> AnswerThenReconnectAsync(
+        PromptlyFactory answeredOn, PromptlyFactory reconnectTo)
+    {
+        var (session, voice, _) = await OpenAsync(answeredOn);
+        var greeting = voice.Seen.Single(e => e.GetProperty("type").GetString() == "question").GetProperty("text").GetString()!;
+        await voice.SendAudioAsync(Spoken(Answer), 16000);
+        var asked = (await voice.NextAsync("question")).GetProperty("text").GetString()!;
+        await voice.NextAsync("audio_end");
+        await voice.DisposeAsync();
+
+        var again = await VoiceClient.ConnectAsync(reconnectTo, session);
+        await again.SendJsonAsync("""{"type":"start","sample_rate":16000}""");
+        Assert.Equal(1, (await again.NextAsync("ready")).GetProperty("question_number").GetInt32());
+        var standing = await again.NextAsync("question");
+        Assert.Equal(asked, standing.GetProperty("text").GetString());
+        Assert.Equal(1, standing.GetProperty("question_number").GetInt32());
+        await again.NextAsync("audio_end");
+        return (session, greeting, asked, again);
+    }
+
     [FactWhenInstalled(Needs.EspeakNg)]
     public async Task Reconnect_HearsTheStandingQuestion_NothingIsAskedTwice()
     {
         await using var server = Server();
-        var (session, voice, http) = await OpenAsync(server);
-        await voice.SendAudioAsync(Spoken(Answer), 16000);
-        var asked = await voice.NextAsync("question");
-        await voice.NextAsync("audio_end");
-        await voice.DisposeAsync();
+        var (session, _, _, socket) = await AnswerThenReconnectAsync(server, server);
+        await using var again = socket;
 
-        await using var again = await VoiceClient.ConnectAsync(server, session);
-        await again.SendJsonAsync("""{"type":"start","sample_rate":16000}""");
-        Assert.Equal(1, (await again.NextAsync("ready")).GetProperty("question_number").GetInt32());
-        var standing = await again.NextAsync("question");
-        Assert.Equal(asked.GetProperty("text").GetString(), standing.GetProperty("text").GetString());
-        Assert.Equal(1, standing.GetProperty("question_number").GetInt32());
-        await again.NextAsync("audio_end");
-
-        var stored = await http.GetJsonAsync($"/sessions/{session}");
+        var stored = await server.CreateClient().GetJsonAsync($"/sessions/{session}");
         Assert.Equal(1, stored["question_number"]!.GetValue<int>());
         Assert.Equal(3, stored["transcript"]!.AsArray().Count);
+    }
+
+    [FactWhenInstalled(Needs.EspeakNg, Needs.Postgres)]
+    public async Task Reconnect_ThroughAnotherServer_ResumesTheInterviewFromTheDatabase()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var shared = database.ServerSettings().Select(s => (s.Key, s.Value)).ToArray();
+        await using var first = Server(shared);
+        await using var second = Server(shared);
+
+        // The balancer sends the reconnect to the other server, which has never seen the session.
+        var (session, greeting, asked, socket) = await AnswerThenReconnectAsync(first, second);
+        await using var again = socket;
+        await again.SendAudioAsync(Spoken(Answer), 16000);
+        var next = await again.NextAsync("question");
+        Assert.Equal(2, next.GetProperty("question_number").GetInt32());
+        await again.NextAsync("latency");
+
+        foreach (var server in new[] { first, second })
+        {
+            var transcript = (await server.CreateClient().GetJsonAsync($"/sessions/{session}"))["transcript"]!.AsArray()
+                .Select(m => (m!["role"]!.GetValue<string>(), m["content"]!.GetValue<string>()));
+            Assert.Equal(
+                [("interviewer", greeting), ("candidate", Answer), ("interviewer", asked), ("candidate", Answer), ("interviewer", next.GetProperty("text").GetString()!)],
+                transcript);
+        }
+
+        // Turn 1's audio was kept by the first server; the second reads it from the database (an operator's request).
+        using var wav = await second.CreateClient().GetAsync($"/sessions/{session}/turns/1/audio");
+        Assert.Equal(HttpStatusCode.OK, wav.StatusCode);
+        Assert.True(Promptly.Speech.Wav.TryReadHeader(await wav.Content.ReadAsByteArrayAsync(), out var format, out _, out _));
+        Assert.Equal(16000, format.SampleRate);
     }
 
     [FactWhenInstalled(Needs.EspeakNg)]
