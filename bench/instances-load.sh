@@ -3,7 +3,8 @@
 #   bench/instances-load.sh [rounds] [seconds] [connections]
 #   sqlite   one server on SQLite (synchronous=FULL)
 #   pg1      one server on PostgreSQL
-#   pg2      two servers on PostgreSQL behind nginx (deploy/nginx.conf, round robin)
+#   pg2      two servers on PostgreSQL behind nginx (deploy/nginx.conf: a session's requests to one server;
+#            PROMPTLY_BALANCE=round-robin without that affinity, so consecutive turns alternate between the servers)
 # builds Release, starts a throwaway PostgreSQL cluster (bench/postgres.sh) with a database per PostgreSQL layout, and
 # all four servers and nginx side by side (an idle one costs next to nothing), then loads each layout in turn with
 # bench/Promptly.TurnLoad, rotating the order every round. CPU per turn is user + system time from /proc over each run:
@@ -71,9 +72,10 @@ for n in a b; do
 done
 balancer_port=$port
 while (echo >"/dev/tcp/127.0.0.1/$balancer_port") 2>/dev/null; do balancer_port=$((balancer_port + 1)); done
-start_nginx "127.0.0.1:$balancer_port" "${two[0]}" "${two[1]}"
+balance=${PROMPTLY_BALANCE:-session}
+start_nginx "127.0.0.1:$balancer_port" "${two[0]}" "${two[1]}" "$balance"
 url[pg2]=http://127.0.0.1:$balancer_port
-echo "sqlite ${url[sqlite]}, pg1 ${url[pg1]}, pg2 ${url[pg2]} (nginx) → ${two[*]}; PostgreSQL $postgres_connection"
+echo "sqlite ${url[sqlite]}, pg1 ${url[pg1]}, pg2 ${url[pg2]} (nginx, $balance) → ${two[*]}; PostgreSQL $postgres_connection"
 
 # Warm every layout up (JIT, connection pools) before anything counts.
 for layout in sqlite pg1 pg2; do load "$layout" --connections "$connections" --warmup 0 --duration 5 >/dev/null 2>&1 || true; done
