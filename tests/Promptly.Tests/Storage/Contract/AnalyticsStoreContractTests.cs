@@ -106,6 +106,20 @@ public sealed class AnalyticsStoreContractTests
     }
 
     [Theory, OnSqlite, OnPostgres]
+    public async Task ReadAsync_ExactChoice_AFilterMatchingFewOfABusyWindow_StopsScanningAndUsesDigests(string kind)
+    {
+        await using var store = await StoreUnderTest.OpenAsync(kind);
+        await SaveEventsAsync(store.Analytics, "ci", 30);
+        await SaveEventsAsync(store.Analytics, "etl", 3);
+        Assert.True((await ReadHourAsync(store.Analytics, exact: 10, source: "etl")).Exact);
+
+        // 41 other runs is past the scan limit of 4 × 10 + 1 rows: the three matching runs are not counted row by row.
+        await SaveEventsAsync(store.Analytics, "ci", 11);
+
+        Assert.False((await ReadHourAsync(store.Analytics, exact: 10, source: "etl")).Exact);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
     public async Task DeleteExpired_OnlyFoldedRawRowsAndOldDigests(string kind)
     {
         await using var store = await StoreUnderTest.OpenAsync(kind);

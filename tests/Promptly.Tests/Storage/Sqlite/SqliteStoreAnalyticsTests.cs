@@ -7,7 +7,10 @@ using Promptly.Storage.Sqlite;
 
 namespace Promptly.Tests.Storage.Sqlite;
 
-/// <summary>The store's choice between an exact read of raw runs and digests, made inside the read's own snapshot.</summary>
+/// <summary>
+/// What only SQLite's analytics read must do: read beside the writer without waiting for its lock. The choice between
+/// an exact read and digests is in the store contract (<see cref="Contract.AnalyticsStoreContractTests"/>), on both stores.
+/// </summary>
 public sealed class SqliteStoreAnalyticsTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 2, 10, 0, 0, TimeSpan.Zero);
@@ -29,51 +32,6 @@ public sealed class SqliteStoreAnalyticsTests : IAsyncLifetime
     private Task<AnalyticsSnapshot> ReadAsync(string? source, long limit) => _store.ReadAsync(
         new AnalyticsRead(Start, Start.AddHours(1), [], RunFilter.Of(source, null), DigestDetail.Totals, new ExactRead(Start, Start.AddHours(1), limit)),
         CancellationToken.None);
-
-    [Fact]
-    public async Task ReadAsync_FewRunsInTheWindow_ReadsThemExactly()
-    {
-        await SaveAsync("ci", 10);
-
-        var snapshot = await ReadAsync(null, limit: 10);
-
-        Assert.True(snapshot.Exact);
-        Assert.Equal(10, snapshot.Runs.Count);
-    }
-
-    [Fact]
-    public async Task ReadAsync_OneRunOverTheLimit_IsNotExact()
-    {
-        await SaveAsync("ci", 11);
-
-        var snapshot = await ReadAsync(null, limit: 10);
-
-        Assert.False(snapshot.Exact);
-    }
-
-    [Fact]
-    public async Task ReadAsync_FilterMatchingFewOfAWindowWithinTheScan_IsExact()
-    {
-        await SaveAsync("ci", 30);
-        await SaveAsync("etl", 3);
-
-        var snapshot = await ReadAsync("etl", limit: 10);
-
-        Assert.True(snapshot.Exact);
-        Assert.Equal(3, snapshot.Runs.Count);
-    }
-
-    [Fact]
-    public async Task ReadAsync_FilterMatchingFewOfABusyWindow_StopsScanningAndUsesDigests()
-    {
-        // 41 runs is past the scan limit of 4 × 10 + 1 rows: the three matching runs are not counted row by row.
-        await SaveAsync("ci", 41);
-        await SaveAsync("etl", 3);
-
-        var snapshot = await ReadAsync("etl", limit: 10);
-
-        Assert.False(snapshot.Exact);
-    }
 
     [Fact]
     public async Task ReadAsync_WhileAnotherConnectionHoldsTheWriteLock_ReadsAtOnce()
