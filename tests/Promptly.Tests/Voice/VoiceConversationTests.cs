@@ -197,11 +197,14 @@ public sealed class VoiceConversationTests : IAsyncLifetime
     [FactWhenInstalled(Needs.EspeakNg)]
     public async Task ClientStopsSending_MidTurn_TheTurnEndsOnTheWallClock()
     {
-        await using var server = Server(("Voice:SilenceMs", "300"), ("Voice:MinTurnMs", "0"));
+        await using var server = Server(("Voice:SilenceMs", "300"), ("Voice:MinTurnMs", "0"), ("Voice:MaxMessageBytes", "1048576"));
         var (_, voice, _) = await OpenAsync(server);
 
-        // Speech and no silence after it: the audio clock never sees the turn end, so only the wall clock can.
-        await voice.SendAudioAsync(SpeechTracks.Say(Answer), 16000);
+        // Speech and no silence after it: the audio clock never sees the turn end, so only the wall clock can. All of
+        // it in one message: sent frame by frame, a busy machine could take longer than the 300 ms between two frames,
+        // and the wall clock would end the turn in the middle of the speech (as it should for a client that lags so).
+        var speech = SpeechTracks.Say(Answer);
+        await voice.SendAudioAsync(speech, 16000, frameMs: speech.Length * 1000 / 16000 + 1);
 
         Assert.Equal("silence", (await voice.NextAsync("turn_ended")).GetProperty("reason").GetString());
         Assert.Equal(Answer, (await voice.NextAsync("transcript")).GetProperty("text").GetString());
