@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Threading.Channels;
 using Npgsql;
 
 namespace Promptly.Storage.Postgres;
@@ -40,20 +38,19 @@ internal sealed class PostgresWriter : IAsyncDisposable
     /// <summary>The advisory lock every write transaction holds to its commit ("WriteOrd" in ASCII).</summary>
     public const long WriteOrderLock = 0x57726974654f7264;
 
-    private readonly Channel<WriteOperation> _queue = Channel.CreateUnbounded<WriteOperation>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly WriteQueue<WriteOperation> _queue;
     private readonly NpgsqlDataSource _dataSource;
     private readonly int _maxBatch;
     private readonly ILogger _logger;
     private readonly Action<int>? _committed;
     private readonly Task _loop;
-    // Counted here: the single-reader channel cannot count its items.
-    private int _queued;
 
     /// <param name="committed">Told the number of writes of each committed transaction (the group commit's size).</param>
     public PostgresWriter(NpgsqlDataSource dataSource, int maxBatch, ILogger logger, Action<int>? committed = null)
     {
         _dataSource = dataSource;
         _maxBatch = maxBatch;
+        _queue = new WriteQueue<WriteOperation>(maxBatch, nameof(PostgresWriter));
         _logger = logger;
         _committed = committed;
         _loop = Task.Run(RunAsync);
@@ -81,51 +78,30 @@ internal sealed class PostgresWriter : IAsyncDisposable
     /// <summary>
     /// Queues housekeeping (the rollup, retention, request metrics) behind the requests' writes: it runs in a
     /// transaction of its own, only when no request's write is waiting, or once it has waited
-    /// <see cref="BackgroundMaxWait"/> under unbroken load.
+    /// <see cref="QueuedWrite.BackgroundMaxWait"/> under unbroken load.
     /// </summary>
     public Task<T> WriteInBackgroundAsync<T>(Func<PostgresWriteContext, Task<T>> work) =>
         Enqueue(new WriteOperation<T>(work, background: true, CancellationToken.None));
 
     /// <summary>Writes queued and not yet taken into a transaction.</summary>
-    public int Queued => Volatile.Read(ref _queued);
-
-    /// <summary>Longest a background write waits for a moment without requests' writes before it goes first anyway.</summary>
-    public static readonly TimeSpan BackgroundMaxWait = TimeSpan.FromSeconds(5);
+    public int Queued => _queue.Queued;
 
     private Task<T> Enqueue<T>(WriteOperation<T> operation)
     {
-        Interlocked.Increment(ref _queued);
-        if (!_queue.Writer.TryWrite(operation))
-        {
-            Interlocked.Decrement(ref _queued);
-            throw new ObjectDisposedException(nameof(PostgresWriter), "The database is shutting down.");
-        }
-
+        _queue.Enqueue(operation);
         return operation.Task;
     }
 
     private async Task RunAsync()
     {
         var batch = new List<WriteOperation>(_maxBatch);
-        var background = new Queue<WriteOperation>();
         var single = new List<WriteOperation>(1);
-        var reader = _queue.Reader;
-        while (background.Count > 0 || await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (await _queue.WaitAsync().ConfigureAwait(false))
         {
-            batch.Clear();
-            while (batch.Count < _maxBatch && reader.TryRead(out var operation))
-            {
-                Interlocked.Decrement(ref _queued);
-                if (operation.DropIfCancelled()) continue;
-                if (operation.Background) background.Enqueue(operation);
-                else batch.Add(operation);
-            }
-
-            // A background write goes now if nothing else waits, or first if it has waited too long.
-            if (background.Count > 0 && (batch.Count == 0 || Stopwatch.GetElapsedTime(background.Peek().Queued) > BackgroundMaxWait))
+            if (_queue.Take(batch) is { } due)
             {
                 single.Clear();
-                single.Add(background.Dequeue());
+                single.Add(due);
                 await CommitAsync(single).ConfigureAwait(false);
             }
 
@@ -286,24 +262,13 @@ internal sealed class PostgresWriter : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         await _loop.ConfigureAwait(false);
     }
 
-    private abstract class WriteOperation(bool background)
+    private abstract class WriteOperation(bool background) : QueuedWrite(background)
     {
-        public bool Background { get; } = background;
-
-        /// <summary>Cancels the write's task instead of running it, when its caller has given up; true when it did.</summary>
-        public abstract bool DropIfCancelled();
-
-        public long Queued { get; } = Stopwatch.GetTimestamp();
-
         public abstract Task RunAsync(PostgresWriteContext context);
-
-        public abstract void Fail(Exception e);
-
-        public abstract void Complete();
     }
 
     /// <summary>A write that is one statement, which the writer may send in a batch with others.</summary>
@@ -351,31 +316,20 @@ internal sealed class PostgresWriter : IAsyncDisposable
 
     private class WriteOperation<T>(Func<PostgresWriteContext, Task<T>> work, bool background, CancellationToken cancellationToken) : WriteOperation(background)
     {
-        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private T? _result;
-        private Exception? _failure;
+        // Not readonly: a mutable struct, changed in place.
+        private WriteResult<T> _result = new(cancellationToken);
 
-        public Task<T> Task => _completion.Task;
+        public Task<T> Task => _result.Task;
 
-        public override bool DropIfCancelled() => cancellationToken.IsCancellationRequested && _completion.TrySetCanceled(cancellationToken);
+        public override bool DropIfCancelled() => _result.DropIfCancelled();
 
-        public override async Task RunAsync(PostgresWriteContext context) => _result = await work(context).ConfigureAwait(false);
+        public override async Task RunAsync(PostgresWriteContext context) => _result.Set(await work(context).ConfigureAwait(false));
 
-        protected void SetResult(T result) => _result = result;
+        protected void SetResult(T result) => _result.Set(result);
 
-        public override void Fail(Exception e) => _failure ??= e;
+        public override void Fail(Exception e) => _result.Fail(e);
 
-        public override void Complete()
-        {
-            if (_failure is null)
-            {
-                _completion.TrySetResult(_result!);
-            }
-            else
-            {
-                _completion.TrySetException(_failure);
-            }
-        }
+        public override void Complete() => _result.Complete();
     }
 }
 

@@ -1,7 +1,5 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
 namespace Promptly.Storage.Sqlite;
@@ -31,15 +29,13 @@ namespace Promptly.Storage.Sqlite;
 /// </remarks>
 internal sealed class SqliteWriter : IAsyncDisposable
 {
-    private readonly Channel<WriteOperation> _queue = Channel.CreateUnbounded<WriteOperation>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly WriteQueue<WriteOperation> _queue;
     private readonly SqliteConnection _connection;
     private readonly WriteContext _context;
     private readonly int _maxBatch;
     private readonly Task _loop;
     private readonly ILogger _logger;
     private readonly Action<int>? _committed;
-    // Counted here: the single-reader channel cannot count its items.
-    private int _queued;
 
     // synchronous=FULL only: committed writes waiting for the next fsync of the WAL, and the thread that takes it.
     private readonly object _syncLock = new();
@@ -65,6 +61,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
         _context = new WriteContext(_connection);
         _maxBatch = maxBatch;
+        _queue = new WriteQueue<WriteOperation>(maxBatch, nameof(SqliteWriter));
         _logger = logger;
         if (syncAfterCommit)
         {
@@ -88,54 +85,33 @@ internal sealed class SqliteWriter : IAsyncDisposable
     /// <summary>
     /// Queues housekeeping (the rollup, retention, request metrics) behind the requests' writes: it runs in a
     /// transaction of its own, only when no request's write is waiting, or once it has waited
-    /// <see cref="BackgroundMaxWait"/> under unbroken load. The task completes once its transaction is durable.
+    /// <see cref="QueuedWrite.BackgroundMaxWait"/> under unbroken load. The task completes once its transaction is durable.
     /// </summary>
     public Task<T> WriteInBackgroundAsync<T>(Func<WriteContext, T> work) => Enqueue(new WriteOperation<T>(work, background: true, CancellationToken.None));
 
     /// <summary>Writes queued and not yet taken into a transaction.</summary>
-    public int Queued => Volatile.Read(ref _queued);
-
-    /// <summary>Longest a background write waits for a moment without requests' writes before it goes first anyway.</summary>
-    public static readonly TimeSpan BackgroundMaxWait = TimeSpan.FromSeconds(5);
+    public int Queued => _queue.Queued;
 
     private Task<T> Enqueue<T>(WriteOperation<T> operation)
     {
-        Interlocked.Increment(ref _queued);
-        if (!_queue.Writer.TryWrite(operation))
-        {
-            Interlocked.Decrement(ref _queued);
-            throw new ObjectDisposedException(nameof(SqliteWriter), "The database is shutting down.");
-        }
-
+        _queue.Enqueue(operation);
         return operation.Task;
     }
 
     private async Task RunAsync()
     {
         var batch = new List<WriteOperation>(_maxBatch);
-        var background = new Queue<WriteOperation>();
         var single = new List<WriteOperation>(1);
-        var reader = _queue.Reader;
-        while (background.Count > 0 || await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (await _queue.WaitAsync().ConfigureAwait(false))
         {
             // Commit only once the fsync thread has taken the transaction committed before: then at most one waits
             // for the fsync after the running one, and what queues meanwhile goes into one transaction (one commit,
             // one write of each page touched, per fsync) rather than into many small ones.
             await _mayCommit.WaitAsync().ConfigureAwait(false);
-            batch.Clear();
-            while (batch.Count < _maxBatch && reader.TryRead(out var operation))
-            {
-                Interlocked.Decrement(ref _queued);
-                if (operation.DropIfCancelled()) continue;
-                if (operation.Background) background.Enqueue(operation);
-                else batch.Add(operation);
-            }
-
-            // A background write goes now if nothing else waits, or first if it has waited too long.
-            if (background.Count > 0 && (batch.Count == 0 || Stopwatch.GetElapsedTime(background.Peek().Queued) > BackgroundMaxWait))
+            if (_queue.Take(batch) is { } due)
             {
                 single.Clear();
-                single.Add(background.Dequeue());
+                single.Add(due);
                 Commit(single);
                 if (batch.Count == 0) continue;
                 await _mayCommit.WaitAsync().ConfigureAwait(false);
@@ -295,7 +271,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         await _loop.ConfigureAwait(false);
         if (_syncThread is not null)
         {
@@ -313,47 +289,25 @@ internal sealed class SqliteWriter : IAsyncDisposable
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
 
-    private abstract class WriteOperation(bool background)
+    private abstract class WriteOperation(bool background) : QueuedWrite(background)
     {
-        public bool Background { get; } = background;
-
-        /// <summary>Cancels the write's task instead of running it, when its caller has given up; true when it did.</summary>
-        public abstract bool DropIfCancelled();
-
-        public long Queued { get; } = Stopwatch.GetTimestamp();
-
         public abstract void Run(WriteContext context);
-
-        public abstract void Fail(Exception e);
-
-        public abstract void Complete();
     }
 
     private sealed class WriteOperation<T>(Func<WriteContext, T> work, bool background, CancellationToken cancellationToken) : WriteOperation(background)
     {
-        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private T? _result;
-        private Exception? _failure;
+        // Not readonly: a mutable struct, changed in place.
+        private WriteResult<T> _result = new(cancellationToken);
 
-        public Task<T> Task => _completion.Task;
+        public Task<T> Task => _result.Task;
 
-        public override bool DropIfCancelled() => cancellationToken.IsCancellationRequested && _completion.TrySetCanceled(cancellationToken);
+        public override bool DropIfCancelled() => _result.DropIfCancelled();
 
-        public override void Run(WriteContext context) => _result = work(context);
+        public override void Run(WriteContext context) => _result.Set(work(context));
 
-        public override void Fail(Exception e) => _failure ??= e;
+        public override void Fail(Exception e) => _result.Fail(e);
 
-        public override void Complete()
-        {
-            if (_failure is null)
-            {
-                _completion.TrySetResult(_result!);
-            }
-            else
-            {
-                _completion.TrySetException(_failure);
-            }
-        }
+        public override void Complete() => _result.Complete();
     }
 }
 
