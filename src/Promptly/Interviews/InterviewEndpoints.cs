@@ -149,7 +149,7 @@ internal static class InterviewEndpoints
         var channel = BudgetEndpoints.ChannelFilter(context.Request.Query["channel"].ToString());
         return InterviewProblems.AnswerAsync(context, async ct =>
         {
-            await interviews.GetStateAsync(id, ct);
+            await interviews.EnsureExistsAsync(id, ct);
             return SessionCompliance.Of(id, await store.SessionLatencyAsync(id, ct), policy.TargetCompliance, channel);
         });
     }

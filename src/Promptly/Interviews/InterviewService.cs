@@ -297,6 +297,16 @@ internal sealed class InterviewService(
     /// its row): a session whose turns went to another server since is read afresh, never answered from the old copy.
     /// </summary>
     /// <exception cref="SessionNotFoundException">There is no such session.</exception>
+    /// <summary>
+    /// Throws <see cref="SessionNotFoundException"/> unless the session exists (and was not erased), without loading it:
+    /// answered from memory when this server is the only one, else from one read of its stored row.
+    /// </summary>
+    public async Task EnsureExistsAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        if (!store.SharedAcrossServers && cache.Find(sessionId) is not null) return;
+        if (await store.SessionProgressAsync(sessionId, cancellationToken) is null) throw new SessionNotFoundException(sessionId);
+    }
+
     public async Task<InterviewState> GetStateAsync(string sessionId, CancellationToken cancellationToken)
     {
         if (cache.Find(sessionId) is { } cached)

@@ -28,6 +28,8 @@ public sealed class PrivacyTests
 
         Assert.True(erased["erased"]!.GetValue<bool>());
         await operatorClient.GetJsonAsync($"/sessions/{id}", HttpStatusCode.NotFound);
+        // Its anonymous latency records stay for the analytics, not as a session's.
+        await operatorClient.GetJsonAsync($"/sessions/{id}/latency", HttpStatusCode.NotFound);
         await operatorClient.DeleteJsonAsync($"/sessions/{id}", HttpStatusCode.NotFound);
         var candidate = server.CreateClient();
         candidate.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", started["token"]!.GetValue<string>());

@@ -65,6 +65,13 @@ public sealed class PostgresApiTests
         Assert.Equal(Enumerable.Range(0, 21), transcript.Select(m => m!["seq"]!.GetValue<int>()));
         Assert.Equal(InterviewApiTests.ThoroughAnswers, transcript.Where(m => m!["role"]!.GetValue<string>() == "candidate").Select(m => m!["content"]!.GetValue<string>()));
         await servers[1].TurnAsync(id, "One more thing.", HttpStatusCode.Conflict);
+
+        // Erased through one server, it is gone through the other too, its latency included.
+        // The greeting and the ten turns.
+        Assert.Equal(11, (await servers[1].GetJsonAsync($"/sessions/{id}/latency"))["responses"]!.AsArray().Count);
+        await servers[0].DeleteJsonAsync($"/sessions/{id}");
+        await servers[1].GetJsonAsync($"/sessions/{id}/latency", HttpStatusCode.NotFound);
+        await servers[1].GetJsonAsync($"/sessions/{id}", HttpStatusCode.NotFound);
     }
 
     [FactWhenInstalled(Needs.Postgres)]
