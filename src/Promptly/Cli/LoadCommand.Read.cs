@@ -20,6 +20,9 @@ internal sealed partial class LoadCommand
         if (connections is not null && phasesText is not null) throw CommandException.Usage("--phases is for the open model; closed mode (--connections) runs for --duration.");
         if (stress && phasesText is not null) throw CommandException.Usage("--stress makes its own steps; give --start-rate, --step-rate, --step-duration and --max-rate instead of --phases.");
         if (connections is null && parse.GetValue(_duration) is not null) throw CommandException.Usage("--duration is for closed mode; give --connections too, or --phases for the open model.");
+        var requests = parse.GetValue(_requests);
+        if (connections is null && requests is not null) throw CommandException.Usage("--requests is for closed mode; give --connections too.");
+        if (requests is < 1 or > LoadSettings.MaxRequests) throw CommandException.Usage($"--requests must be from 1 to {LoadSettings.MaxRequests}, not {requests}.");
         if (!stress && (parse.GetValue(_startRate) ?? parse.GetValue(_stepRate) ?? parse.GetValue(_maxRate)) is not null || !stress && parse.GetValue(_stepDuration) is not null)
         {
             throw CommandException.Usage("--start-rate, --step-rate, --step-duration and --max-rate are for --stress.");
@@ -50,7 +53,8 @@ internal sealed partial class LoadCommand
         if (connections is { } n)
         {
             if (n is < 1 or > LoadSettings.MaxConnections) throw CommandException.Usage($"--connections must be from 1 to {LoadSettings.MaxConnections}, not {n}.");
-            var duration = Duration(parse.GetValue(_duration) ?? "30s", "--duration");
+            // A count bounds the run by itself; the duration is then only a cap.
+            var duration = Duration(parse.GetValue(_duration) ?? (requests is null ? "30s" : "1h"), "--duration");
             if (duration <= TimeSpan.Zero || duration > LoadPhase.MaxTotalDuration) throw CommandException.Usage("--duration must be more than 0 and at most 1h.");
             mode = LoadMode.Closed;
             phases = [new LoadPhase("closed", duration, 0)];
@@ -75,7 +79,7 @@ internal sealed partial class LoadCommand
         }
 
         return new LoadSettings(server, mode, phases, scenarios, connections ?? 0, concept.Trim(), sessions, maxInFlight, timeout, budget,
-            parse.GetValue(_seed) ?? 1, output, !parse.GetValue(_noCrossCheck) && selfTestServer is null, parse.GetValue(_verify));
+            parse.GetValue(_seed) ?? 1, output, !parse.GetValue(_noCrossCheck) && selfTestServer is null, parse.GetValue(_verify), requests ?? 0);
     }
 
     private static Uri ServerUri(string? url)

@@ -18,7 +18,8 @@ internal sealed partial class LoadCommand
     private readonly Option<string?> _phases = new("--phases") { Description = $"Open-model phases name:duration@rate. Default {LoadPhase.DefaultPhases}.", HelpName = "LIST" };
     private readonly Option<string?> _scenarios = new("--scenarios") { Description = "A YAML or JSON file of scenarios (name, kind, weight) and optionally phases.", HelpName = "FILE" };
     private readonly Option<int?> _connections = new("--connections") { Description = "Closed mode: keep N requests in flight, as fast as the server answers.", HelpName = "N" };
-    private readonly Option<string?> _duration = new("--duration") { Description = "Closed mode: how long. Default 30s.", HelpName = "TIME" };
+    private readonly Option<string?> _duration = new("--duration") { Description = "Closed mode: how long. Default 30s, or 1h with --requests.", HelpName = "TIME" };
+    private readonly Option<long?> _requests = new("--requests") { Description = "Closed mode: stop once N requests were sent (or at --duration).", HelpName = "N" };
     private readonly Option<bool> _stress = new("--stress") { Description = "Step the rate up until a scenario's p95 is over --p95-budget-ms or errors appear." };
     private readonly Option<double?> _startRate = new("--start-rate") { Description = $"Stress: the first step's rate. Default {StressSettings.DefaultStartRate}/s.", HelpName = "RATE" };
     private readonly Option<double?> _stepRate = new("--step-rate") { Description = $"Stress: added at each step. Default {StressSettings.DefaultStepRate}/s.", HelpName = "RATE" };
@@ -43,7 +44,7 @@ internal sealed partial class LoadCommand
     {
         var load = new Command(Name, "Load a server with weighted scenarios and report latency per scenario and phase.")
         {
-            _url, _phases, _scenarios, _connections, _duration, _stress, _startRate, _stepRate, _stepDuration, _maxRate, _budget, _concept, _sessions,
+            _url, _phases, _scenarios, _connections, _duration, _requests, _stress, _startRate, _stepRate, _stepDuration, _maxRate, _budget, _concept, _sessions,
             _maxInFlight, _timeout, _seed, _output, _verify, _noCrossCheck, _selfTest, _fakeServer,
         };
         load.SetAction((parse, token) => ExecuteAsync(parse, context, token));

@@ -31,6 +31,8 @@ internal sealed class LoadRunner
     private readonly bool[] _slotsRanOut;
     private int _inFlight;
     private int _peakInFlight;
+    // Closed runs with a request count: the requests claimed so far.
+    private long _claimed;
     private volatile int _phase;
 
     public LoadRunner(LoadSettings settings, LoadTarget target, TimeProvider time)
@@ -202,14 +204,16 @@ internal sealed class LoadRunner
         if (inFlight > _peakInFlight) Volatile.Write(ref _peakInFlight, inFlight);
         try
         {
-            while (_time.GetTimestamp() < end && !cancellationToken.IsCancellationRequested)
+            while (_time.GetTimestamp() < end && !cancellationToken.IsCancellationRequested && Claim())
             {
                 var (s, kind, session, ready) = Choose(random);
                 Recorder.CountScheduled(0);
                 if (!ready)
                 {
-                    // No session to use: count it and let the other scenarios (create_interview) catch up.
+                    // No session to use: count it and let the other scenarios (create_interview) catch up. A skip is
+                    // not a request sent: its claim goes back.
                     Recorder[s, 0].Skip();
+                    if (_settings.Requests > 0) Interlocked.Decrement(ref _claimed);
                     await Task.Delay(TimeSpan.FromMilliseconds(1), _time, cancellationToken);
                     continue;
                 }
@@ -222,6 +226,9 @@ internal sealed class LoadRunner
             Interlocked.Decrement(ref _inFlight);
         }
     }
+
+    /// <summary>Whether a closed run may send one more request: always, unless its count is used up.</summary>
+    private bool Claim() => _settings.Requests == 0 || Interlocked.Increment(ref _claimed) <= _settings.Requests;
 
     /// <summary>
     /// Waits for the step's requests to finish, then judges it (<see cref="PhaseVerdict"/>): a step that missed the

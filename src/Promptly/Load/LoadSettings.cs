@@ -37,6 +37,7 @@ internal sealed record StressSettings(double StartRate, double StepRate, TimeSpa
 /// <param name="MaxInFlight">Open runs: requests in flight at most; a request waiting for a slot is still timed from its intended send time.</param>
 /// <param name="P95BudgetMs">The p95 a scenario must stay under: stress stops at the first step over it; other runs report it.</param>
 /// <param name="Seed">Seeds the scenario choice, so two runs send the same sequence.</param>
+/// <param name="Requests">Closed runs: stop once this many requests were sent, even before the duration has passed (0: no count).</param>
 /// <param name="Verify">After the run, read back every session the server acknowledged a start or turn of (<see cref="StoredCheck"/>).</param>
 internal sealed record LoadSettings(
     Uri Server,
@@ -52,7 +53,8 @@ internal sealed record LoadSettings(
     int Seed,
     string? OutputPath,
     bool CrossCheck,
-    bool Verify = false)
+    bool Verify = false,
+    long Requests = 0)
 {
     public const string DefaultConcept = InterviewDriver.DefaultConcept;
     public const int DefaultSessions = 200;
@@ -60,6 +62,7 @@ internal sealed record LoadSettings(
     public const int MaxConnections = 10_000;
     public const string DefaultTimeout = "30s";
     public const double DefaultP95BudgetMs = 5000;
+    public const long MaxRequests = 100_000_000;
 
     /// <summary>Sessions the pool keeps at most (readable ones; as many may be free for a turn).</summary>
     public const int PoolCapacity = 5000;

@@ -148,6 +148,22 @@ public sealed class LoadCommandTests
     }
 
     [Fact]
+    public async Task Load_ClosedWithARequestCount_SendsExactlyThatMany()
+    {
+        using var server = ScriptedServer.Fast();
+        var output = OutputPath();
+
+        var run = await LoadCommandRun.RunAsync(server, "http://localhost", "--connections", "8", "--requests", "250", "--p95-budget-ms", "600000",
+            "--scenarios", LoadCommandRun.TempFile(HealthOnly, ".yaml"), "--no-cross-check", "--output", output);
+
+        run.AssertExit(ExitCodes.Ok);
+        var json = JsonNode.Parse(await File.ReadAllTextAsync(output))!;
+        Assert.Equal(250, json["sent"]!.GetValue<long>());
+        // The health check before the run, then the 250.
+        Assert.Equal(251, server.Requests);
+    }
+
+    [Fact]
     public async Task Load_SelfTest_RunsAgainstAnInProcessKestrel()
     {
         var output = OutputPath();
@@ -189,6 +205,8 @@ public sealed class LoadCommandTests
     [InlineData("http://localhost --connections many", "many")]
     [InlineData("http://localhost --scenarios /nonexistent/mix.yaml", "does not exist")]
     [InlineData("--self-test --verify", "the --self-test fake stores nothing")]
+    [InlineData("http://localhost --requests 10", "--requests is for closed mode")]
+    [InlineData("http://localhost --connections 4 --requests 0", "--requests must be from 1")]
     public async Task Load_BadOptions_ExitThreeInOneLine(string args, string message)
     {
         using var server = ScriptedServer.Fast();
