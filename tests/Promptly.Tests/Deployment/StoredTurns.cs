@@ -15,6 +15,9 @@ internal sealed class StoredTurns
 
     public int Sessions => _questionNumbers.Count;
 
+    /// <summary>Candidate turns stored, in all sessions.</summary>
+    public long Turns => _questionNumbers.Values.Sum(q => (long)q);
+
     /// <summary>Latency records stored: every response the server stored, refused turns' included.</summary>
     public long Records { get; private set; }
 
@@ -49,9 +52,6 @@ internal sealed class StoredTurns
 
         return stored;
     }
-
-    /// <summary>The session's question number as stored, or null when the session is not there.</summary>
-    public int? QuestionNumberOf(string session) => _questionNumbers.TryGetValue(session, out var question) ? question : null;
 
     /// <summary>
     /// What is wrong with how each session is stored: its messages must be the greeting (seq 0, question 0) and then,
