@@ -42,7 +42,4 @@ internal sealed class AcknowledgedTurns
     }
 
     public IEnumerable<KeyValuePair<string, int>> All => _sessions;
-
-    /// <summary>The highest question number acknowledged for <paramref name="session"/>, or null if none was.</summary>
-    public int? Of(string session) => _sessions.TryGetValue(session, out var question) ? question : null;
 }
