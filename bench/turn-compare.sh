@@ -69,7 +69,10 @@ measure() {
     turns8=$(sed -n 's/^turns *\([0-9]*\) in.*/\1/p' "$out.turns8")
     ticks=$(getconf CLK_TCK)
     # CPU µs per request: the run's ticks over the requests it counted (with --warmup 0 nearly all it made).
-    echo "$b $round $calibration $turns $p99 $overhead8 $(( (after - before) / turns8 )) \
+    # The memory endpoint may fail to answer under load: no figure then, rather than a made-up 0.
+    local bytes=nan
+    [[ $before =~ ^[0-9]+$ && $after =~ ^[0-9]+$ ]] && bytes=$(( (after - before) / turns8 ))
+    echo "$b $round $calibration $turns $p99 $overhead8 $bytes \
 $(( (c1 - c0) * 1000000 / ticks / (calibration * seconds) )) $(( (c2 - c1) * 1000000 / ticks / (turns * seconds) ))" | tee -a "$work/results"
 }
 
@@ -82,13 +85,17 @@ python3 - "$work/results" <<'EOF'
 import statistics, sys
 rows = [line.split() for line in open(sys.argv[1])]
 names = ["calibration req/s", "turns/s (64 conn)", "client p99 ms (64)", "overhead p99 ms (8)", "bytes/turn", "server CPU us/404", "server CPU us/turn"]
-med = {b: [statistics.median(float(r[i + 2]) for r in rows if r[0] == b) for i in range(len(names))] for b in ("old", "new")}
+def median(values):
+    known = [v for v in values if v == v]  # NaN: a figure the run could not read
+    return statistics.median(known) if known else float("nan")
+med = {b: [median(float(r[i + 2]) for r in rows if r[0] == b) for i in range(len(names))] for b in ("old", "new")}
 ratio = {b: statistics.median(float(r[3]) / float(r[2]) for r in rows if r[0] == b) for b in ("old", "new")}
 pair = statistics.median(float(n[3]) / float(o[3]) for o in rows if o[0] == "old" for n in rows if n[0] == "new" and n[1] == o[1])
 print(f"\nmedians of {len(rows) // 2} rounds")
 print(f"{'':22}{'old':>12}{'new':>12}{'new/old':>10}")
 for i, name in enumerate(names):
-    print(f"{name:22}{med['old'][i]:>12.4g}{med['new'][i]:>12.4g}{med['new'][i] / med['old'][i]:>10.2f}")
+    old, new = med['old'][i], med['new'][i]
+    print(f"{name:22}{old:>12.4g}{new:>12.4g}{(new / old if old else float('nan')):>10.2f}")
 print(f"{'turns/calibration':22}{ratio['old']:>12.3f}{ratio['new']:>12.3f}{ratio['new'] / ratio['old']:>10.2f}   (median of each round's ratio)")
 cost = {b: statistics.median(float(r[8]) / float(r[7]) for r in rows if r[0] == b) for b in ("old", "new")}
 cpu_pair = statistics.median(float(n[8]) / float(o[8]) for o in rows if o[0] == "old" for n in rows if n[0] == "new" and n[1] == o[1])
