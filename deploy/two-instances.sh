@@ -58,7 +58,7 @@ for n in 1 2; do
     # One after the other; started together they would migrate the schema once too (PostgreSQL advisory lock).
     # nginx on 127.0.0.1 is the trusted proxy, so the limits per address count each client's own address.
     start_server "$work/instance-$n" "http://127.0.0.1:$p" "$work/instance-$n.log" \
-        Storage__Provider=postgres "Storage__ConnectionString=$connection" ForwardedHeaders__KnownProxies__0=127.0.0.1
+        Storage__Provider=postgres "Storage__ConnectionString=$connection" ForwardedHeaders__KnownProxies__0=127.0.0.1 Shutdown__DrainSeconds=2
     pids+=("$server_pid")
     instances+=("127.0.0.1:$p")
     echo "instance $n   http://127.0.0.1:$p   pid $server_pid   log $work/instance-$n.log"
@@ -70,5 +70,6 @@ echo "operator key $PROMPTLY_KEY   (export PROMPTLY_KEY=$PROMPTLY_KEY)"
 echo
 echo "load it:     PROMPTLY_KEY=$PROMPTLY_KEY dotnet run -c Release --project src/Promptly -- load http://127.0.0.1:$port --connections 32 --duration 60s"
 echo "kill one:    kill -9 ${pids[0]}   (the other goes on; nginx skips the dead one)"
+echo "stop one:    kill ${pids[0]}      (SIGTERM: it drains 2 s, then stops; what a rolling restart does)"
 echo "Ctrl-C stops everything this script started."
 wait "$nginx_pid"

@@ -32,6 +32,7 @@ var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
 
 builder.AddHttpApi();
 builder.AddForwardedHeaders();
+ShutdownDrain.AddShutdownDrain(builder);
 builder.AddAccess();
 builder.AddStorage();
 builder.AddGuides();
@@ -59,6 +60,7 @@ app.Services.GetRequiredService<OperatorKeys>();
 
 // The client's address behind a trusted balancer, before the metrics, the limits or anything else reads it.
 app.UseForwardedHeadersOfTrustedProxies();
+ShutdownDrain.UseShutdownDrain(app);
 app.UseMiddleware<RequestMetricsMiddleware>();
 app.UseExceptionHandler();
 app.UseStatusCodePages(StatusCodeProblems.WriteAsync);

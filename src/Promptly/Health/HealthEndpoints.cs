@@ -16,11 +16,12 @@ internal static class HealthEndpoints
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", CheckAsync).WithTags("Health").AllowAnonymous().Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable).WithName("Health").WithSummary("200 when the server and its database answer, 503 when not.");
+        app.MapGet("/health", CheckAsync).WithTags("Health").AllowAnonymous().Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable).WithName("Health").WithSummary("200 when the server and its database answer, 503 when not, or while the server drains before it stops.");
         return app;
     }
 
-    private static async Task<IResult> CheckAsync(IHealthProbe store, SessionCache sessions, IOptions<InterviewerOptions> interviewer, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> CheckAsync(
+        IHealthProbe store, SessionCache sessions, IOptions<InterviewerOptions> interviewer, ShutdownDrain drain, TimeProvider time, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         string database;
@@ -36,14 +37,16 @@ internal static class HealthEndpoints
             database = $"failing: {e.Message}";
         }
 
+        // A draining server still answers, but a balancer that checks health should send nothing new its way.
+        var status = drain.Draining ? "draining" : database == "ok" ? "ok" : "unhealthy";
         var report = new HealthReport(
-            database == "ok" ? "ok" : "unhealthy",
+            status,
             database,
             Math.Round(time.GetElapsedTime(started).TotalMilliseconds, 3),
             interviewer.Value.Provider.ToLowerInvariant(),
             sessions.Count,
             typeof(HealthEndpoints).Assembly.GetName().Version?.ToString() ?? "0");
-        return TypedResults.Json(report, HealthJson.Default.HealthReport, statusCode: database == "ok" ? 200 : 503);
+        return TypedResults.Json(report, HealthJson.Default.HealthReport, statusCode: status == "ok" ? 200 : 503);
     }
 }
 

@@ -10,7 +10,7 @@ namespace Promptly.Tests.Deployment;
 /// <summary>
 /// README's two-instance deployment, for real: two server processes on one fresh PostgreSQL database, nginx from
 /// deploy/nginx.conf in front of them, interviews driven through nginx by <c>promptly load --verify</c>, and one
-/// instance killed with SIGKILL in the middle of the run. Whatever a client was told must be stored once and in order
+/// instance killed with SIGKILL, or stopped as in a rolling restart (SIGTERM, after its drain), in the middle of the run. Whatever a client was told must be stored once and in order
 /// (read back through the balancer by the load's own <c>--verify</c>, and straight from the database), the interviews
 /// must go on through the survivor, and the analytics must count every stored response once. Its assertions hold
 /// wherever the kill lands.
@@ -32,7 +32,17 @@ public sealed class TwoInstancesTests(ITestOutputHelper output)
     private static readonly TimeSpan LoadPatience = TimeSpan.FromMinutes(4);
 
     [FactWhenInstalled(Needs.Postgres, Needs.Nginx)]
-    public async Task Instance_KilledUnderPromptlyLoad_AcknowledgedTurnsStoredOnceInOrderAndInterviewsGoOn()
+    public Task Instance_KilledUnderPromptlyLoad_AcknowledgedTurnsStoredOnceInOrderAndInterviewsGoOn() => LoadAndLoseOneAsync(kill: true);
+
+    /// <remarks>
+    /// Asserts what the kill test does, and that the stop was clean (exit 0). How many requests fail is printed, not
+    /// asserted: a request on a connection the server closes just as nginx sends it can still fail (BENCHMARKS.md,
+    /// "A rolling restart"), and that is not a loss.
+    /// </remarks>
+    [FactWhenInstalled(Needs.Postgres, Needs.Nginx)]
+    public Task Instance_StoppedUnderPromptlyLoad_DrainsAndStopsCleanlyAndInterviewsGoOn() => LoadAndLoseOneAsync(kill: false);
+
+    private async Task LoadAndLoseOneAsync(bool kill)
     {
         await using var database = await TestDatabase.CreateAsync();
         var folders = new[] { PromptlyFactory.NewDataFolder(), PromptlyFactory.NewDataFolder() };
@@ -46,6 +56,8 @@ public sealed class TwoInstancesTests(ITestOutputHelper output)
             ["Analytics:RollupIntervalMs"] = "200",
             // nginx, on this machine, as deploy/two-instances.sh trusts it.
             ["ForwardedHeaders:KnownProxies:0"] = "127.0.0.1",
+            // As deploy/two-instances.sh starts them: a stopping server first sends nginx elsewhere for a moment.
+            ["Shutdown:DrainSeconds"] = "2",
         };
         try
         {
@@ -70,11 +82,13 @@ public sealed class TwoInstancesTests(ITestOutputHelper output)
                 "--verify", "--output", results);
             var atKill = await StoredTurnsAsync(database.ConnectionString, TurnsBeforeKill, load);
             Assert.False(load.IsCompleted, $"The load ended before the kill:\n{(load.IsCompletedSuccessfully ? load.Result.Output : load.Exception)}\n{doomed.OutputTail}");
-            doomed.Kill();
-            output.WriteLine($"Killed the first instance with {atKill} turns stored.");
+            var stopping = kill ? null : doomed.StopAsync();
+            if (kill) doomed.Kill();
+            output.WriteLine($"{(kill ? "Killed" : "Stopped")} the first instance with {atKill} turns stored.");
 
             var run = await load.WaitAsync(LoadPatience);
             output.WriteLine(run.Output);
+            if (stopping is not null) Assert.Equal(0, await stopping);
             // Only the requests in flight at the instance that died may fail, so the phase may miss its budget (exit
             // 1); nothing acknowledged may be missing (that would be exit 4) and every session must read back (not 2).
             Assert.True(run.ExitCode is ExitCodes.Ok or ExitCodes.BudgetMissed, $"exit {run.ExitCode}: {run.Error}\n{run.Output}\n{survivor.OutputTail}\n{balancer.ErrorLog}");
@@ -83,15 +97,16 @@ public sealed class TwoInstancesTests(ITestOutputHelper output)
             Assert.Equal((0, 0), (verification["problem_sessions"]!.GetValue<int>(), verification["unreadable"]!.GetValue<int>()));
             // nginx answers 502 for a request whose instance died under it, and never passes it on (it may have been
             // stored). Turns of one session alternate between the instances without a 409.
-            var errors = json["scenarios"]!.AsArray().SelectMany(r => r!["errors"]!.AsObject().Select(e => e.Key)).Distinct().ToList();
-            Assert.Empty(errors.Except(["HTTP 502"]));
+            var errors = json["scenarios"]!.AsArray().SelectMany(r => r!["errors"]!.AsObject()).GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.Sum(e => e.Value!.GetValue<long>()));
+            Assert.Empty(errors.Keys.Except(["HTTP 502"]));
+            output.WriteLine($"Failed requests: {errors.GetValueOrDefault("HTTP 502")} (HTTP 502).");
 
             // The database itself, where no server's cache can stand in for a row.
             var stored = await StoredTurns.ReadAsync(database.ConnectionString);
             var problems = stored.Problems().ToList();
             Assert.True(problems.Count == 0, $"{problems.Count} of {stored.Sessions} sessions stored wrongly:\n{string.Join('\n', problems.Take(20))}");
-            Assert.True(stored.Turns - atKill >= TurnsAfterKill, $"The survivor stored {stored.Turns - atKill} turns after the kill.\n{survivor.OutputTail}");
-            output.WriteLine($"{stored.Sessions} sessions stored whole and in order, {stored.Turns - atKill} turns after the kill; {LoadReportLine(verification)}");
+            Assert.True(stored.Turns - atKill >= TurnsAfterKill, $"The survivor stored {stored.Turns - atKill} turns after the first instance went.\n{survivor.OutputTail}");
+            output.WriteLine($"{stored.Sessions} sessions stored whole and in order, {stored.Turns - atKill} turns after the first instance went; {LoadReportLine(verification)}");
 
             // Every response the database holds is counted once by the analytics, the killed instance's included,
             // whichever instance's rollup folded it.
