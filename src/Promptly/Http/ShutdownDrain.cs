@@ -60,13 +60,13 @@ internal sealed partial class ShutdownDrain(IOptions<ShutdownOptions> options, T
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>While draining, every answer closes its connection.</summary>
+    /// <summary>While draining, every answer closes its connection; an upgrade to a WebSocket is left as it is.</summary>
     public static WebApplication UseShutdownDrain(WebApplication app)
     {
         var drain = app.Services.GetRequiredService<ShutdownDrain>();
         app.Use((context, next) =>
         {
-            if (drain.Draining) context.Response.Headers.Connection = "close";
+            if (drain.Draining && context.Request.Headers.Upgrade.Count == 0) context.Response.Headers.Connection = "close";
             return next(context);
         });
         return app;
