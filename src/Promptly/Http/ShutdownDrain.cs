@@ -37,7 +37,8 @@ internal sealed partial class ShutdownDrain(IOptions<ShutdownOptions> options, T
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         var seconds = options.Value.DrainSeconds;
-        if (seconds == 0) return;
+        // Once: a stop that comes after a drain has run stops at once.
+        if (seconds == 0 || _draining) return;
         _draining = true;
         LogDraining(seconds);
         try
