@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Promptly.Hosting;
 using Promptly.Observability;
 
 namespace Promptly.Analytics;
@@ -14,7 +15,7 @@ namespace Promptly.Analytics;
 /// long after the holder stops. The lease only saves the work: folding stays exactly-once by the watermark's
 /// compare-and-set even when two instances fold at once (a round longer than the lease, or the command line).
 /// </remarks>
-internal partial class LatencyRollup : BackgroundService
+internal partial class LatencyRollup : PeriodicService
 {
     private readonly IAnalyticsStore _store;
     private readonly IOptions<AnalyticsOptions> _options;
@@ -25,6 +26,7 @@ internal partial class LatencyRollup : BackgroundService
     /// <param name="instruments">The server's metrics (the rollup's lag); none for the command line, which folds once and exits.</param>
     public LatencyRollup(
         IAnalyticsStore store, IOptions<AnalyticsOptions> options, TimeProvider time, ILogger<LatencyRollup> logger, PromptlyInstruments? instruments = null)
+        : base(time)
     {
         _store = store;
         _options = options;
@@ -145,39 +147,14 @@ internal partial class LatencyRollup : BackgroundService
         return true;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(_options.Value.RollupIntervalMs), _time);
-        do
-        {
-            try
-            {
-                await RunRoundAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                // The raw rows stay; the next round folds them from the same watermark.
-                LogFailed(e);
-            }
-        }
-        while (await WaitAsync(timer, stoppingToken));
-    }
+    protected override TimeSpan Period => TimeSpan.FromMilliseconds(_options.Value.RollupIntervalMs);
 
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
+    protected override bool RunsAtStart => true;
+
+    protected override Task RunPassAsync(CancellationToken cancellationToken) => RunRoundAsync(cancellationToken);
+
+    // The raw rows stay; the next round folds them from the same watermark.
+    protected override void OnPassFailed(Exception e) => LogFailed(e);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Latency rollup: {Folded} runs folded into digests so far ({Feed} up to id {LastId})")]
     private partial void LogProgress(long folded, RunFeed feed, long lastId);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Promptly.Hosting;
 
 namespace Promptly.Budget;
 
@@ -14,30 +15,15 @@ namespace Promptly.Budget;
 /// its own may put the previous value back until the next one: the bound holds for the instance that took the change too.
 /// </remarks>
 internal sealed partial class BudgetOverrideRefresh(
-    BudgetPolicy policy, ILatencyStore store, IOptions<LatencyOptions> options, TimeProvider time, ILogger<BudgetOverrideRefresh> logger) : BackgroundService
+    BudgetPolicy policy, ILatencyStore store, IOptions<LatencyOptions> options, TimeProvider time, ILogger<BudgetOverrideRefresh> logger) : PeriodicService(time)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.OverrideRefreshSeconds), time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    policy.ReplaceOverrides(await store.BudgetOverridesAsync(stoppingToken));
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    // The overrides in force stay; the next tick reads again.
-                    LogFailed(e, options.Value.OverrideRefreshSeconds);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override TimeSpan Period => TimeSpan.FromSeconds(options.Value.OverrideRefreshSeconds);
+
+    protected override async Task RunPassAsync(CancellationToken cancellationToken) =>
+        policy.ReplaceOverrides(await store.BudgetOverridesAsync(cancellationToken));
+
+    // The overrides in force stay; the next tick reads again.
+    protected override void OnPassFailed(Exception e) => LogFailed(e, options.Value.OverrideRefreshSeconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the stored budget overrides failed; the next read is in {Seconds} s")]
     private partial void LogFailed(Exception e, int seconds);

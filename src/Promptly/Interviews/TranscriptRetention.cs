@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Promptly.Hosting;
 
 namespace Promptly.Interviews;
 
@@ -7,15 +8,14 @@ namespace Promptly.Interviews;
 /// audio past its own, in batches, so a large backlog never holds the writer for long.
 /// </summary>
 internal sealed partial class TranscriptRetention(IInterviewStore store, SessionCache cache, IOptionsMonitor<PrivacyOptions> options, TimeProvider time, ILogger<TranscriptRetention> logger)
-    : BackgroundService
+    : PeriodicService(time)
 {
-    private static readonly TimeSpan Every = TimeSpan.FromMinutes(10);
     private const int Batch = 500;
 
     /// <summary>One pass; returns the sessions erased and the recordings deleted.</summary>
     public async Task<(int Sessions, int Recordings)> ApplyAsync(CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         var settings = options.CurrentValue;
         int sessions = 0, recordings = 0, batch;
         if (settings.TranscriptRetentionDays > 0)
@@ -44,31 +44,18 @@ internal sealed partial class TranscriptRetention(IInterviewStore store, Session
         return (sessions, recordings);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Period { get; } = TimeSpan.FromMinutes(10);
+
+    protected override bool RunsAtStart => true;
+
+    protected override async Task RunPassAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(Every, time);
-        try
-        {
-            do
-            {
-                try
-                {
-                    var (sessions, recordings) = await ApplyAsync(stoppingToken);
-                    if (sessions + recordings > 0) LogApplied(sessions, recordings);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    // Nothing is lost by waiting: the next pass erases what this one did not.
-                    LogFailed(e);
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // The server is stopping.
-        }
+        var (sessions, recordings) = await ApplyAsync(cancellationToken);
+        if (sessions + recordings > 0) LogApplied(sessions, recordings);
     }
+
+    // Nothing is lost by waiting: the next pass erases what this one did not.
+    protected override void OnPassFailed(Exception e) => LogFailed(e);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention: erased {Sessions} session(s), deleted {Recordings} turn recording(s)")]
     private partial void LogApplied(int sessions, int recordings);

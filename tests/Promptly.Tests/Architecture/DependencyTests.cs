@@ -20,6 +20,7 @@ public sealed class DependencyTests
     private static readonly (string Namespace, string[] Uses)[] Layers =
     [
         ("Promptly.Storage", []),
+        ("Promptly.Hosting", []),
         ("Promptly.Audio", []),
         ("Promptly.Observability", []),
         ("Promptly.Speech", ["Promptly.Audio"]),
@@ -28,10 +29,10 @@ public sealed class DependencyTests
         ("Promptly.Guides", ["Promptly.Http"]),
         ("Promptly.Errors", ["Promptly.Access", "Promptly.Http"]),
         ("Promptly.Telemetry", ["Promptly.Access", "Promptly.Http", "Promptly.Observability"]),
-        ("Promptly.Budget", ["Promptly.Access", "Promptly.Errors", "Promptly.Http", "Promptly.Observability"]),
-        ("Promptly.Analytics", ["Promptly.Access", "Promptly.Budget", "Promptly.Errors", "Promptly.Http", "Promptly.Observability"]),
+        ("Promptly.Budget", ["Promptly.Hosting", "Promptly.Access", "Promptly.Errors", "Promptly.Http", "Promptly.Observability"]),
+        ("Promptly.Analytics", ["Promptly.Hosting", "Promptly.Access", "Promptly.Budget", "Promptly.Errors", "Promptly.Http", "Promptly.Observability"]),
         ("Promptly.Alerts", ["Promptly.Access", "Promptly.Budget", "Promptly.Http"]),
-        ("Promptly.Interviews", ["Promptly.Access", "Promptly.Budget", "Promptly.Guides", "Promptly.Http", "Promptly.Storage", "Promptly.Observability"]),
+        ("Promptly.Interviews", ["Promptly.Hosting", "Promptly.Access", "Promptly.Budget", "Promptly.Guides", "Promptly.Http", "Promptly.Storage", "Promptly.Observability"]),
         ("Promptly.Voice", ["Promptly.Access", "Promptly.Audio", "Promptly.Speech", "Promptly.Interviews", "Promptly.Budget", "Promptly.Guides", "Promptly.Http", "Promptly.Storage", "Promptly.Observability"]),
         ("Promptly.Graph", ["Promptly.Access", "Promptly.Interviews", "Promptly.Guides", "Promptly.Http"]),
         ("Promptly.Export", ["Promptly.Access", "Promptly.Graph", "Promptly.Interviews", "Promptly.Budget", "Promptly.Guides", "Promptly.Http"]),
@@ -43,7 +44,7 @@ public sealed class DependencyTests
         // What both stores read back: row-to-record mappings over ADO.NET's DbDataReader.
         ("Promptly.Storage.Rows", ["Promptly.Access", "Promptly.Storage", "Promptly.Analytics", "Promptly.Errors", "Promptly.Interviews", "Promptly.Invitations", "Promptly.Telemetry"]),
         ("Promptly.Storage.Sqlite",
-            ["Promptly.Access", "Promptly.Storage", "Promptly.Storage.Rows", "Promptly.Alerts", "Promptly.Analytics", "Promptly.Budget", "Promptly.Errors", "Promptly.Health", "Promptly.Interviews", "Promptly.Invitations", "Promptly.Telemetry", "Promptly.Observability"]),
+            ["Promptly.Hosting", "Promptly.Access", "Promptly.Storage", "Promptly.Storage.Rows", "Promptly.Alerts", "Promptly.Analytics", "Promptly.Budget", "Promptly.Errors", "Promptly.Health", "Promptly.Interviews", "Promptly.Invitations", "Promptly.Telemetry", "Promptly.Observability"]),
         ("Promptly.Storage.Postgres",
             ["Promptly.Access", "Promptly.Storage", "Promptly.Storage.Rows", "Promptly.Alerts", "Promptly.Analytics", "Promptly.Budget", "Promptly.Errors", "Promptly.Health", "Promptly.Interviews", "Promptly.Invitations", "Promptly.Telemetry", "Promptly.Observability"]),
         // The one place that knows both stores: it registers the one configuration names.

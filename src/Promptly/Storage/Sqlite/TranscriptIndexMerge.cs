@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Promptly.Hosting;
 
 namespace Promptly.Storage.Sqlite;
 
@@ -8,9 +9,8 @@ namespace Promptly.Storage.Sqlite;
 /// out). Each step is a background write of its own, so a turn waits for at most one step.
 /// </summary>
 internal sealed partial class TranscriptIndexMerge(SqliteStore store, IOptions<SqliteOptions> options, TimeProvider time, ILogger<TranscriptIndexMerge> logger)
-    : BackgroundService
+    : PeriodicService(time)
 {
-    private static readonly TimeSpan Every = TimeSpan.FromSeconds(30);
 
     // About 128 KB written a step: a few milliseconds (BENCHMARKS.md, "Sessions list").
     internal const int PagesPerStep = 32;
@@ -26,32 +26,19 @@ internal sealed partial class TranscriptIndexMerge(SqliteStore store, IOptions<S
         return steps;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Period { get; } = TimeSpan.FromSeconds(30);
+
+    // `promptly analyze` opens the database read-only: nothing to keep.
+    protected override bool Enabled => !options.Value.ReadOnly;
+
+    protected override async Task RunPassAsync(CancellationToken cancellationToken)
     {
-        // `promptly analyze` opens the database read-only: nothing to keep.
-        if (options.Value.ReadOnly) return;
-        using var timer = new PeriodicTimer(Every, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    var steps = await MergeAsync(stoppingToken);
-                    if (steps > 0) LogMerged(steps);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    // Searches stay right with any number of segments, only slower: the next pass tries again.
-                    LogFailed(e);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // The server is stopping.
-        }
+        var steps = await MergeAsync(cancellationToken);
+        if (steps > 0) LogMerged(steps);
     }
+
+    // Searches stay right with any number of segments, only slower: the next pass tries again.
+    protected override void OnPassFailed(Exception e) => LogFailed(e);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Transcript index: {Steps} merge step(s)")]
     private partial void LogMerged(int steps);
