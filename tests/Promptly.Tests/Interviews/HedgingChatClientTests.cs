@@ -62,6 +62,7 @@ public sealed class HedgingChatClientTests
         // The second provider answers at once; the silent first one is cancelled.
         Assert.Equal(SecondaryText, await reply.WaitAsync(Settle));
         Assert.Equal(1, _primary.Calls);
+        await _primary.CancelledAsync(1).WaitAsync(Settle);
         Assert.Equal(1, _primary.Cancelled);
         Assert.Equal(0, _secondary.Cancelled);
     }
@@ -89,6 +90,7 @@ public sealed class HedgingChatClientTests
 
         Assert.Equal(PrimaryText, await reply.WaitAsync(Settle));
         Assert.Equal(1, _secondary.Calls);
+        await _secondary.CancelledAsync(1).WaitAsync(Settle);
         Assert.Equal(1, _secondary.Cancelled);
     }
 
@@ -149,7 +151,9 @@ public sealed class HedgingChatClientTests
 
         var fallback = await reply.WaitAsync(Settle);
         Assert.Equal("first_token_deadline: no first token within 1500 ms", fallback.FallbackCause);
+        await _primary.CancelledAsync(1).WaitAsync(Settle);
         Assert.Equal(1, _primary.Cancelled);
+        await _secondary.CancelledAsync(1).WaitAsync(Settle);
         Assert.Equal(1, _secondary.Cancelled);
     }
 

@@ -155,6 +155,7 @@ public sealed class ModelCallTests
         Assert.Equal(Fallback, fallback.Text);
         Assert.Equal("first_token_deadline: no first token within 1500 ms", fallback.FallbackCause);
         Assert.Equal(1, _provider.Calls);
+        await _provider.CancelledAsync(1).WaitAsync(Settle);
         Assert.Equal(1, _provider.Cancelled);
         Assert.Equal(["+" + Fallback], sink.Events);
     }

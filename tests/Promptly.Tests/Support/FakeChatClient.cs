@@ -95,6 +95,7 @@ public sealed class FakeChatClient(FakeTimeProvider time) : IChatClient
 {
     private readonly object _gate = new();
     private readonly List<TaskCompletionSource> _started = [];
+    private readonly List<TaskCompletionSource> _cancellations = [];
     private readonly List<DateTimeOffset> _startTimes = [];
     private int _calls;
     private int _cancelled;
@@ -120,7 +121,20 @@ public sealed class FakeChatClient(FakeTimeProvider time) : IChatClient
     {
         lock (_gate)
         {
-            return Started(n).Task;
+            return Signal(_started, n).Task;
+        }
+    }
+
+    /// <summary>
+    /// Completes once <paramref name="n"/> calls have seen their token cancelled. A call's cancellation can reach it
+    /// on another thread after its caller has already moved on (a loaded machine's thread pool decides), so a test
+    /// waits for it rather than reading <see cref="Cancelled"/> at once.
+    /// </summary>
+    public Task CancelledAsync(int n)
+    {
+        lock (_gate)
+        {
+            return Signal(_cancellations, n).Task;
         }
     }
 
@@ -131,7 +145,7 @@ public sealed class FakeChatClient(FakeTimeProvider time) : IChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var call = Behaviour(Begin() - 1);
-        using var cancelled = cancellationToken.Register(() => Interlocked.Increment(ref _cancelled));
+        using var cancelled = cancellationToken.Register(OnCancelled);
         await WaitAsync(call.FirstTokenDelay, cancellationToken).ConfigureAwait(false);
         if (call.Failure is not null) throw call.Failure;
         var words = call.Text.Split(' ');
@@ -160,15 +174,24 @@ public sealed class FakeChatClient(FakeTimeProvider time) : IChatClient
         {
             var n = ++_calls;
             _startTimes.Add(time.GetUtcNow());
-            Started(n).TrySetResult();
+            Signal(_started, n).TrySetResult();
             return n;
         }
     }
 
-    private TaskCompletionSource Started(int n)
+    private void OnCancelled()
     {
-        while (_started.Count < n) _started.Add(new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        return _started[n - 1];
+        lock (_gate)
+        {
+            Signal(_cancellations, ++_cancelled).TrySetResult();
+        }
+    }
+
+    // The signal for the n-th event (from 1) of one kind, made on first use by whichever side comes first.
+    private static TaskCompletionSource Signal(List<TaskCompletionSource> signals, int n)
+    {
+        while (signals.Count < n) signals.Add(new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        return signals[n - 1];
     }
 
     private async Task WaitAsync(TimeSpan delay, CancellationToken cancellationToken)
