@@ -17,7 +17,7 @@ using Promptly.Telemetry;
 using Promptly.Voice;
 using Promptly.Web;
 
-// `promptly analyze …` and the other commands run and exit; anything else starts the server.
+// `promptly analyze …` and the other commands run and exit (a mistyped one is refused); settings alone start the server.
 if (PromptlyCommands.Handles(args))
 {
     return await PromptlyCommands.RunAsync(args, CliContext.System());

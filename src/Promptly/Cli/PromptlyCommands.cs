@@ -18,8 +18,16 @@ internal static class PromptlyCommands
     // Asked for alone, help and version describe the command line instead of starting the server.
     private static readonly string[] RootOptions = ["--help", "-h", "-?", "/?", "--version"];
 
-    /// <summary>Whether <paramref name="args"/> name a command (or ask for help) rather than options of the server.</summary>
-    public static bool Handles(string[] args) => args.Length > 0 && (Names.Contains(args[0]) || args.Length == 1 && RootOptions.Contains(args[0]));
+    /// <summary>
+    /// Whether <paramref name="args"/> name a command (or ask for help) rather than options of the server. A first
+    /// word that is no server setting (none of <c>--key value</c>, <c>/key value</c>, <c>key=value</c>) is taken for
+    /// a command too, so that a mistyped one (<c>promptly analyse</c>) is refused instead of starting a server that
+    /// would ignore it.
+    /// </summary>
+    public static bool Handles(string[] args) =>
+        args.Length > 0 && (Names.Contains(args[0]) || args.Length == 1 && RootOptions.Contains(args[0]) || IsBareWord(args[0]));
+
+    private static bool IsBareWord(string arg) => arg.Length > 0 && arg[0] is not ('-' or '/') && !arg.Contains('=');
 
     public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
     {
@@ -32,6 +40,11 @@ internal static class PromptlyCommands
             TalkCommand.Create(context),
             VoiceLoadCommand.Create(context),
         };
+        if (args.Length > 0 && IsBareWord(args[0]) && !Names.Contains(args[0]))
+        {
+            return Fail(context, ExitCodes.Usage, $"'{args[0]}' is no command; the commands are {string.Join(", ", Names)}, and with none (or only --settings) the server starts.");
+        }
+
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

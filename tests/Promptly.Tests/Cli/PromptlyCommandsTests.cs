@@ -12,6 +12,7 @@ public sealed class PromptlyCommandsTests
     [InlineData("--help")]
     [InlineData("-h")]
     [InlineData("--version")]
+    [InlineData("analyse")]
     public void Handles_CommandOrHelp_IsTheCommandLines(string first) => Assert.True(PromptlyCommands.Handles([first]));
 
     [Theory]
@@ -19,6 +20,8 @@ public sealed class PromptlyCommandsTests
     [InlineData("--urls", "http://127.0.0.1:5080")]
     [InlineData("--Latency:ThresholdMs=3000")]
     [InlineData("--help", "--urls")]
+    [InlineData("Urls=http://127.0.0.1:5080")]
+    [InlineData("/urls", "http://127.0.0.1:5080")]
     public void Handles_ServerOptions_AreLeftToTheServer(params string[] args) => Assert.False(PromptlyCommands.Handles(args));
 
     [Fact]
@@ -32,5 +35,19 @@ public sealed class PromptlyCommandsTests
         Assert.Equal(0, code);
         Assert.Contains("With no command it serves the API", output.ToString());
         foreach (var command in new[] { "analyze", "bench", "load" }) Assert.Contains(command, output.ToString());
+    }
+
+    [Fact]
+    public async Task RunAsync_MistypedCommand_OneLineNamingItAndUsageExit()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await PromptlyCommands.RunAsync(["analyse", "--report"], CliContext.Over(output, error));
+
+        Assert.Equal(Promptly.Load.ExitCodes.Usage, code);
+        var line = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: ", line);
+        Assert.Contains("analyse", line);
     }
 }
