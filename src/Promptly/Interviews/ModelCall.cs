@@ -69,7 +69,13 @@ internal sealed class ModelCall
                 MinimumThroughput = settings.BreakerMinimumThroughput,
                 SamplingDuration = TimeSpan.FromSeconds(settings.BreakerSamplingSeconds),
                 BreakDuration = TimeSpan.FromSeconds(settings.BreakerBreakSeconds),
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is ProviderCallException),
+                // Polly counts every outcome it does not handle as a success, so a half-open probe abandoned by its
+                // caller (the candidate left) would close the circuit on no evidence; it breaks again instead, and
+                // the next probe comes after another break. While closed, such a call counts as a success: it only
+                // dilutes the failure ratio, and only callers who leave mid-call make it.
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is ProviderCallException
+                    || args.Outcome.Exception is OperationCanceledException && args.Context.CancellationToken.IsCancellationRequested
+                    && _breakerState.CircuitState == CircuitState.HalfOpen),
                 StateProvider = _breakerState,
             })
             .Build();

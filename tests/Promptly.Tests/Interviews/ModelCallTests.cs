@@ -299,6 +299,36 @@ public sealed class ModelCallTests
         Assert.Equal(1, _provider.Calls);
     }
 
+    [Fact]
+    public async Task Reply_CallerCancelsTheProbe_CircuitBreaksAgainInsteadOfClosing()
+    {
+        var model = Model(o =>
+        {
+            o.MaxRetries = 0;
+            o.BreakerMinimumThroughput = 2;
+            o.BreakerFailureRatio = 0.5;
+            o.BreakerBreakSeconds = 15;
+        });
+        _provider.Behaviour = n => n < 2 ? FakeCall.Status(500) : n == 2 ? FakeCall.Silent() : FakeCall.Ok();
+        Assert.StartsWith("provider_error", (await Reply(model)).FallbackCause, StringComparison.Ordinal);
+        Assert.StartsWith("provider_error", (await Reply(model)).FallbackCause, StringComparison.Ordinal);
+        _time.Advance(TimeSpan.FromSeconds(15));
+
+        // The probe's caller leaves before the provider says anything: no evidence that the provider is back.
+        using var cancel = new CancellationTokenSource();
+        var probe = model.ReplyAsync([], new ChatOptions(), TurnDeadline.Of(_time.GetTimestamp(), 1500, 2000), Fallback, null, cancel.Token);
+        await _provider.StartedAsync(3).WaitAsync(Settle);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => probe.WaitAsync(Settle));
+
+        // Closed by the abandoned probe, the circuit would call the provider now; broken again, it answers without calling it.
+        Assert.StartsWith("circuit_open", (await Reply(model)).FallbackCause, StringComparison.Ordinal);
+        Assert.Equal(3, _provider.Calls);
+        _time.Advance(TimeSpan.FromSeconds(15));
+        Assert.Equal(Spoken, (await Reply(model)).Text);
+        Assert.Equal(4, _provider.Calls);
+    }
+
     private async Task AdvanceWhenArmedAsync(TimeSpan wait)
     {
         await _time.ArmedAsync(wait).WaitAsync(Settle);
