@@ -3,7 +3,10 @@ using Promptly.Http;
 
 namespace Promptly.Telemetry;
 
-/// <summary>Times every request from arrival to the end of its response and hands it to the collector.</summary>
+/// <summary>
+/// Times every request from arrival to the end of its response, or to its 101 when it became a WebSocket (see
+/// <see cref="UpgradeClock"/>), and hands it to the collector.
+/// </summary>
 internal sealed class RequestMetricsMiddleware(RequestDelegate next, RequestMetricsCollector collector, TimeProvider time)
 {
     private const string Unmatched = "(unmatched)";
@@ -20,6 +23,7 @@ internal sealed class RequestMetricsMiddleware(RequestDelegate next, RequestMetr
     {
         var start = time.GetTimestamp();
         context.Features.Set(new RequestArrival(start));
+        var upgrade = UpgradeClock.Watch(context, time);
         try
         {
             await next(context);
@@ -31,7 +35,7 @@ internal sealed class RequestMetricsMiddleware(RequestDelegate next, RequestMetr
             var route = (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? Unmatched;
             // A group's root route ends in '/' ("/sessions/"); it is reported as the path clients call.
             if (route.Length > 1 && route[^1] == '/') route = route[..^1];
-            collector.Record(MethodOf(context.Request), route, context.Response.StatusCode, time.GetElapsedTime(start).TotalMilliseconds);
+            collector.Record(MethodOf(context.Request), route, context.Response.StatusCode, time.GetElapsedTime(start, upgrade?.At ?? time.GetTimestamp()).TotalMilliseconds);
         }
     }
 

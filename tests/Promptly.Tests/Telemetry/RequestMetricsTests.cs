@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 using Promptly.Tests.Support;
 
 namespace Promptly.Tests.Telemetry;
@@ -49,5 +51,34 @@ public sealed class RequestMetricsTests
         var other = Assert.Single(routes, r => r!["method"]!.GetValue<string>() == "OTHER")!;
         Assert.Equal(50, other["count"]!.GetValue<long>());
         Assert.DoesNotContain(routes, r => r!["method"]!.GetValue<string>().StartsWith("FUZZ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task VoiceSocket_OpenForAMinute_RecordedAsTheTimeToItsUpgrade()
+    {
+        var time = new FakeTimeProvider();
+        await using var factory = PromptlyFactory.OnClock(time);
+        var client = factory.CreateClient();
+        var id = (await client.StartAsync()).Id();
+
+        await using (await VoiceClient.ConnectAsync(factory, id))
+        {
+            time.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        // The socket's request is recorded once the server has finished with it, a moment after the close.
+        JsonNode? voice = null;
+        for (var polls = 0; voice is null && polls < 1500; polls++)
+        {
+            if (polls > 0) await Task.Delay(20);
+            var routes = (await client.GetJsonAsync("/api/metrics/requests?hours=1"))["routes"]!.AsArray();
+            voice = routes.SingleOrDefault(r => r!["route"]!.GetValue<string>() == "/sessions/{id}/voice");
+        }
+
+        Assert.NotNull(voice);
+        Assert.Equal(1, voice["count"]!.GetValue<long>());
+        Assert.Equal(1, voice["status_counts"]!["101"]!.GetValue<long>());
+        // Timed to its end, the request would take the minute the socket was open; the clock did not move before the 101.
+        Assert.True(voice["max_ms"]!.GetValue<double>() < 1, voice.ToJsonString());
     }
 }
