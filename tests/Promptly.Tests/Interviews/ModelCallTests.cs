@@ -219,13 +219,7 @@ public sealed class ModelCallTests
     [Fact]
     public async Task Reply_DeadlinePassedBeforeTheCall_NotFedToTheBreaker()
     {
-        // The breaker opens once half of at least two calls failed.
-        var model = Model(o =>
-        {
-            o.MaxRetries = 0;
-            o.BreakerMinimumThroughput = 2;
-            o.BreakerFailureRatio = 0.5;
-        });
+        var model = BreakingModel();
         _provider.Behaviour = n => n == 0 ? FakeCall.Status(500) : FakeCall.Ok();
         var late = TurnDeadline.Of(_time.GetTimestamp(), 1500, 2000);
         _time.Advance(TimeSpan.FromSeconds(2));
@@ -243,13 +237,7 @@ public sealed class ModelCallTests
     [Fact]
     public async Task Reply_ProviderKeepsFailing_BreakerAnswersWithoutCallingThenProbesAfterTheBreak()
     {
-        var model = Model(o =>
-        {
-            o.MaxRetries = 0;
-            o.BreakerMinimumThroughput = 2;
-            o.BreakerFailureRatio = 0.5;
-            o.BreakerBreakSeconds = 15;
-        });
+        var model = BreakingModel();
         _provider.Behaviour = _ => FakeCall.Status(500);
         Assert.StartsWith("provider_error", (await Reply(model)).FallbackCause, StringComparison.Ordinal);
         Assert.StartsWith("provider_error", (await Reply(model)).FallbackCause, StringComparison.Ordinal);
@@ -302,13 +290,7 @@ public sealed class ModelCallTests
     [Fact]
     public async Task Reply_CallerCancelsTheProbe_CircuitBreaksAgainInsteadOfClosing()
     {
-        var model = Model(o =>
-        {
-            o.MaxRetries = 0;
-            o.BreakerMinimumThroughput = 2;
-            o.BreakerFailureRatio = 0.5;
-            o.BreakerBreakSeconds = 15;
-        });
+        var model = BreakingModel();
         _provider.Behaviour = n => n < 2 ? FakeCall.Status(500) : n == 2 ? FakeCall.Silent() : FakeCall.Ok();
         Assert.StartsWith("provider_error", (await Reply(model)).FallbackCause, StringComparison.Ordinal);
         Assert.StartsWith("provider_error", (await Reply(model)).FallbackCause, StringComparison.Ordinal);
@@ -334,6 +316,15 @@ public sealed class ModelCallTests
         await _time.ArmedAsync(wait).WaitAsync(Settle);
         _time.Advance(wait);
     }
+
+    // No retries, and a breaker that opens once half of at least two calls failed, for 15 s.
+    private ModelCall BreakingModel() => Model(o =>
+    {
+        o.MaxRetries = 0;
+        o.BreakerMinimumThroughput = 2;
+        o.BreakerFailureRatio = 0.5;
+        o.BreakerBreakSeconds = 15;
+    });
 
     private ModelCall Model(Action<InterviewerOptions>? configure = null)
     {
