@@ -6,9 +6,11 @@ namespace Promptly.Telemetry;
 /// <summary>
 /// When a request's connection was handed to another protocol: a WebSocket's 101. Such a request lasts as long as its
 /// socket stays open, minutes for a voice interview, while what it cost the client is the time to the 101; timed to
-/// its end, one voice session would be the route's p99 for the rest of the hour.
+/// its end, one voice session would be the route's p99 for the rest of the hour. ASP.NET Core's own
+/// <c>http.server.request.duration</c> has no such notion, so an upgraded request is left out of it (Kestrel's
+/// <c>kestrel.upgraded_connections</c> counts the sockets).
 /// </summary>
-internal sealed class UpgradeClock
+internal sealed class UpgradeClock(IHttpMetricsTagsFeature? hostingMetrics)
 {
     private long _at;
 
@@ -26,13 +28,17 @@ internal sealed class UpgradeClock
         var upgradable = upgrade is { IsUpgradableRequest: true };
         var socket = webSocket is { IsWebSocketRequest: true };
         if (!upgradable && !socket) return null;
-        var clock = new UpgradeClock();
+        var clock = new UpgradeClock(context.Features.Get<IHttpMetricsTagsFeature>());
         if (upgradable) context.Features.Set<IHttpUpgradeFeature>(new TimedUpgrade(upgrade!, clock, time));
         if (socket) context.Features.Set<IHttpWebSocketFeature>(new TimedWebSocket(webSocket!, clock, time));
         return clock;
     }
 
-    private void Upgraded(TimeProvider time) => Interlocked.CompareExchange(ref _at, time.GetTimestamp(), 0);
+    private void Upgraded(TimeProvider time)
+    {
+        Interlocked.CompareExchange(ref _at, time.GetTimestamp(), 0);
+        if (hostingMetrics is not null) hostingMetrics.MetricsDisabled = true;
+    }
 
     private sealed class TimedUpgrade(IHttpUpgradeFeature inner, UpgradeClock clock, TimeProvider time) : IHttpUpgradeFeature
     {

@@ -80,5 +80,9 @@ public sealed class RequestMetricsTests
         Assert.Equal(1, voice["status_counts"]!["101"]!.GetValue<long>());
         // Timed to its end, the request would take the minute the socket was open; the clock did not move before the 101.
         Assert.True(voice["max_ms"]!.GetValue<double>() < 1, voice.ToJsonString());
+        // ASP.NET Core's request duration (exported to Prometheus) would time it to its end: it leaves the socket out.
+        var scraped = await client.GetStringAsync("/metrics");
+        Assert.Contains("http_server_request_duration_seconds_count{", scraped);
+        Assert.DoesNotContain("/sessions/{id}/voice", scraped);
     }
 }
