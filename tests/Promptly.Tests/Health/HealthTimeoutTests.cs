@@ -52,7 +52,8 @@ public sealed class HealthTimeoutTests
         public Task PingAsync(CancellationToken cancellationToken)
         {
             Pinged.TrySetResult(cancellationToken);
-            return Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+            // Never answered: ends only when the ping is cancelled, by no clock of its own.
+            return new TaskCompletionSource().Task.WaitAsync(cancellationToken);
         }
     }
 }
