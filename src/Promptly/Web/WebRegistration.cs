@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration.Memory;
+
 namespace Promptly.Web;
 
 /// <summary>
@@ -19,6 +21,13 @@ internal static class WebRegistration
         // the NuGet cache), by the build's manifest; a published server or the installed tool has them in its own
         // wwwroot, and then this does nothing.
         builder.WebHost.UseStaticWebAssets();
+        // Run from its build output, ASP.NET serves assets for hot reload: every GET no route matched first looks on
+        // disk for a file the build did not list (a file-system lookup, 13% of a 404's CPU: BENCHMARKS.md, "Turn
+        // cost"). Only a developer editing the pages wants that; lowest priority, so settings can still turn it on.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?> { ["ReloadStaticAssetsAtRuntime"] = builder.Environment.IsDevelopment() ? "true" : "false" },
+        });
         builder.Services.AddSingleton<AssetUrls>();
         builder.Services.AddSingleton<PageRenderer>();
         return builder;

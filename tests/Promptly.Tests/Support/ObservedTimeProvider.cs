@@ -17,6 +17,10 @@ public sealed class ObservedTimeProvider : FakeTimeProvider
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = base.CreateTimer(callback, state, dueTime, period);
+        // A periodic timer is armed once, when a background service starts (say, an indexer every second); the waits
+        // a test steps through are one-shot (delays and timeouts), and a periodic timer of the same period must not
+        // stand in for one of them.
+        if (period != Timeout.InfiniteTimeSpan) return timer;
         List<TaskCompletionSource> ready = [];
         lock (_gate)
         {
@@ -33,7 +37,7 @@ public sealed class ObservedTimeProvider : FakeTimeProvider
         return timer;
     }
 
-    /// <summary>Completes once one more timer due <paramref name="dueTime"/> from its creation has been created than earlier calls waited for.</summary>
+    /// <summary>Completes once one more one-shot timer due <paramref name="dueTime"/> from its creation has been created than earlier calls waited for.</summary>
     public Task ArmedAsync(TimeSpan dueTime)
     {
         lock (_gate)

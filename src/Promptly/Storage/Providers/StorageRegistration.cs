@@ -38,6 +38,7 @@ internal static class StorageRegistration
     {
         builder.Services.AddOptions<SqliteOptions>().BindConfiguration(SqliteOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddStoreInterfaces<SqliteStore>();
+        builder.Services.AddHostedService<TranscriptIndexer>();
         builder.Services.AddHostedService<TranscriptIndexMerge>();
         return builder;
     }

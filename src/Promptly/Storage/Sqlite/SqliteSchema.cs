@@ -205,6 +205,13 @@ internal static class SqliteSchema
             PRIMARY KEY (rule, interview_type)
         );
         """,
+        // Turns queue their messages' keys for the transcript index instead of indexing them in their own transaction
+        // (FTS5 writes a segment of the index at each such commit); TranscriptIndexer indexes the queue thousands at a
+        // time, and a search indexes what is queued before it reads. Appended in id order, a turn's insert touches the
+        // table's last page only.
+        """
+        CREATE TABLE transcript_queue (id INTEGER PRIMARY KEY, key INTEGER NOT NULL);
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

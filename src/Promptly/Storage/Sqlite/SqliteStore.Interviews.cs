@@ -15,13 +15,14 @@ internal sealed partial class SqliteStore
     private const string InsertTwoMessages =
         "INSERT INTO messages (session_id, seq, role, content, question_number, element_id, kind, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8), (?1, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
 
-    // A message's row in the transcript index (messages_fts): its session's search_key * 2^20 + seq, so the rows of a
-    // session are found from the key alone. In the same transaction as the message, through the session's primary key.
-    private const string IndexMessage =
-        "INSERT INTO messages_fts (rowid, content) VALUES ((SELECT search_key FROM sessions WHERE id = ?1) * 1048576 + ?2, ?3)";
+    // A message's key in the transcript index (messages_fts): its session's search_key * 2^20 + seq, so the rows of a
+    // session are found from the key alone. The turn only queues the key, through the session's primary key; the text is
+    // indexed later, many messages a transaction (IndexQueued).
+    private const string QueueMessage =
+        "INSERT INTO transcript_queue (key) VALUES ((SELECT search_key FROM sessions WHERE id = ?1) * 1048576 + ?2)";
 
-    private const string IndexTwoMessages =
-        "INSERT INTO messages_fts (rowid, content) VALUES ((SELECT search_key FROM sessions WHERE id = ?1) * 1048576 + ?2, ?3), ((SELECT search_key FROM sessions WHERE id = ?1) * 1048576 + ?4, ?5)";
+    private const string QueueTwoMessages =
+        "INSERT INTO transcript_queue (key) VALUES ((SELECT search_key FROM sessions WHERE id = ?1) * 1048576 + ?2), ((SELECT search_key FROM sessions WHERE id = ?1) * 1048576 + ?3)";
 
     /// <summary>Messages per session that the index's keys leave room for.</summary>
     private const int MaxIndexedSeq = 1048575;
@@ -81,8 +82,7 @@ internal sealed partial class SqliteStore
                 var both = context.Statement(InsertTwoMessages);
                 BindMessage(both, 2, answer).Bind(1, turn.SessionId);
                 BindMessage(both, 9, reply).Run();
-                context.Statement(IndexTwoMessages).Bind(1, turn.SessionId)
-                    .Bind(2, IndexedSeq(answer)).Bind(3, answer.Content).Bind(4, IndexedSeq(reply)).Bind(5, reply.Content).Run();
+                context.Statement(QueueTwoMessages).Bind(1, turn.SessionId).Bind(2, IndexedSeq(answer)).Bind(3, IndexedSeq(reply)).Run();
             }
             else
             {
@@ -103,7 +103,7 @@ internal sealed partial class SqliteStore
     private static void WriteMessage(WriteContext context, string sessionId, TranscriptMessage message)
     {
         BindMessage(context.Statement(InsertMessage), 2, message).Bind(1, sessionId).Run();
-        context.Statement(IndexMessage).Bind(1, sessionId).Bind(2, IndexedSeq(message)).Bind(3, message.Content).Run();
+        context.Statement(QueueMessage).Bind(1, sessionId).Bind(2, IndexedSeq(message)).Run();
     }
 
     private static long IndexedSeq(TranscriptMessage message) =>
@@ -173,7 +173,9 @@ internal sealed partial class SqliteStore
             WHERE id = @p0 AND status <> 'erased'
             """, sessionId, at);
         if (erased == 0) return false;
-        // A contentless index forgets a row only when told its text, which is read from the messages before they go.
+        // A contentless index forgets a row only when told its text, which is read from the messages before they go;
+        // and only a row it holds, so what is queued is indexed first.
+        IndexQueued(context, long.MaxValue);
         // No search finds the row after this commit; its tokens leave the index's segments when FTS5 merges them, as a
         // deleted message's text stays in freed pages until reused (the database does not run secure_delete).
         context.Execute(

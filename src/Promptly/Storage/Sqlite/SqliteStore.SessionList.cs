@@ -24,6 +24,7 @@ internal sealed partial class SqliteStore : ISessionListStore
     /// </remarks>
     public async Task<IReadOnlyList<SessionSummary>> ListSessionsAsync(SessionQuery query, CancellationToken cancellationToken)
     {
+        if (query.Words.Count > 0) await IndexQueueBeforeSearchAsync(cancellationToken);
         var args = new List<object?>();
         var driver = await RarestWordAsync(query.Words, cancellationToken);
         var sql = new StringBuilder(

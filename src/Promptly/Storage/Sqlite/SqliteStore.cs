@@ -18,11 +18,13 @@ internal sealed partial class SqliteStore : IInterviewStore, IInterviewStatsStor
 {
     private readonly string _connectionString;
     private readonly SqliteWriter _writer;
+    private readonly bool _readOnly;
 
     /// <param name="instruments">The server's metrics (the writer's queue and group commits); none for the command line.</param>
     public SqliteStore(IOptions<SqliteOptions> options, ILogger<SqliteStore> logger, PromptlyInstruments? instruments = null)
     {
         var settings = options.Value;
+        _readOnly = settings.ReadOnly;
         if (!settings.ReadOnly) Directory.CreateDirectory(Path.GetDirectoryName(settings.DatabasePath)!);
         _connectionString = new SqliteConnectionStringBuilder
         {

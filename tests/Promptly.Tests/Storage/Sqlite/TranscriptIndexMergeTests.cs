@@ -31,7 +31,8 @@ public sealed class TranscriptIndexMergeTests : IAsyncLifetime
         Directory.Delete(_folder, recursive: true);
     }
 
-    // Each session in a transaction of its own: each commit adds a segment to the index, so there is work to merge.
+    // Each session indexed in a transaction of its own: each such commit adds a segment to the index, so there is work
+    // to merge.
     private async Task<List<string>> StartSessionsAsync(int count)
     {
         var ids = new List<string>();
@@ -43,6 +44,7 @@ public sealed class TranscriptIndexMergeTests : IAsyncLifetime
             await _store.CreateSessionAsync(
                 new SessionRecord { Id = id, ConceptId = "oat_milk_v1", InterviewType = "PRACTICE", Status = SessionStatus.Active, QuestionNumber = 0, CreatedAt = at },
                 new TranscriptMessage(0, MessageRoles.Interviewer, greeting, 0, null, "greeting", at), null, CancellationToken.None);
+            await _store.IndexQueuedMessagesAsync(TranscriptIndexer.MessagesPerStep, CancellationToken.None);
             ids.Add(id);
         }
 

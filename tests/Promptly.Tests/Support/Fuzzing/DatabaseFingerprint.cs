@@ -6,12 +6,12 @@ namespace Promptly.Tests.Support.Fuzzing;
 /// A cheap fingerprint of what requests store, read from the server's SQLite file beside it: each table's row count,
 /// and the columns that requests update in place (a session's question number and end, an invitation's use, the
 /// budget's overrides). Housekeeping tables (request metrics, digests and their watermarks, the rollup's lease, the
-/// alerts' states, the transcript index's segments that its merge rewrites every 30 s) are left out: the server writes
+/// alerts' states, the transcript index and its queue, indexed every second and merged every 30 s) are left out: the server writes
 /// them on its own clock, whatever the requests were.
 /// </summary>
 public sealed class DatabaseFingerprint : IDisposable
 {
-    private static readonly string[] Housekeeping = ["request_metrics", "latency_digests", "analytics_watermarks", "leases", "alert_states", "messages_fts_data", "messages_fts_idx"];
+    private static readonly string[] Housekeeping = ["request_metrics", "latency_digests", "analytics_watermarks", "leases", "alert_states", "messages_fts", "messages_fts_data", "messages_fts_idx", "messages_fts_docsize", "messages_fts_config", "transcript_queue"];
 
     private static readonly string[] InPlace =
     [

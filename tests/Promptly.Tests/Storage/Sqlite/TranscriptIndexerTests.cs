@@ -1,0 +1,159 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Promptly.Interviews;
+using Promptly.Storage.Sqlite;
+
+namespace Promptly.Tests.Storage.Sqlite;
+
+/// <summary>
+/// The transcript index behind the turns: a turn queues its messages, <see cref="TranscriptIndexer"/> indexes the queue,
+/// and searches and erasures index what is queued first, so what they see is as if every turn had indexed its own.
+/// </summary>
+public sealed class TranscriptIndexerTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 2, 10, 0, 0, TimeSpan.Zero);
+
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "promptly-tests", Guid.NewGuid().ToString("N"));
+    private IOptions<SqliteOptions> _options = null!;
+    private SqliteStore _store = null!;
+
+    private string DatabasePath => Path.Combine(_folder, "promptly.db");
+
+    public Task InitializeAsync()
+    {
+        _options = Options.Create(new SqliteOptions { DataFolder = _folder });
+        _store = new SqliteStore(_options, NullLogger<SqliteStore>.Instance);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private TranscriptIndexer Indexer() => new(_store, _options, new FakeTimeProvider(Start), NullLogger<TranscriptIndexer>.Instance);
+
+    private async Task<string> StartAsync(int i, string greeting)
+    {
+        var at = Start.AddMinutes(i);
+        var id = Guid.CreateVersion7(at).ToString("N");
+        await _store.CreateSessionAsync(
+            new SessionRecord { Id = id, ConceptId = "oat_milk_v1", InterviewType = "PRACTICE", Status = SessionStatus.Active, QuestionNumber = 0, CreatedAt = at },
+            new TranscriptMessage(0, MessageRoles.Interviewer, greeting, 0, null, "greeting", at), null, CancellationToken.None);
+        return id;
+    }
+
+    private async Task TurnAsync(string id, string answer, string reply)
+    {
+        var at = Start.AddHours(1);
+        await _store.AppendTurnAsync(
+            new TurnWrite(id, 0, 1, SessionStatus.Active,
+                [new TranscriptMessage(1, MessageRoles.Candidate, answer, 1, null, null, at), new TranscriptMessage(2, MessageRoles.Interviewer, reply, 1, null, "question", at)],
+                null),
+            CancellationToken.None);
+    }
+
+    private async Task<List<string>> SearchAsync(params string[] words) =>
+        [.. (await _store.ListSessionsAsync(new SessionQuery(null, null, null, null, null, words, null, 100), CancellationToken.None)).Select(s => s.Id)];
+
+    private long Scalar(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={DatabasePath}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar());
+    }
+
+    // Read straight from the index, not through a search (which would index the queue first).
+    private long Indexed(string word) => Scalar($"SELECT count(*) FROM messages_fts WHERE messages_fts MATCH '\"{word}\"'");
+
+    private void AssertIndexWhole()
+    {
+        using var connection = new SqliteConnection($"Data Source={DatabasePath}");
+        connection.Open();
+        using var check = connection.CreateCommand();
+        check.CommandText = "INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 0)";
+        check.ExecuteNonQuery();
+    }
+
+    [Fact]
+    public async Task Turns_QueueTheirMessages_IndexAsyncIndexesThemAllAndEmptiesTheQueue()
+    {
+        var first = await StartAsync(0, "Hello, shall we talk about zeppelins?");
+        await TurnAsync(first, "I like marzipan.", "Why marzipan?");
+        await StartAsync(1, "Hello, shall we talk about oat milk?");
+
+        Assert.Equal(4, Scalar("SELECT count(*) FROM transcript_queue"));
+        Assert.Equal(0, Indexed("marzipan"));
+
+        Assert.Equal(4, await Indexer().IndexAsync(CancellationToken.None));
+
+        Assert.Equal(0, Scalar("SELECT count(*) FROM transcript_queue"));
+        Assert.Equal(2, Indexed("marzipan"));
+        Assert.Equal(2, Indexed("hello"));
+        Assert.Equal(0, await Indexer().IndexAsync(CancellationToken.None));
+        AssertIndexWhole();
+    }
+
+    [Fact]
+    public async Task IndexQueuedMessages_TakesAtMostTheLimit_OldestFirst()
+    {
+        await StartAsync(0, "zeppelin one");
+        await StartAsync(1, "zeppelin two");
+        await StartAsync(2, "zeppelin three");
+
+        Assert.Equal(2, await _store.IndexQueuedMessagesAsync(2, CancellationToken.None));
+
+        Assert.Equal((2L, 0L, 1L), (Indexed("zeppelin"), Indexed("three"), Scalar("SELECT count(*) FROM transcript_queue")));
+        Assert.Equal(1, await _store.IndexQueuedMessagesAsync(2, CancellationToken.None));
+        Assert.Equal(0, await _store.IndexQueuedMessagesAsync(2, CancellationToken.None));
+        Assert.Equal(3, Indexed("zeppelin"));
+    }
+
+    [Fact]
+    public async Task Search_BeforeTheIndexerRan_FindsTheLatestTurnsWords()
+    {
+        var id = await StartAsync(0, "Hello there.");
+        await Indexer().IndexAsync(CancellationToken.None);
+        await TurnAsync(id, "Quinoa, mostly.", "Tell me more.");
+
+        Assert.Equal([id], await SearchAsync("quinoa"));
+        Assert.Equal(0, Scalar("SELECT count(*) FROM transcript_queue"));
+        Assert.Equal(1, Indexed("quinoa"));
+    }
+
+    [Fact]
+    public async Task Erase_OfASessionWithQueuedMessages_LeavesTheIndexWholeAndWithoutThem()
+    {
+        var erased = await StartAsync(0, "Hello, shall we talk about zeppelins?");
+        await Indexer().IndexAsync(CancellationToken.None);
+        await TurnAsync(erased, "Zeppelins and marzipan.", "Why?");
+        var kept = await StartAsync(1, "Hello, shall we talk about marzipan?");
+
+        Assert.True(await _store.EraseSessionAsync(erased, Start.AddDays(1), CancellationToken.None));
+
+        Assert.Equal(0, Scalar("SELECT count(*) FROM transcript_queue"));
+        AssertIndexWhole();
+        Assert.Equal([kept], await SearchAsync("marzipan"));
+        Assert.Empty(await SearchAsync("zeppelins"));
+    }
+
+    [Fact]
+    public async Task Queue_SurvivesARestart_AndIsIndexedAfterIt()
+    {
+        var id = await StartAsync(0, "Hello, shall we talk about zeppelins?");
+        await _store.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        _store = new SqliteStore(_options, NullLogger<SqliteStore>.Instance);
+
+        Assert.Equal(1, await Indexer().IndexAsync(CancellationToken.None));
+
+        Assert.Equal(1, Indexed("zeppelins"));
+        Assert.Equal([id], await SearchAsync("zeppelins"));
+    }
+}
