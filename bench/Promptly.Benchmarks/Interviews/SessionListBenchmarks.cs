@@ -9,7 +9,7 @@ namespace Promptly.Benchmarks.Interviews;
 /// <c>GET /sessions</c>'s read over a million sessions of 5 messages each (5 million messages in the transcript
 /// index): the first page, a page halfway down (cursor), a filtered page, and searches for a word in 0.1% of the
 /// sessions and for one in about 19% of them. Written once into the temporary folder and kept for later runs. The
-/// index is read as the inserts left it, and after the server's background merge (<see cref="TranscriptIndexMerge"/>)
+/// index is read as the inserts left it, and after the server's background merge (<see cref="TranscriptIndexer"/>)
 /// has run to the end on a copy of its own.
 /// </summary>
 [MemoryDiagnoser]
@@ -32,7 +32,7 @@ public class SessionListBenchmarks : SeededStoreBenchmark
         // A million sessions take minutes to write: written once into promptly-session-list-1m(-merged) and reused.
         OpenSeeded(Merged ? "session-list-1m-merged" : "session-list-1m", Seed, keep: true);
         // The server's steps, to the end; on a file merged by an earlier run the first step finds nothing to do.
-        while (Merged && Store.MergeTranscriptIndexAsync(TranscriptIndexMerge.PagesPerStep).GetAwaiter().GetResult())
+        while (Merged && Store.MergeTranscriptIndexAsync(TranscriptIndexer.PagesPerStep).GetAwaiter().GetResult())
         {
         }
 

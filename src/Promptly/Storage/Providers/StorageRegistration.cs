@@ -39,7 +39,6 @@ internal static class StorageRegistration
         builder.Services.AddOptions<SqliteOptions>().BindConfiguration(SqliteOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddStoreInterfaces<SqliteStore>();
         builder.Services.AddHostedService<TranscriptIndexer>();
-        builder.Services.AddHostedService<TranscriptIndexMerge>();
         return builder;
     }
 

@@ -176,7 +176,7 @@ internal static class SqliteSchema
         // The list pages newest first on (created_at, id); that index replaces the one on created_at alone, and holds no
         // column a turn changes. A word is looked up in every segment of the index, so a search costs in proportion to
         // their number: turns' inserts merge segments four at a level (FTS5's automerge), and usermerge = 2 lets
-        // TranscriptIndexMerge merge any two of a level in the background, which keeps about one a level (a common
+        // TranscriptIndexer merge any two of a level in the background, which keeps about one a level (a common
         // word's search 24 ms to 5 ms over a million sessions: BENCHMARKS.md, "Sessions list").
         """
         ALTER TABLE sessions ADD COLUMN search_key INTEGER;
@@ -206,7 +206,7 @@ internal static class SqliteSchema
         );
         """,
         // Turns queue their messages' keys for the transcript index instead of indexing them in their own transaction
-        // (FTS5 writes a segment of the index at each such commit); TranscriptIndexer indexes the queue thousands at a
+        // (FTS5 writes a segment of the index at each such commit); TranscriptIndexer indexes the queue hundreds at a
         // time, and a search indexes what is queued before it reads. Appended in id order, a turn's insert touches the
         // table's last page only.
         """

@@ -9,7 +9,8 @@ namespace Promptly.Tests.Storage.Sqlite;
 
 /// <summary>
 /// The transcript index behind the turns: a turn queues its messages, <see cref="TranscriptIndexer"/> indexes the queue,
-/// and searches and erasures index what is queued first, so what they see is as if every turn had indexed its own.
+/// and searches and erasures index what is queued first, so what they see is as if every turn had indexed its own; and
+/// the indexer's merge of the index's segments, after which searches find the same sessions.
 /// </summary>
 public sealed class TranscriptIndexerTests : IAsyncLifetime
 {
@@ -60,26 +61,22 @@ public sealed class TranscriptIndexerTests : IAsyncLifetime
     private async Task<List<string>> SearchAsync(params string[] words) =>
         [.. (await _store.ListSessionsAsync(new SessionQuery(null, null, null, null, null, words, null, 100), CancellationToken.None)).Select(s => s.Id)];
 
-    private long Scalar(string sql)
+    private T Read<T>(string sql, Func<SqliteCommand, T> run)
     {
         using var connection = new SqliteConnection($"Data Source={DatabasePath}");
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = sql;
-        return Convert.ToInt64(command.ExecuteScalar());
+        return run(command);
     }
+
+    private long Scalar(string sql) => Read(sql, c => Convert.ToInt64(c.ExecuteScalar()));
 
     // Read straight from the index, not through a search (which would index the queue first).
     private long Indexed(string word) => Scalar($"SELECT count(*) FROM messages_fts WHERE messages_fts MATCH '\"{word}\"'");
 
-    private void AssertIndexWhole()
-    {
-        using var connection = new SqliteConnection($"Data Source={DatabasePath}");
-        connection.Open();
-        using var check = connection.CreateCommand();
-        check.CommandText = "INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 0)";
-        check.ExecuteNonQuery();
-    }
+    // FTS5 raises an error when the index does not match itself.
+    private void AssertIndexWhole() => Read("INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 0)", c => c.ExecuteNonQuery());
 
     [Fact]
     public async Task Turns_QueueTheirMessages_IndexAsyncIndexesThemAllAndEmptiesTheQueue()
@@ -155,5 +152,39 @@ public sealed class TranscriptIndexerTests : IAsyncLifetime
 
         Assert.Equal(1, Indexed("zeppelins"));
         Assert.Equal([id], await SearchAsync("zeppelins"));
+    }
+
+    [Fact]
+    public async Task MergeAsync_ManySmallCommits_MergesUntilNothingLeftAndSearchesFindTheSameSessions()
+    {
+        // Each session indexed in a transaction of its own: each such commit adds a segment, so there is work to merge.
+        var ids = new List<string>();
+        for (var i = 0; i < 30; i++)
+        {
+            ids.Add(await StartAsync(i, i % 3 == 0 ? $"Hello, shall we talk about zeppelin trips, number {i}?" : $"Hello, shall we talk about oat milk, number {i}?"));
+            await _store.IndexQueuedMessagesAsync(TranscriptIndexer.MessagesPerStep, CancellationToken.None);
+        }
+
+        var zeppelin = await SearchAsync("zeppelin");
+        var numberSeven = await SearchAsync("oat", "7");
+
+        var merged = await Indexer().MergeAsync(CancellationToken.None);
+
+        Assert.True(merged > 0, "thirty commits leave levels of two segments or more");
+        Assert.Equal(0, await Indexer().MergeAsync(CancellationToken.None));
+        Assert.Equal(zeppelin, await SearchAsync("zeppelin"));
+        Assert.Equal(ids.Where((_, i) => i % 3 == 0).Reverse(), zeppelin);
+        Assert.Equal(numberSeven, await SearchAsync("oat", "7"));
+        Assert.Equal([ids[7]], numberSeven);
+        AssertIndexWhole();
+    }
+
+    [Fact]
+    public async Task MergeAsync_IndexAlreadyMerged_DoesNothing()
+    {
+        await StartAsync(0, "Hello.");
+        await Indexer().IndexAsync(CancellationToken.None);
+
+        Assert.Equal(0, await Indexer().MergeAsync(CancellationToken.None));
     }
 }
