@@ -2,13 +2,16 @@
 # Where a turn's server CPU goes (issue 11, BENCHMARKS.md "Turn cost"): starts a Release server of TREE on a fresh data
 # folder, drives turns at 64 connections, records the server with `perf record -g` for 10 s in the middle of the
 # load, and sorts every sample into the categories of bench/turn-profile.py.
-#   bench/turn-profile.sh [TREE] [seconds recorded]          TREE defaults to this checkout
+#   bench/turn-profile.sh [TREE] [seconds recorded] [PATH]   TREE defaults to this checkout
+# With PATH (say /nope), the load is the driver's calibration run of GET PATH instead of turns: where an empty request's
+# CPU goes.
 # JIT'd code is named through the runtime's perf map (DOTNET_PerfMapEnabled=1); W^X off and ReadyToRun off so every
 # hot method is jitted and named. Needs perf (linux-perf) and permission to record the server (root here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tree=$(cd "${1:-.}" && pwd)
 record=${2:-10}
+calibrate=(); [[ -n ${3:-} ]] && calibrate=(--calibrate "$3")
 port=${PROMPTLY_BENCH_PORT:-5081}
 url=http://127.0.0.1:$port
 work=$(mktemp -d /tmp/promptly-turn-profile.XXXXXX)
@@ -19,7 +22,7 @@ dotnet build -c Release bench/Promptly.TurnLoad >/dev/null
 (cd "$tree" && dotnet build -c Release src/Promptly >/dev/null)
 server_dll=$tree/src/Promptly/bin/Release/net10.0/Promptly.dll
 start_server "$work/data" "$url" "$work/server.log" DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_ReadyToRun=0
-dotnet bench/Promptly.TurnLoad/bin/Release/net10.0/Promptly.TurnLoad.dll --server "$url" --connections 64 --warmup 20 --duration $((record + 4)) >"$work/load.txt" 2>&1 &
+dotnet bench/Promptly.TurnLoad/bin/Release/net10.0/Promptly.TurnLoad.dll --server "$url" "${calibrate[@]}" --connections 64 --warmup 20 --duration $((record + 4)) >"$work/load.txt" 2>&1 &
 load_pid=$!
 sleep 22
 perf record -F 999 -g -p "$server_pid" -o "$work/perf.data" -- sleep "$record" 2>/dev/null
