@@ -175,7 +175,7 @@ internal static class SqliteSchema
         // may change on VACUUM), so a hit names its session by division and erasing a session finds its rows by key.
         // The list pages newest first on (created_at, id); that index replaces the one on created_at alone, and holds no
         // column a turn changes. A word is looked up in every segment of the index, so a search costs in proportion to
-        // their number: turns' inserts merge segments four at a level (FTS5's automerge), and usermerge = 2 lets
+        // their number: inserts merge segments four at a level (FTS5's automerge), and usermerge = 2 lets
         // TranscriptIndexer merge any two of a level in the background, which keeps about one a level (a common
         // word's search 24 ms to 5 ms over a million sessions: BENCHMARKS.md, "Sessions list").
         """

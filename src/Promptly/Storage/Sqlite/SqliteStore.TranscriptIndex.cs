@@ -21,10 +21,10 @@ internal sealed partial class SqliteStore
     }
 
     // FTS5 writes a new segment of the index at every commit that added rows to it: a turn indexed in its own
-    // transaction cost it about a quarter of its server CPU, hundreds a transaction about 70% of that (BENCHMARKS.md,
-    // "Turn cost"), and none of it in the turn's transaction. The queue's rows and the index's change in one transaction, so no message is indexed
-    // twice or lost. A queued message of an erased session is indexed before the erasure (Erase), so the join always
-    // finds its text.
+    // transaction cost it about a quarter of its server CPU, hundreds a transaction about 70% of that, and none of it in
+    // the turn's transaction (BENCHMARKS.md, "Turn cost"). The queue's rows and the index change in one transaction,
+    // so no message is indexed twice or lost. A queued message of an erased session is indexed before the erasure
+    // (Erase), so the join always finds its text.
     private static int IndexQueued(WriteContext context, long limit)
     {
         if (context.Scalar("SELECT max(id) FROM (SELECT id FROM transcript_queue ORDER BY id LIMIT @p0)", limit) is not long last) return 0;
