@@ -61,7 +61,7 @@ public sealed class TranscriptIndexerTests : IAsyncLifetime
     private async Task<List<string>> SearchAsync(params string[] words) =>
         [.. (await _store.ListSessionsAsync(new SessionQuery(null, null, null, null, null, words, null, 100), CancellationToken.None)).Select(s => s.Id)];
 
-    private T Read<T>(string sql, Func<SqliteCommand, T> run)
+    private T Run<T>(string sql, Func<SqliteCommand, T> run)
     {
         using var connection = new SqliteConnection($"Data Source={DatabasePath}");
         connection.Open();
@@ -70,13 +70,13 @@ public sealed class TranscriptIndexerTests : IAsyncLifetime
         return run(command);
     }
 
-    private long Scalar(string sql) => Read(sql, c => Convert.ToInt64(c.ExecuteScalar()));
+    private long Scalar(string sql) => Run(sql, c => Convert.ToInt64(c.ExecuteScalar()));
 
     // Read straight from the index, not through a search (which would index the queue first).
     private long Indexed(string word) => Scalar($"SELECT count(*) FROM messages_fts WHERE messages_fts MATCH '\"{word}\"'");
 
     // FTS5 raises an error when the index does not match itself.
-    private void AssertIndexWhole() => Read("INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 0)", c => c.ExecuteNonQuery());
+    private void AssertIndexWhole() => Run("INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 0)", c => c.ExecuteNonQuery());
 
     [Fact]
     public async Task Turns_QueueTheirMessages_IndexAsyncIndexesThemAllAndEmptiesTheQueue()
