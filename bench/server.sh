@@ -4,6 +4,7 @@
 #   wait_for URL                                         until URL/health answers (30 s at most)
 #   must_be_free URL                                     exits when something already answers there
 #   stop PID; stop_server
+#   alternate ROUNDS FUNCTION                            FUNCTION old|new ROUND for each round, old first in odd rounds
 #   "${auth[@]}"                                          curl's arguments that send the operator key
 server_dll=src/Promptly/bin/Release/net10.0/Promptly.dll
 server_pid=
@@ -43,4 +44,14 @@ stop() {
 stop_server() {
     stop "$server_pid"
     server_pid=
+}
+
+# Two builds measured in turns, the one that goes first alternating, so that a change in the machine's load during a
+# round falls on both.
+alternate() {
+    local rounds=$1 measure=$2 round build order
+    for round in $(seq 1 "$rounds"); do
+        if (( round % 2 )); then order="old new"; else order="new old"; fi
+        for build in $order; do "$measure" "$build" "$round"; done
+    done
 }

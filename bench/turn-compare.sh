@@ -77,10 +77,7 @@ $(( (c1 - c0) * 1000000 / ticks / (calibration * seconds) )) $(( (c2 - c1) * 100
 }
 
 echo "build round calibration_rps turns_per_s client_p99_ms overhead_p99_8c_ms bytes_per_turn cpu_us_per_404 cpu_us_per_turn"
-for round in $(seq 1 "$rounds"); do
-    if (( round % 2 )); then order="old new"; else order="new old"; fi
-    for b in $order; do measure "$b" "$round"; done
-done
+alternate "$rounds" measure
 python3 - "$work/results" <<'EOF'
 import statistics, sys
 rows = [line.split() for line in open(sys.argv[1])]

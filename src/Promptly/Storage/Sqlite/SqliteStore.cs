@@ -18,6 +18,7 @@ internal sealed partial class SqliteStore : IInterviewStore, IInterviewStatsStor
 {
     private readonly string _connectionString;
     private readonly SqliteWriter _writer;
+    private readonly WalCheckpointer? _checkpointer;
     private readonly bool _readOnly;
 
     /// <param name="instruments">The server's metrics (the writer's queue and group commits); none for the command line.</param>
@@ -51,6 +52,7 @@ internal sealed partial class SqliteStore : IInterviewStore, IInterviewStatsStor
         }
 
         _writer = new SqliteWriter(_connectionString, settings.Synchronous, settings.MaxBatch, logger, instruments is null ? null : instruments.Committed);
+        if (!settings.ReadOnly) _checkpointer = new WalCheckpointer(_connectionString, _writer.CheckpointBeforeNextTransaction, logger, WalCheckpointer.DefaultInterval);
         instruments?.Observe("promptly.storage.writer.queue", "{write}", "Writes waiting for the single writer's next transaction.", () => _writer.Queued);
         logger.LogInformation("SQLite database at {Path} (WAL, synchronous={Synchronous})", settings.DatabasePath, settings.Synchronous.ToUpperInvariant());
     }
@@ -98,5 +100,9 @@ internal sealed partial class SqliteStore : IInterviewStore, IInterviewStatsStor
         return rows;
     }
 
-    public ValueTask DisposeAsync() => _writer.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _writer.DisposeAsync();
+        _checkpointer?.Dispose();
+    }
 }

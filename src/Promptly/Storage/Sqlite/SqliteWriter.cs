@@ -45,6 +45,16 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private List<WriteOperation> _unsynced = [];
     private bool _syncStopping;
 
+    // Set by WalCheckpointer when the WAL outgrew its bound: one checkpoint before the next transaction.
+    private int _checkpointRequested;
+
+    /// <summary>
+    /// Bytes of WAL file kept when the WAL starts over: well above the checkpointer's bound (4,096 frames, about 17 MB)
+    /// and what is appended before the writer's checkpoint, so that in normal running the file is overwritten in place,
+    /// never cut and grown again (an append makes each fsync commit the file's new size too).
+    /// </summary>
+    private const long WalSizeLimit = 64L * 1024 * 1024;
+
     /// <param name="committed">Told the number of writes of each committed transaction (the group commit's size).</param>
     public SqliteWriter(string connectionString, string synchronous, int maxBatch, ILogger logger, Action<int>? committed = null)
     {
@@ -55,7 +65,10 @@ internal sealed class SqliteWriter : IAsyncDisposable
         var syncAfterCommit = level == "FULL";
         using (var pragma = _connection.CreateCommand())
         {
-            pragma.CommandText = $"PRAGMA synchronous = {(syncAfterCommit ? "NORMAL" : level)};";
+            // Checkpoints are the WalCheckpointer's, off this connection (SQLite's automatic one would run inside a
+            // commit), but for those it asks for (CheckpointBeforeNextTransaction). A WAL file that grew far past its
+            // bound meanwhile is cut back when it starts over.
+            pragma.CommandText = $"PRAGMA synchronous = {(syncAfterCommit ? "NORMAL" : level)}; PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = {WalSizeLimit};";
             pragma.ExecuteNonQuery();
         }
 
@@ -89,6 +102,13 @@ internal sealed class SqliteWriter : IAsyncDisposable
     /// </summary>
     public Task<T> WriteInBackgroundAsync<T>(Func<WriteContext, T> work) => Enqueue(new WriteOperation<T>(work, background: true, CancellationToken.None));
 
+    /// <summary>
+    /// Has the writer checkpoint once before its next transaction: with nothing appended meanwhile the checkpoint copies
+    /// the whole WAL, and that transaction starts it over. For <see cref="WalCheckpointer"/>, whose own checkpoints
+    /// beside the writer cannot get that far under unbroken writes.
+    /// </summary>
+    public void CheckpointBeforeNextTransaction() => Volatile.Write(ref _checkpointRequested, 1);
+
     /// <summary>Writes queued and not yet taken into a transaction.</summary>
     public int Queued => _queue.Queued;
 
@@ -108,6 +128,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             // for the fsync after the running one, and what queues meanwhile goes into one transaction (one commit,
             // one write of each page touched, per fsync) rather than into many small ones.
             await _mayCommit.WaitAsync().ConfigureAwait(false);
+            if (Interlocked.Exchange(ref _checkpointRequested, 0) == 1) WalCheckpointer.Passive(_connection.Handle!, _logger);
             if (_queue.Take(batch) is { } due)
             {
                 single.Clear();
