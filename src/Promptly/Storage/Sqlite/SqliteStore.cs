@@ -18,7 +18,6 @@ internal sealed partial class SqliteStore : IInterviewStore, IInterviewStatsStor
 {
     private readonly string _connectionString;
     private readonly SqliteWriter _writer;
-    private readonly WalCheckpointer? _checkpointer;
     private readonly bool _readOnly;
 
     /// <param name="instruments">The server's metrics (the writer's queue and group commits); none for the command line.</param>
@@ -51,8 +50,9 @@ internal sealed partial class SqliteStore : IInterviewStore, IInterviewStatsStor
             }
         }
 
-        _writer = new SqliteWriter(_connectionString, settings.Synchronous, settings.MaxBatch, logger, instruments is null ? null : instruments.Committed);
-        if (!settings.ReadOnly) _checkpointer = new WalCheckpointer(_connectionString, _writer.CheckpointBeforeNextTransaction, logger, WalCheckpointer.DefaultInterval);
+        // Read-only (the command line): nothing to checkpoint.
+        _writer = new SqliteWriter(_connectionString, settings.Synchronous, settings.MaxBatch, logger, instruments is null ? null : instruments.Committed,
+            settings.ReadOnly ? Timeout.InfiniteTimeSpan : WalCheckpointer.DefaultInterval);
         instruments?.Observe("promptly.storage.writer.queue", "{write}", "Writes waiting for the single writer's next transaction.", () => _writer.Queued);
         logger.LogInformation("SQLite database at {Path} (WAL, synchronous={Synchronous})", settings.DatabasePath, settings.Synchronous.ToUpperInvariant());
     }
@@ -100,9 +100,5 @@ internal sealed partial class SqliteStore : IInterviewStore, IInterviewStatsStor
         return rows;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _writer.DisposeAsync();
-        _checkpointer?.Dispose();
-    }
+    public ValueTask DisposeAsync() => _writer.DisposeAsync();
 }

@@ -45,18 +45,15 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private List<WriteOperation> _unsynced = [];
     private bool _syncStopping;
 
-    // Set by WalCheckpointer when the WAL outgrew its bound: one checkpoint before the next transaction.
+    // Set by the checkpointer when the WAL outgrew its bound: one checkpoint before the next transaction.
     private int _checkpointRequested;
 
-    /// <summary>
-    /// Bytes of WAL file kept when the WAL starts over: well above the checkpointer's bound (4,096 frames, about 17 MB)
-    /// and what is appended before the writer's checkpoint, so that in normal running the file is overwritten in place,
-    /// never cut and grown again (an append makes each fsync commit the file's new size too).
-    /// </summary>
-    private const long WalSizeLimit = 64L * 1024 * 1024;
-
     /// <param name="committed">Told the number of writes of each committed transaction (the group commit's size).</param>
-    public SqliteWriter(string connectionString, string synchronous, int maxBatch, ILogger logger, Action<int>? committed = null)
+    /// <param name="checkpointInterval">
+    /// Time between the checkpointer's passes (<see cref="WalCheckpointer.DefaultInterval"/> when not given);
+    /// <see cref="Timeout.InfiniteTimeSpan"/> for none but those asked of <see cref="Checkpointer"/>.
+    /// </param>
+    public SqliteWriter(string connectionString, string synchronous, int maxBatch, ILogger logger, Action<int>? committed = null, TimeSpan? checkpointInterval = null)
     {
         _committed = committed;
         _connection = new SqliteConnection(connectionString);
@@ -65,13 +62,11 @@ internal sealed class SqliteWriter : IAsyncDisposable
         var syncAfterCommit = level == "FULL";
         using (var pragma = _connection.CreateCommand())
         {
-            // Checkpoints are the WalCheckpointer's, off this connection (SQLite's automatic one would run inside a
-            // commit), but for those it asks for (CheckpointBeforeNextTransaction). A WAL file that grew far past its
-            // bound meanwhile is cut back when it starts over.
-            pragma.CommandText = $"PRAGMA synchronous = {(syncAfterCommit ? "NORMAL" : level)}; PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = {WalSizeLimit};";
+            pragma.CommandText = $"PRAGMA synchronous = {(syncAfterCommit ? "NORMAL" : level)}; {WalCheckpointer.WriterPragmas}";
             pragma.ExecuteNonQuery();
         }
 
+        Checkpointer = new WalCheckpointer(connectionString, CheckpointBeforeNextTransaction, logger, checkpointInterval ?? WalCheckpointer.DefaultInterval);
         _context = new WriteContext(_connection);
         _maxBatch = maxBatch;
         _queue = new WriteQueue<WriteOperation>(maxBatch, nameof(SqliteWriter));
@@ -102,9 +97,12 @@ internal sealed class SqliteWriter : IAsyncDisposable
     /// </summary>
     public Task<T> WriteInBackgroundAsync<T>(Func<WriteContext, T> work) => Enqueue(new WriteOperation<T>(work, background: true, CancellationToken.None));
 
+    /// <summary>Copies this writer's WAL back into the database file, off the writer's thread.</summary>
+    public WalCheckpointer Checkpointer { get; }
+
     /// <summary>
     /// Has the writer checkpoint once before its next transaction: with nothing appended meanwhile the checkpoint copies
-    /// the whole WAL, and that transaction starts it over. For <see cref="WalCheckpointer"/>, whose own checkpoints
+    /// the whole WAL, and that transaction starts it over. For <see cref="Checkpointer"/>, whose own checkpoints
     /// beside the writer cannot get that far under unbroken writes.
     /// </summary>
     public void CheckpointBeforeNextTransaction() => Volatile.Write(ref _checkpointRequested, 1);
@@ -305,6 +303,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             _syncThread.Join();
         }
 
+        Checkpointer.Dispose();
         _context.Dispose();
         _mayCommit.Dispose();
         await _connection.DisposeAsync().ConfigureAwait(false);

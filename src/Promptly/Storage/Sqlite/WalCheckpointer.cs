@@ -8,10 +8,11 @@ namespace Promptly.Storage.Sqlite;
 /// single writer never has to. SQLite's automatic checkpoint runs inside the commit that takes the WAL past 1,000
 /// pages: the writer then syncs the WAL, copies the pages, syncs the database file, and only then takes the next
 /// write, so every turn queued meanwhile waits for two fsyncs it did not need (BENCHMARKS.md "Checkpoints off the
-/// writer"). The writer's connection has that automatic checkpoint turned off.
+/// writer"). Each <see cref="SqliteWriter"/> has one, and its connection has that automatic checkpoint turned off
+/// (<see cref="WriterPragmas"/>).
 /// </summary>
 /// <remarks>
-/// Every <see cref="Interval"/> a passive checkpoint copies whatever is committed, blocking neither the writer nor any
+/// Every <see cref="DefaultInterval"/> a passive checkpoint copies whatever is committed, blocking neither the writer nor any
 /// reader; with nothing new to copy it costs next to nothing. Once the WAL is wholly copied, SQLite starts it over at
 /// the next write. Under unbroken writes a passive checkpoint from beside the writer never finds it wholly copied
 /// (the writer has always appended since), so once the WAL holds <see cref="DefaultRestartFrames"/> frames (or the bound
@@ -26,10 +27,24 @@ internal sealed class WalCheckpointer : IDisposable
     /// <summary>16 MB of 4 KB pages, four times SQLite's automatic checkpoint: well above what one interval adds at light load.</summary>
     public const int DefaultRestartFrames = 4_096;
 
+    /// <summary>
+    /// Bytes of WAL file kept when the WAL starts over: well above the bound (4,096 frames, about 17 MB) and what is
+    /// appended before the writer's checkpoint, so that in normal running the file is overwritten in place, never cut
+    /// and grown again (an append makes each fsync commit the file's new size too).
+    /// </summary>
+    private const long WalSizeLimit = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// The writer's connection's share: no automatic checkpoint inside its commits (only those the checkpointer asks
+    /// for), and a WAL file that grew far past the bound cut back when the WAL starts over.
+    /// </summary>
+    public static string WriterPragmas => $"PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = {WalSizeLimit};";
+
     private readonly SqliteConnection _connection;
     private readonly ILogger _logger;
     private readonly int _restartFrames;
     private readonly Action _writerCheckpoint;
+    private readonly TimeSpan _interval;
     private readonly ManualResetEventSlim _stopping = new();
     private readonly Thread? _thread;
 
@@ -50,13 +65,11 @@ internal sealed class WalCheckpointer : IDisposable
 
         _logger = logger;
         _restartFrames = restartFrames;
-        Interval = interval;
+        _interval = interval;
         if (interval == Timeout.InfiniteTimeSpan) return;
         _thread = new Thread(Loop) { IsBackground = true, Name = "Promptly WAL checkpoint" };
         _thread.Start();
     }
-
-    public TimeSpan Interval { get; }
 
     /// <summary>One passive checkpoint; past the bound, a request for one by the writer.</summary>
     /// <returns>The frames in the WAL, and how many of them are now copied into the database file.</returns>
@@ -79,7 +92,7 @@ internal sealed class WalCheckpointer : IDisposable
 
     private void Loop()
     {
-        while (!_stopping.Wait(Interval))
+        while (!_stopping.Wait(_interval))
         {
             Pass();
         }

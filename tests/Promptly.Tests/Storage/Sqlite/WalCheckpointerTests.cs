@@ -7,7 +7,7 @@ namespace Promptly.Tests.Storage.Sqlite;
 
 /// <summary>
 /// The WAL is copied back into the database by the checkpointer, and by the writer only when the checkpointer asks:
-/// the writer's commits leave the WAL growing, a pass copies it all, and the next write starts it over. The
+/// the writer's commits leave the WAL growing, a pass copies it all, and the next write starts it over. The writer's
 /// checkpointer here runs no passes of its own; each test asks for them.
 /// </summary>
 public sealed class WalCheckpointerTests : IAsyncLifetime
@@ -37,7 +37,7 @@ public sealed class WalCheckpointerTests : IAsyncLifetime
             create.ExecuteNonQuery();
         }
 
-        _writer = new SqliteWriter(_connectionString, "full", maxBatch: 1, NullLogger.Instance);
+        _writer = new SqliteWriter(_connectionString, "full", maxBatch: 1, NullLogger.Instance, checkpointInterval: Timeout.InfiniteTimeSpan);
         return Task.CompletedTask;
     }
 
@@ -50,7 +50,7 @@ public sealed class WalCheckpointerTests : IAsyncLifetime
     [Fact]
     public async Task Writer_PastAThousandFrames_LeavesTheWalToTheCheckpointer()
     {
-        using var checkpointer = Checkpointer();
+        var checkpointer = _writer.Checkpointer;
 
         await WriteRowsAsync(RowsPastAutomaticCheckpoint);
         var (frames, copied) = checkpointer.Pass();
@@ -62,7 +62,7 @@ public sealed class WalCheckpointerTests : IAsyncLifetime
     [Fact]
     public async Task Pass_WalWhollyCopied_TheNextWriteStartsItOver()
     {
-        using var checkpointer = Checkpointer();
+        var checkpointer = _writer.Checkpointer;
         await WriteRowsAsync(RowsPastAutomaticCheckpoint);
         checkpointer.Pass();
 
@@ -77,7 +77,7 @@ public sealed class WalCheckpointerTests : IAsyncLifetime
     [Fact]
     public async Task Pass_UnderTheBound_NeverWaitsForAReader()
     {
-        using var checkpointer = Checkpointer();
+        var checkpointer = _writer.Checkpointer;
         await WriteRowsAsync(10);
         await using var reader = await OpenReadTransactionAsync();
 
@@ -105,7 +105,7 @@ public sealed class WalCheckpointerTests : IAsyncLifetime
     [Fact]
     public async Task Writer_AskedForACheckpoint_CopiesTheWalAndStartsItOverAtItsNextWrite()
     {
-        using var checkpointer = Checkpointer();
+        var checkpointer = _writer.Checkpointer;
         await WriteRowsAsync(RowsPastAutomaticCheckpoint);
 
         _writer.CheckpointBeforeNextTransaction();
@@ -116,8 +116,6 @@ public sealed class WalCheckpointerTests : IAsyncLifetime
         Assert.Equal(frames, copied);
         Assert.Equal(RowsPastAutomaticCheckpoint + 1, await CountAsync());
     }
-
-    private WalCheckpointer Checkpointer() => new(_connectionString, _writer.CheckpointBeforeNextTransaction, NullLogger.Instance, Timeout.InfiniteTimeSpan);
 
     private async Task WriteRowsAsync(int count)
     {
