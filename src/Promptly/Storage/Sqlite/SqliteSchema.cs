@@ -212,6 +212,12 @@ internal static class SqliteSchema
         """
         CREATE TABLE transcript_queue (id INTEGER PRIMARY KEY, key INTEGER NOT NULL);
         """,
+        // The transcript index moved to a file of its own (TranscriptIndex, promptly.search.db), written beside the
+        // writer rather than through it; it is built there from the messages at the first start. The queue stays: the
+        // index reads it, and an erasure adds its session's search_key negated.
+        """
+        DROP TABLE messages_fts;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

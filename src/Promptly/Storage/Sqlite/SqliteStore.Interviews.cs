@@ -173,16 +173,10 @@ internal sealed partial class SqliteStore
             WHERE id = @p0 AND status <> 'erased'
             """, sessionId, at);
         if (erased == 0) return false;
-        // A contentless index forgets a row only when told its text, which is read from the messages before they go;
-        // and only a row it holds, so what is queued is indexed first.
-        IndexQueued(context, long.MaxValue);
-        // No search finds the row after this commit; its tokens leave the index's segments when FTS5 merges them, as a
-        // deleted message's text stays in freed pages until reused (the database does not run secure_delete).
-        context.Execute(
-            """
-            INSERT INTO messages_fts (messages_fts, rowid, content)
-            SELECT 'delete', s.search_key * 1048576 + m.seq, m.content FROM messages m JOIN sessions s ON s.id = m.session_id WHERE m.session_id = @p0
-            """, sessionId);
+        // The session's key, negated, queued for the transcript index, which then drops the session's rows (a search
+        // first indexes what is queued, so none finds them after this commit). Their tokens leave the index's segments
+        // when FTS5 merges them, as a deleted message's text stays in freed pages until reused (no secure_delete).
+        context.Execute("INSERT INTO transcript_queue (key) SELECT -search_key FROM sessions WHERE id = @p0", sessionId);
         context.Execute("DELETE FROM messages WHERE session_id = @p0", sessionId);
         context.Execute("DELETE FROM turn_recordings WHERE session_id = @p0", sessionId);
         context.Execute("UPDATE latency_records SET candidate = NULL WHERE session_id = @p0", sessionId);

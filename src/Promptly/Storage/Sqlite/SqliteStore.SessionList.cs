@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Data.Sqlite;
 using Promptly.Interviews;
 using Promptly.Storage.Rows;
 using static Promptly.Storage.StoredTime;
@@ -24,9 +25,9 @@ internal sealed partial class SqliteStore : ISessionListStore
     /// </remarks>
     public async Task<IReadOnlyList<SessionSummary>> ListSessionsAsync(SessionQuery query, CancellationToken cancellationToken)
     {
-        if (query.Words.Count > 0) await IndexQueueBeforeSearchAsync(cancellationToken);
+        await using var connection = query.Words.Count > 0 ? await OpenSearchAsync(cancellationToken) : await OpenAsync(cancellationToken);
         var args = new List<object?>();
-        var driver = await RarestWordAsync(query.Words, cancellationToken);
+        var driver = await RarestWordAsync(connection, query.Words, cancellationToken);
         var sql = new StringBuilder(
             """
             SELECT s.id, s.concept_id, s.interview_type, s.status, s.candidate, s.created_at, s.ended_at, s.question_number,
@@ -64,13 +65,15 @@ internal sealed partial class SqliteStore : ISessionListStore
         if (query.From is { } from) Where("s.created_at >= {0}", ToUnixMs(from));
         if (query.To is { } to) Where("s.created_at < {0}", ToUnixMsCeiling(to));
         if (query.After is { } after) Where("(s.created_at, s.id) < ({0}, {1})", ToUnixMs(after.CreatedAt), after.Id);
+        // An erased session's rows may still be in the index while a search runs beside its erasure; it has no words.
+        if (query.Words.Count > 0) Where("s.status <> 'erased'");
         foreach (var word in query.Words.Where(w => w != driver))
         {
             Where("EXISTS (SELECT 1 FROM messages_fts WHERE messages_fts MATCH {0} AND rowid BETWEEN s.search_key * 1048576 AND s.search_key * 1048576 + 1048575)", Phrase(word));
         }
 
         sql.Append(" ORDER BY s.created_at DESC, s.id DESC LIMIT ").Append(query.Limit);
-        return await QueryAsync(sql.ToString(), StoredRows.Summary,
+        return await QueryAsync(connection, sql.ToString(), StoredRows.Summary,
             cancellationToken, [.. args]);
     }
 
@@ -81,13 +84,13 @@ internal sealed partial class SqliteStore : ISessionListStore
     private const int RareWordMessages = 2_000;
 
     /// <summary>The word held by the fewest messages, when that is few enough to drive the search; else null.</summary>
-    private async Task<string?> RarestWordAsync(IReadOnlyList<string> words, CancellationToken cancellationToken)
+    private static async Task<string?> RarestWordAsync(SqliteConnection connection, IReadOnlyList<string> words, CancellationToken cancellationToken)
     {
         (string Word, long Messages)? rarest = null;
         foreach (var word in words)
         {
             // Counting stops at the limit, so a common word costs a bounded read of its index entries.
-            var messages = (await QueryAsync(
+            var messages = (await QueryAsync(connection,
                 $"SELECT count(*) FROM (SELECT 1 FROM messages_fts WHERE messages_fts MATCH @p0 LIMIT {RareWordMessages + 1})",
                 r => r.GetInt64(0), cancellationToken, Phrase(word)))[0];
             if (messages <= RareWordMessages && (rarest is null || messages < rarest.Value.Messages)) rarest = (word, messages);

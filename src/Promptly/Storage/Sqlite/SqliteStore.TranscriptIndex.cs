@@ -1,55 +1,58 @@
+using Microsoft.Data.Sqlite;
+
 namespace Promptly.Storage.Sqlite;
 
 internal sealed partial class SqliteStore
 {
     /// <summary>
-    /// Indexes up to <paramref name="limit"/> of the messages queued for the transcript index, oldest first, in one
-    /// write queued with the requests' writes; returns how many it took from the queue.
+    /// Indexes up to <paramref name="limit"/> of the entries queued for the transcript index, oldest first, in one
+    /// transaction of the index's own file (<see cref="TranscriptIndex"/>), not through the writer; returns how many it
+    /// took from the queue.
     /// </summary>
-    public Task<int> IndexQueuedMessagesAsync(int limit, CancellationToken cancellationToken) =>
-        _writer.WriteAsync(context => IndexQueued(context, limit), cancellationToken);
+    public Task<int> IndexQueuedMessagesAsync(long limit, CancellationToken cancellationToken) =>
+        Index.IndexQueuedAsync(limit, cancellationToken);
 
     /// <summary>
-    /// Before a search reads the index: what turns committed before it is indexed, so a search finds every answered
-    /// turn's words. Nothing to do (one read) when the queue is empty; a read-only database is searched as it is.
+    /// Deletes the queue's entries already indexed, keeping the last (so that new entries' ids only grow), in a
+    /// background write; returns how many it deleted.
     /// </summary>
-    private async Task IndexQueueBeforeSearchAsync(CancellationToken cancellationToken)
+    public Task<int> TrimTranscriptQueueAsync()
     {
-        if (_readOnly) return;
-        var queued = await QueryAsync("SELECT EXISTS (SELECT 1 FROM transcript_queue)", r => r.GetBoolean(0), cancellationToken);
-        if (queued[0]) await _writer.WriteAsync(context => IndexQueued(context, long.MaxValue), cancellationToken);
-    }
-
-    // FTS5 writes a new segment of the index at every commit that added rows to it: a turn indexed in its own
-    // transaction cost it about a quarter of its server CPU, hundreds a transaction about 70% of that, and none of it in
-    // the turn's transaction (BENCHMARKS.md, "Turn cost"). The queue's rows and the index change in one transaction,
-    // so no message is indexed twice or lost. A queued message of an erased session is indexed before the erasure
-    // (Erase), so the join always finds its text.
-    private static int IndexQueued(WriteContext context, long limit)
-    {
-        if (context.Scalar("SELECT max(id) FROM (SELECT id FROM transcript_queue ORDER BY id LIMIT @p0)", limit) is not long last) return 0;
-        context.Execute(
-            """
-            INSERT INTO messages_fts (rowid, content)
-            SELECT q.key, m.content FROM transcript_queue q
-            JOIN sessions s ON s.search_key = q.key / 1048576
-            JOIN messages m ON m.session_id = s.id AND m.seq = q.key % 1048576
-            WHERE q.id <= @p0
-            """, last);
-        return context.Execute("DELETE FROM transcript_queue WHERE id <= @p0", last);
+        var through = Index.IndexedThrough;
+        return _writer.WriteInBackgroundAsync(context => context.Execute("DELETE FROM transcript_queue WHERE id < @p0", through));
     }
 
     /// <summary>
-    /// One bounded step of merging the transcript index's segments (FTS5's <c>merge</c> command, at most about
-    /// <paramref name="pages"/> pages written), queued behind the requests' writes. False when there was nothing left
-    /// to merge: no level holds two segments.
+    /// One bounded step of merging the transcript index's segments (at most about <paramref name="pages"/> pages
+    /// written); false when there was nothing left to merge.
     /// </summary>
-    public Task<bool> MergeTranscriptIndexAsync(int pages) =>
-        _writer.WriteInBackgroundAsync(context =>
+    public Task<bool> MergeTranscriptIndexAsync(int pages) => Index.MergeAsync(pages);
+
+    private TranscriptIndex Index => _index ?? throw new StorageUnavailableException("The database is open read-only: its transcript index is not kept.", null);
+
+    /// <summary>
+    /// A connection for a search: the store's, with the transcript index attached (as <c>search</c>, so
+    /// <c>messages_fts</c> names it). Not pooled, so no pooled connection of the store's ever carries the attachment.
+    /// Before it reads, what turns and erasures committed before the search is indexed, so a search finds every
+    /// answered turn's words and nothing of an erased session.
+    /// </summary>
+    private async Task<SqliteConnection> OpenSearchAsync(CancellationToken cancellationToken)
+    {
+        await Index.IndexQueuedAsync(long.MaxValue, cancellationToken);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString());
+        try
         {
-            // FTS5 tells whether a merge did anything only through the connection's change count: under two, nothing.
-            var before = (long)context.Scalar("SELECT total_changes()")!;
-            context.Execute("INSERT INTO messages_fts (messages_fts, rank) VALUES ('merge', @p0)", pages);
-            return (long)context.Scalar("SELECT total_changes()")! - before >= 2;
-        });
+            await connection.OpenAsync(cancellationToken);
+            await using var attach = connection.CreateCommand();
+            attach.CommandText = "ATTACH DATABASE $path AS search";
+            attach.Parameters.AddWithValue("$path", Index.Path);
+            await attach.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch (SqliteException e)
+        {
+            await connection.DisposeAsync();
+            throw new StorageUnavailableException($"The transcript index cannot be opened: {e.Message}", e);
+        }
+    }
 }

@@ -20,6 +20,9 @@ internal sealed partial class SqliteStore : IInterviewStore, IInterviewStatsStor
     private readonly SqliteWriter _writer;
     private readonly bool _readOnly;
 
+    // None when read-only (the command line, which never searches transcripts).
+    private readonly TranscriptIndex? _index;
+
     /// <param name="instruments">The server's metrics (the writer's queue and group commits); none for the command line.</param>
     public SqliteStore(IOptions<SqliteOptions> options, ILogger<SqliteStore> logger, PromptlyInstruments? instruments = null)
     {
@@ -53,6 +56,7 @@ internal sealed partial class SqliteStore : IInterviewStore, IInterviewStatsStor
         // Read-only (the command line): nothing to checkpoint.
         _writer = new SqliteWriter(_connectionString, settings.Synchronous, settings.MaxBatch, logger, instruments is null ? null : instruments.Committed,
             settings.ReadOnly ? Timeout.InfiniteTimeSpan : WalCheckpointer.DefaultInterval);
+        if (!settings.ReadOnly) _index = new TranscriptIndex(settings.DatabasePath, logger);
         instruments?.Observe("promptly.storage.writer.queue", "{write}", "Writes waiting for the single writer's next transaction.", () => _writer.Queued);
         logger.LogInformation("SQLite database at {Path} (WAL, synchronous={Synchronous})", settings.DatabasePath, settings.Synchronous.ToUpperInvariant());
     }
@@ -83,6 +87,11 @@ internal sealed partial class SqliteStore : IInterviewStore, IInterviewStatsStor
     private async Task<List<T>> QueryAsync<T>(string sql, Func<SqliteDataReader, T> map, CancellationToken cancellationToken, params object?[] args)
     {
         await using var connection = await OpenAsync(cancellationToken);
+        return await QueryAsync(connection, sql, map, cancellationToken, args);
+    }
+
+    private static async Task<List<T>> QueryAsync<T>(SqliteConnection connection, string sql, Func<SqliteDataReader, T> map, CancellationToken cancellationToken, params object?[] args)
+    {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         for (var i = 0; i < args.Length; i++)
@@ -100,5 +109,9 @@ internal sealed partial class SqliteStore : IInterviewStore, IInterviewStatsStor
         return rows;
     }
 
-    public ValueTask DisposeAsync() => _writer.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        _index?.Dispose();
+        await _writer.DisposeAsync();
+    }
 }

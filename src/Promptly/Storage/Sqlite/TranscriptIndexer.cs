@@ -4,30 +4,31 @@ using Promptly.Hosting;
 namespace Promptly.Storage.Sqlite;
 
 /// <summary>
-/// Keeps the transcript index (<c>messages_fts</c>) up with the turns and fast to search, through the single writer:
+/// Keeps the transcript index (<see cref="TranscriptIndex"/>, a file of its own) up with the turns and fast to search:
 /// <list type="bullet">
-/// <item>every second, indexes the messages turns queued (<c>transcript_queue</c>) in steps of up to
-/// <see cref="MessagesPerStep"/>, until the queue is empty or a pass's steps run out. A step is a write queued with the
-/// requests' writes, not behind them: under unbroken load a background write would wait seconds, and the index must
-/// keep up with the turns (two messages each);</item>
-/// <item>every 30 seconds, merges the index's segments in small background steps until no level holds two (or a pass's
-/// steps run out), so a search for a common word stays fast as the index grows. A turn waits for at most one step.</item>
+/// <item>every second, indexes what turns and erasures queued (<c>transcript_queue</c>) in steps of up to
+/// <see cref="MessagesPerStep"/> on the index's own connection, until the queue is empty or a pass's steps run out,
+/// then has the store's writer trim the queue behind the requests' writes. No step holds up a turn: the store is only
+/// read, in a snapshot;</item>
+/// <item>every 30 seconds, merges the index's segments in bounded steps until no level holds two (or a pass's steps run
+/// out), so a search for a common word stays fast as the index grows. A search waits for at most one step.</item>
 /// </list>
 /// </summary>
 internal sealed partial class TranscriptIndexer(SqliteStore store, IOptions<SqliteOptions> options, TimeProvider time, ILogger<TranscriptIndexer> logger)
     : PeriodicService(time)
 {
-    // About 2 ms of the writer's time a step on this project's machine, so the turns it rides with wait little, while
-    // the segment FTS5 writes at each commit is shared by hundreds of messages (BENCHMARKS.md, "Turn cost").
-    internal const int MessagesPerStep = 500;
+    // FTS5 writes a segment of the index at each commit and merges segments as they pile up, so the fewer and larger
+    // the steps the less CPU a message costs (BENCHMARKS.md, "The transcript index off the writer"); a search waits for
+    // at most one, tens of milliseconds.
+    internal const int MessagesPerStep = 10_000;
 
-    // A pass indexes at most 50,000 messages; a larger queue is worked off over several.
-    private const int IndexStepsPerPass = 100;
+    // A pass indexes at most 200,000 entries; a larger queue is worked off over several.
+    private const int IndexStepsPerPass = 20;
 
     // About 128 KB written a step: a few milliseconds (BENCHMARKS.md, "Sessions list").
     internal const int PagesPerStep = 32;
 
-    // A pass merges at most about 25 MB; a large backlog (an index built before this ran) is merged over several.
+    // A pass merges at most about 25 MB; a large backlog is merged over several.
     private const int MergeStepsPerPass = 200;
 
     private const int PassesPerMerge = 30;
@@ -64,7 +65,12 @@ internal sealed partial class TranscriptIndexer(SqliteStore store, IOptions<Sqli
     protected override async Task RunPassAsync(CancellationToken cancellationToken)
     {
         var indexed = await IndexAsync(cancellationToken);
-        if (indexed > 0) LogIndexed(indexed);
+        if (indexed > 0)
+        {
+            LogIndexed(indexed);
+            await store.TrimTranscriptQueueAsync();
+        }
+
         if (++_passes % PassesPerMerge != 0) return;
         var merged = await MergeAsync(cancellationToken);
         if (merged > 0) LogMerged(merged);

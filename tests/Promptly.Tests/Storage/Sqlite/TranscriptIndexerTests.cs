@@ -8,9 +8,11 @@ using Promptly.Storage.Sqlite;
 namespace Promptly.Tests.Storage.Sqlite;
 
 /// <summary>
-/// The transcript index behind the turns: a turn queues its messages, <see cref="TranscriptIndexer"/> indexes the queue,
-/// and searches and erasures index what is queued first, so what they see is as if every turn had indexed its own; and
-/// the indexer's merge of the index's segments, after which searches find the same sessions.
+/// The transcript index behind the turns, in a file of its own: a turn queues its messages, <see cref="TranscriptIndexer"/>
+/// indexes the queue and has it trimmed, an erasure queues its session's removal, and a search indexes what is queued
+/// first, so what it sees is as if every turn and erasure had changed the index itself; the index is built from the
+/// stored messages when its file is missing or does not match the store; and the indexer's merge of the index's
+/// segments, after which searches find the same sessions.
 /// </summary>
 public sealed class TranscriptIndexerTests : IAsyncLifetime
 {
@@ -21,6 +23,8 @@ public sealed class TranscriptIndexerTests : IAsyncLifetime
     private SqliteStore _store = null!;
 
     private string DatabasePath => Path.Combine(_folder, "promptly.db");
+
+    private string IndexPath => Path.Combine(_folder, "promptly.search.db");
 
     public Task InitializeAsync()
     {
@@ -61,22 +65,29 @@ public sealed class TranscriptIndexerTests : IAsyncLifetime
     private async Task<List<string>> SearchAsync(params string[] words) =>
         [.. (await _store.ListSessionsAsync(new SessionQuery(null, null, null, null, null, words, null, 100), CancellationToken.None)).Select(s => s.Id)];
 
-    private T Run<T>(string sql, Func<SqliteCommand, T> run)
+    private T Run<T>(string sql, Func<SqliteCommand, T> run, string? path = null)
     {
-        using var connection = new SqliteConnection($"Data Source={DatabasePath}");
+        using var connection = new SqliteConnection($"Data Source={path ?? DatabasePath};Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         return run(command);
     }
 
-    private long Scalar(string sql) => Run(sql, c => Convert.ToInt64(c.ExecuteScalar()));
+    private long Scalar(string sql, string? path = null) => Run(sql, c => Convert.ToInt64(c.ExecuteScalar()), path);
 
     // Read straight from the index, not through a search (which would index the queue first).
-    private long Indexed(string word) => Scalar($"SELECT count(*) FROM messages_fts WHERE messages_fts MATCH '\"{word}\"'");
+    private long Indexed(string word) => Scalar($"SELECT count(*) FROM messages_fts WHERE messages_fts MATCH '\"{word}\"'", IndexPath);
 
     // FTS5 raises an error when the index does not match itself.
-    private void AssertIndexWhole() => Run("INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 0)", c => c.ExecuteNonQuery());
+    private void AssertIndexWhole() => Run("INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 0)", c => c.ExecuteNonQuery(), IndexPath);
+
+    private async Task RestartAsync()
+    {
+        await _store.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        _store = new SqliteStore(_options, NullLogger<SqliteStore>.Instance);
+    }
 
     [Fact]
     public async Task Turns_QueueTheirMessages_IndexAsyncIndexesThemAllAndEmptiesTheQueue()
@@ -89,12 +100,45 @@ public sealed class TranscriptIndexerTests : IAsyncLifetime
         Assert.Equal(0, Indexed("marzipan"));
 
         Assert.Equal(4, await Indexer().IndexAsync(CancellationToken.None));
+        Assert.Equal(3, await _store.TrimTranscriptQueueAsync());
 
-        Assert.Equal(0, Scalar("SELECT count(*) FROM transcript_queue"));
+        // The last entry stays, so that the ids of those queued next are past what the index holds.
+        Assert.Equal(1, Scalar("SELECT count(*) FROM transcript_queue"));
         Assert.Equal(2, Indexed("marzipan"));
         Assert.Equal(2, Indexed("hello"));
         Assert.Equal(0, await Indexer().IndexAsync(CancellationToken.None));
         AssertIndexWhole();
+    }
+
+    [Fact]
+    public async Task IndexingAndTurns_WaitForNeitherOthersWriteLock()
+    {
+        var id = await StartAsync(0, "Hello, shall we talk about zeppelins?");
+
+        // Another writer holds the store's write lock: a step still indexes, as it only reads the store.
+        using (var store = Locked(DatabasePath))
+        {
+            Assert.Equal(1, await _store.IndexQueuedMessagesAsync(10, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20)));
+        }
+
+        // Another writer holds the index's write lock: a turn still commits, as the store's writer never writes the index.
+        using (var index = Locked(IndexPath))
+        {
+            await TurnAsync(id, "Marzipan.", "Why?").WaitAsync(TimeSpan.FromSeconds(20));
+        }
+
+        Assert.Equal(2, await _store.IndexQueuedMessagesAsync(10, CancellationToken.None));
+        Assert.Equal(1, Indexed("marzipan"));
+    }
+
+    private static SqliteConnection Locked(string path)
+    {
+        var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var begin = connection.CreateCommand();
+        begin.CommandText = "BEGIN IMMEDIATE";
+        begin.ExecuteNonQuery();
+        return connection;
     }
 
     [Fact]
@@ -106,7 +150,7 @@ public sealed class TranscriptIndexerTests : IAsyncLifetime
 
         Assert.Equal(2, await _store.IndexQueuedMessagesAsync(2, CancellationToken.None));
 
-        Assert.Equal((2L, 0L, 1L), (Indexed("zeppelin"), Indexed("three"), Scalar("SELECT count(*) FROM transcript_queue")));
+        Assert.Equal((2L, 0L), (Indexed("zeppelin"), Indexed("three")));
         Assert.Equal(1, await _store.IndexQueuedMessagesAsync(2, CancellationToken.None));
         Assert.Equal(0, await _store.IndexQueuedMessagesAsync(2, CancellationToken.None));
         Assert.Equal(3, Indexed("zeppelin"));
@@ -119,8 +163,8 @@ public sealed class TranscriptIndexerTests : IAsyncLifetime
         await Indexer().IndexAsync(CancellationToken.None);
         await TurnAsync(id, "Quinoa, mostly.", "Tell me more.");
 
+        Assert.Equal(0, Indexed("quinoa"));
         Assert.Equal([id], await SearchAsync("quinoa"));
-        Assert.Equal(0, Scalar("SELECT count(*) FROM transcript_queue"));
         Assert.Equal(1, Indexed("quinoa"));
     }
 
@@ -134,24 +178,108 @@ public sealed class TranscriptIndexerTests : IAsyncLifetime
 
         Assert.True(await _store.EraseSessionAsync(erased, Start.AddDays(1), CancellationToken.None));
 
-        Assert.Equal(0, Scalar("SELECT count(*) FROM transcript_queue"));
-        AssertIndexWhole();
         Assert.Equal([kept], await SearchAsync("marzipan"));
         Assert.Empty(await SearchAsync("zeppelins"));
+        // Gone from the index itself, not only from the results: the greeting indexed before and the turn queued after.
+        Assert.Equal(0, Indexed("zeppelins"));
+        Assert.Equal(1, Indexed("marzipan"));
+        AssertIndexWhole();
+    }
+
+    [Fact]
+    public async Task Erase_OfAnIndexedSession_RemovesItsRowsAtTheNextStep()
+    {
+        var erased = await StartAsync(0, "Hello, shall we talk about zeppelins?");
+        var kept = await StartAsync(1, "Hello, shall we talk about zeppelins too?");
+        await Indexer().IndexAsync(CancellationToken.None);
+
+        Assert.True(await _store.EraseSessionAsync(erased, Start.AddDays(1), CancellationToken.None));
+        Assert.Equal(2, Indexed("zeppelins"));
+        // The search indexes the queue first: the erasure queued there drops the session's rows before it reads.
+        Assert.Equal([kept], await SearchAsync("zeppelins"));
+
+        Assert.Equal(1, Indexed("zeppelins"));
+        AssertIndexWhole();
     }
 
     [Fact]
     public async Task Queue_SurvivesARestart_AndIsIndexedAfterIt()
     {
         var id = await StartAsync(0, "Hello, shall we talk about zeppelins?");
-        await _store.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        _store = new SqliteStore(_options, NullLogger<SqliteStore>.Instance);
+        await RestartAsync();
 
         Assert.Equal(1, await Indexer().IndexAsync(CancellationToken.None));
 
         Assert.Equal(1, Indexed("zeppelins"));
         Assert.Equal([id], await SearchAsync("zeppelins"));
+    }
+
+    [Fact]
+    public async Task Restart_ResumesAfterWhatTheIndexHolds_NothingIndexedTwice()
+    {
+        var id = await StartAsync(0, "Hello, shall we talk about zeppelins?");
+        await Indexer().IndexAsync(CancellationToken.None);
+        await TurnAsync(id, "Zeppelins, still.", "Why?");
+        await RestartAsync();
+
+        Assert.Equal(2, await Indexer().IndexAsync(CancellationToken.None));
+
+        Assert.Equal(2, Indexed("zeppelins"));
+        AssertIndexWhole();
+    }
+
+    [Fact]
+    public async Task MissingIndexFile_IsBuiltFromTheStoredMessages_AtTheNextStart()
+    {
+        var id = await StartAsync(0, "Hello, shall we talk about zeppelins?");
+        await TurnAsync(id, "Marzipan.", "Why?");
+        var erased = await StartAsync(1, "Hello, shall we talk about zeppelins again?");
+        await Indexer().IndexAsync(CancellationToken.None);
+        await _store.TrimTranscriptQueueAsync();
+        Assert.True(await _store.EraseSessionAsync(erased, Start.AddDays(1), CancellationToken.None));
+        await _store.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.GetFiles(_folder, "promptly.search.db*")) File.Delete(file);
+
+        _store = new SqliteStore(_options, NullLogger<SqliteStore>.Instance);
+
+        Assert.Equal((1L, 1L), (Indexed("zeppelins"), Indexed("marzipan")));
+        Assert.Equal(0, await Indexer().IndexAsync(CancellationToken.None));
+        Assert.Equal([id], await SearchAsync("zeppelins"));
+        AssertIndexWhole();
+    }
+
+    [Fact]
+    public async Task UnreadableIndexFile_IsBuiltAgain()
+    {
+        var id = await StartAsync(0, "Hello, shall we talk about zeppelins?");
+        await _store.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.GetFiles(_folder, "promptly.search.db-*")) File.Delete(file);
+        File.WriteAllText(IndexPath, new string('x', 8192));
+
+        _store = new SqliteStore(_options, NullLogger<SqliteStore>.Instance);
+
+        Assert.Equal(1, Indexed("zeppelins"));
+        Assert.Equal([id], await SearchAsync("zeppelins"));
+    }
+
+    [Fact]
+    public async Task IndexOfAnotherStore_IsBuiltAgain()
+    {
+        await StartAsync(0, "Hello, shall we talk about zeppelins?");
+        await StartAsync(1, "Hello again.");
+        await Indexer().IndexAsync(CancellationToken.None);
+        await _store.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        // The store as a backup taken before the second session would be: its queue ends before what the index holds.
+        Run("DELETE FROM transcript_queue WHERE id > 1", c => c.ExecuteNonQuery());
+        Run("DELETE FROM messages WHERE content = 'Hello again.'", c => c.ExecuteNonQuery());
+
+        _store = new SqliteStore(_options, NullLogger<SqliteStore>.Instance);
+
+        Assert.Equal((1L, 0L), (Indexed("zeppelins"), Indexed("again")));
+        AssertIndexWhole();
     }
 
     [Fact]

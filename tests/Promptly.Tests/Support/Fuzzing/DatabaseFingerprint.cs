@@ -11,7 +11,7 @@ namespace Promptly.Tests.Support.Fuzzing;
 /// </summary>
 public sealed class DatabaseFingerprint : IDisposable
 {
-    private static readonly string[] Housekeeping = ["request_metrics", "latency_digests", "analytics_watermarks", "leases", "alert_states", "messages_fts", "messages_fts_data", "messages_fts_idx", "messages_fts_docsize", "messages_fts_config", "transcript_queue"];
+    private static readonly string[] Housekeeping = ["request_metrics", "latency_digests", "analytics_watermarks", "leases", "alert_states", "transcript_queue"];
 
     private static readonly string[] InPlace =
     [
