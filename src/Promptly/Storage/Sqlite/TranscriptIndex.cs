@@ -64,7 +64,7 @@ internal sealed class TranscriptIndex : IDisposable
     public string Path { get; }
 
     /// <summary>Where the index of the store at <paramref name="storePath"/> is kept: <c>promptly.db</c> → <c>promptly.search.db</c>.</summary>
-    public static string PathBeside(string storePath) => System.IO.Path.ChangeExtension(storePath, ".search.db");
+    private static string PathBeside(string storePath) => System.IO.Path.ChangeExtension(storePath, ".search.db");
 
     /// <summary>The highest queue id indexed so far; the store's queue may be trimmed below it.</summary>
     public long IndexedThrough => Volatile.Read(ref _indexedThrough);
