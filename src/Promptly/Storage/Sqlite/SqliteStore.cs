@@ -18,7 +18,6 @@ internal sealed partial class SqliteStore : IInterviewStore, IInterviewStatsStor
 {
     private readonly string _connectionString;
     private readonly SqliteWriter _writer;
-    private readonly bool _readOnly;
 
     // None when read-only (the command line, which never searches transcripts).
     private readonly TranscriptIndex? _index;
@@ -27,7 +26,6 @@ internal sealed partial class SqliteStore : IInterviewStore, IInterviewStatsStor
     public SqliteStore(IOptions<SqliteOptions> options, ILogger<SqliteStore> logger, PromptlyInstruments? instruments = null)
     {
         var settings = options.Value;
-        _readOnly = settings.ReadOnly;
         if (!settings.ReadOnly) Directory.CreateDirectory(Path.GetDirectoryName(settings.DatabasePath)!);
         _connectionString = new SqliteConnectionStringBuilder
         {

@@ -331,11 +331,11 @@ internal sealed class SqliteWriter : IAsyncDisposable
     }
 }
 
-/// <summary>What a queued write sees: prepared statements on the writer's connection, inside the open transaction.</summary>
+/// <summary>What a queued write sees: prepared statements on one connection (the writer's, or the transcript index's), inside the open transaction.</summary>
 /// <remarks>
 /// Hot writes use <see cref="Statement"/> (positional parameters, bound straight into SQLite); the rest use
 /// <see cref="Execute"/>, <see cref="Scalar"/> and <see cref="Query"/> with parameters named <c>@p0</c>, <c>@p1</c>, ….
-/// Used by the writer's thread only.
+/// Used by one thread at a time: the writer's, or the transcript index's under its lock (<see cref="TranscriptIndex"/>).
 /// </remarks>
 internal sealed class WriteContext(SqliteConnection connection) : IDisposable
 {

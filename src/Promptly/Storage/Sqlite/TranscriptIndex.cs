@@ -34,7 +34,7 @@ internal sealed class TranscriptIndex : IDisposable
     private readonly string _storePath;
     private readonly ILogger _logger;
     private SqliteConnection _connection;
-    private SqliteTransaction? _transaction;
+    private WriteContext _context;
     private long _indexedThrough;
     private int _disposed;
 
@@ -55,7 +55,7 @@ internal sealed class TranscriptIndex : IDisposable
             _logger.LogWarning(e, "The transcript index {Path} cannot be read; it is built again", Path);
         }
 
-        _connection?.Dispose();
+        Close();
         foreach (var file in new[] { Path, Path + "-wal", Path + "-shm" }) File.Delete(file);
         Open();
     }
@@ -78,7 +78,9 @@ internal sealed class TranscriptIndex : IDisposable
         await _lock.WaitAsync(cancellationToken);
         try
         {
-            return IndexQueued(limit);
+            var (taken, last) = InTransaction(() => IndexQueued(limit));
+            if (taken > 0) Volatile.Write(ref _indexedThrough, last);
+            return taken;
         }
         finally
         {
@@ -97,7 +99,7 @@ internal sealed class TranscriptIndex : IDisposable
         {
             // FTS5 tells whether a merge did anything only through the connection's change count: under two, nothing.
             var before = Scalar("SELECT total_changes()");
-            Execute("INSERT INTO messages_fts (messages_fts, rank) VALUES ('merge', $p)", ("$p", pages));
+            _context.Execute("INSERT INTO messages_fts (messages_fts, rank) VALUES ('merge', @p0)", pages);
             return Scalar("SELECT total_changes()") - before >= 2;
         }
         finally
@@ -106,7 +108,7 @@ internal sealed class TranscriptIndex : IDisposable
         }
     }
 
-    [MemberNotNull(nameof(_connection))]
+    [MemberNotNull(nameof(_connection), nameof(_context))]
     private void Open()
     {
         // Not pooled: one connection for the life of the store, which has the store attached.
@@ -119,10 +121,11 @@ internal sealed class TranscriptIndex : IDisposable
         }.ToString());
         connection.Open();
         _connection = connection;
-        Execute("PRAGMA journal_mode = WAL");
-        Execute("PRAGMA synchronous = FULL");
-        Execute("ATTACH DATABASE $path AS store", ("$path", _storePath));
-        if (Scalar("PRAGMA user_version") == 0) Build();
+        _context = new WriteContext(connection);
+        _context.Execute("PRAGMA journal_mode = WAL");
+        _context.Execute("PRAGMA synchronous = FULL");
+        _context.Execute("ATTACH DATABASE @p0 AS store", _storePath);
+        if (Scalar("PRAGMA user_version") == 0) InTransaction(Build);
         _indexedThrough = Scalar("SELECT indexed_through FROM index_state");
     }
 
@@ -130,11 +133,10 @@ internal sealed class TranscriptIndex : IDisposable
     /// Creates the index and fills it with every stored message, and the queue's end as read in the same snapshot:
     /// what is queued after it is indexed from the queue, what was queued before is already in.
     /// </summary>
-    private void Build()
+    private bool Build()
     {
         _logger.LogInformation("Building the transcript index {Path} from the stored messages", Path);
-        using var transaction = Begin();
-        Execute(
+        _context.Execute(
             // contentless_delete: an erasure removes a session's rows by their keys alone, its text being gone.
             // usermerge = 2: the background merge joins any two segments of a level, keeping about one a level.
             """
@@ -145,88 +147,70 @@ internal sealed class TranscriptIndex : IDisposable
             INSERT INTO messages_fts (rowid, content)
                 SELECT s.search_key * 1048576 + m.seq, m.content FROM store.messages m JOIN store.sessions s ON s.id = m.session_id;
             """);
-        Execute($"PRAGMA user_version = {Version}");
-        transaction.Commit();
+        _context.Execute($"PRAGMA user_version = {Version}");
+        return true;
     }
 
-    private int IndexQueued(long limit)
+    /// <summary>The entries taken from the queue, and the last one's id.</summary>
+    private (int Taken, long Last) IndexQueued(long limit)
     {
-        using var transaction = Begin();
         var through = _indexedThrough;
-        var (taken, last) = Pair(
-            "SELECT count(*), coalesce(max(id), 0) FROM (SELECT id FROM store.transcript_queue WHERE id > $after ORDER BY id LIMIT $limit)",
-            ("$after", through), ("$limit", limit));
-        if (taken == 0) return 0;
-        (string, object)[] range = [("$after", through), ("$last", last)];
-        Execute(
+        long taken, last;
+        using (var reader = _context.Query(
+            "SELECT count(*), coalesce(max(id), 0) FROM (SELECT id FROM store.transcript_queue WHERE id > @p0 ORDER BY id LIMIT @p1)", through, limit))
+        {
+            reader.Read();
+            (taken, last) = (reader.GetInt64(0), reader.GetInt64(1));
+        }
+
+        if (taken == 0) return (0, through);
+        _context.Execute(
             """
             INSERT INTO messages_fts (rowid, content)
             SELECT q.key, m.content FROM store.transcript_queue q
             JOIN store.sessions s ON s.search_key = q.key / 1048576
             JOIN store.messages m ON m.session_id = s.id AND m.seq = q.key % 1048576
-            WHERE q.id > $after AND q.id <= $last AND q.key > 0
-            """, range);
+            WHERE q.id > @p0 AND q.id <= @p1 AND q.key > 0
+            """, through, last);
         // An erased session's messages are gone from the store, so none of them is indexed above; these remove those
         // indexed before.
-        Execute(
+        _context.Execute(
             """
             DELETE FROM messages_fts WHERE rowid IN (
                 SELECT f.rowid FROM store.transcript_queue q JOIN messages_fts f
                     ON f.rowid BETWEEN -q.key * 1048576 AND -q.key * 1048576 + 1048575
-                WHERE q.id > $after AND q.id <= $last AND q.key < 0)
-            """, range);
-        Execute("UPDATE index_state SET indexed_through = $last", ("$last", last));
-        transaction.Commit();
-        Volatile.Write(ref _indexedThrough, last);
-        return (int)taken;
+                WHERE q.id > @p0 AND q.id <= @p1 AND q.key < 0)
+            """, through, last);
+        _context.Execute("UPDATE index_state SET indexed_through = @p0", last);
+        return ((int)taken, last);
     }
 
-    // Deferred: the store is only read (one snapshot), so its writer's lock is never taken; this file's is taken at the
-    // first write. The commands made while it is open join it; disposing it (a rollback unless committed) ends that.
-    private Transaction Begin()
+    /// <summary>
+    /// Runs <paramref name="work"/> in a transaction of the index's file and commits it. Deferred: the store is only
+    /// read (one snapshot), so its writer's lock is never taken; this file's is taken at the first write.
+    /// </summary>
+    private T InTransaction<T>(Func<T> work)
     {
-        _transaction = _connection.BeginTransaction(deferred: true);
-        return new Transaction(this);
-    }
-
-    private readonly struct Transaction(TranscriptIndex index) : IDisposable
-    {
-        public void Commit() => index._transaction!.Commit();
-
-        public void Dispose()
+        using var transaction = _connection.BeginTransaction(deferred: true);
+        _context.Transaction = transaction;
+        try
         {
-            index._transaction?.Dispose();
-            index._transaction = null;
+            var result = work();
+            transaction.Commit();
+            return result;
+        }
+        finally
+        {
+            _context.Transaction = null;
         }
     }
 
-    private void Execute(string sql, params (string Name, object Value)[] args)
-    {
-        using var command = Command(sql, args);
-        command.ExecuteNonQuery();
-    }
+    private long Scalar(string sql) => Convert.ToInt64(_context.Scalar(sql));
 
-    private long Scalar(string sql)
+    private void Close()
     {
-        using var command = Command(sql, []);
-        return Convert.ToInt64(command.ExecuteScalar());
-    }
-
-    private (long, long) Pair(string sql, params (string Name, object Value)[] args)
-    {
-        using var command = Command(sql, args);
-        using var reader = command.ExecuteReader();
-        reader.Read();
-        return (reader.GetInt64(0), reader.GetInt64(1));
-    }
-
-    private SqliteCommand Command(string sql, (string Name, object Value)[] args)
-    {
-        var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = _transaction;
-        foreach (var (name, value) in args) command.Parameters.AddWithValue(name, value);
-        return command;
+        _context?.Dispose();
+        _connection?.Dispose();
     }
 
     public void Dispose()
@@ -234,6 +218,6 @@ internal sealed class TranscriptIndex : IDisposable
         // Once (the host disposes the store once for each way it is registered), and after any step in progress.
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _lock.Wait();
-        _connection.Dispose();
+        Close();
     }
 }
