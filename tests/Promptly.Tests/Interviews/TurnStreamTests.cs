@@ -48,7 +48,9 @@ public sealed class TurnStreamTests : IAsyncLifetime
         Assert.Equal(1, session["question_number"]!.GetValue<int>());
         var record = (await client.GetJsonAsync($"/sessions/{id}/latency"))["responses"]!.AsArray()[^1]!;
         Assert.Equal(turn["latency"]!["response_time_ms"]!.GetValue<double>(), record["response_time_ms"]!.GetValue<double>(), 3);
-        Assert.Equal(turn["latency"]!["phases"]!["stream"]!.GetValue<double>(), record["phases"]!["stream"]!.GetValue<double>(), 3);
+        // Phases are stored to 0.1 µs and shown to 1 µs, so the stored record's figure is rounded twice and may differ
+        // from the event's in the last digit shown (0.3595 stored shows as 0.36 where the event's 0.35949 showed 0.359).
+        Assert.Equal(turn["latency"]!["phases"]!["stream"]!.GetValue<double>(), record["phases"]!["stream"]!.GetValue<double>(), 0.0011);
     }
 
     [Fact]
