@@ -38,9 +38,9 @@ public class InterviewStatsBenchmarks : SeededStoreBenchmark
         using var transaction = connection.BeginTransaction();
         using var session = connection.CreateCommand();
         session.CommandText =
-            "INSERT INTO sessions (id, concept_id, interview_type, status, question_number, created_at, ended_at, element_coverage, orphan_ratio) VALUES ($id, $c, $t, $s, $q, $at, $end, $cov, $orph)";
+            "INSERT INTO sessions (id, concept_id, interview_type, status, question_number, created_at, ended_at, element_coverage, orphan_ratio, search_key) VALUES ($id, $c, $t, $s, $q, $at, $end, $cov, $orph, $key)";
         using var message = connection.CreateCommand();
-        message.CommandText = "INSERT INTO messages (session_id, seq, role, content, question_number, created_at) VALUES ($id, 0, 'interviewer', 'Hello', 0, $at)";
+        message.CommandText = "INSERT INTO messages (session_key, seq, role, content, question_number, created_at) VALUES ($key, 0, 'interviewer', 'Hello', 0, $at)";
         for (var i = 0; i < Sessions; i++)
         {
             var created = Now.AddMinutes(-random.Next(60, 7 * 24 * 60 - 60));
@@ -55,9 +55,9 @@ public class InterviewStatsBenchmarks : SeededStoreBenchmark
             var id = Guid.CreateVersion7(created).ToString("N");
             Bind(session, ("$id", id), ("$c", guides[i % 3]), ("$t", types[i / 3 % 2]), ("$s", status), ("$q", random.Next(1, 12)),
                 ("$at", created.ToUnixTimeMilliseconds()), ("$end", ended?.ToUnixTimeMilliseconds()),
-                ("$cov", status == "completed" ? random.NextDouble() : null), ("$orph", status == "completed" ? random.NextDouble() / 2 : null));
+                ("$cov", status == "completed" ? random.NextDouble() : null), ("$orph", status == "completed" ? random.NextDouble() / 2 : null), ("$key", i + 1));
             session.ExecuteNonQuery();
-            Bind(message, ("$id", id), ("$at", last.ToUnixTimeMilliseconds()));
+            Bind(message, ("$key", i + 1), ("$at", last.ToUnixTimeMilliseconds()));
             message.ExecuteNonQuery();
         }
 

@@ -80,7 +80,7 @@ public class SessionListBenchmarks : SeededStoreBenchmark
         session.CommandText =
             "INSERT INTO sessions (id, concept_id, interview_type, status, question_number, created_at, search_key) VALUES ($id, $c, 'PRACTICE', $s, 5, $at, $key)";
         using var message = connection.CreateCommand();
-        message.CommandText = "INSERT INTO messages (session_id, seq, role, content, question_number, created_at) VALUES ($id, $seq, $role, $text, $seq, $at)";
+        message.CommandText = "INSERT INTO messages (session_key, seq, role, content, question_number, created_at) VALUES ($key, $seq, $role, $text, $seq, $at)";
         for (var i = 0; i < Sessions; i++)
         {
             var created = Now.AddSeconds(-(Sessions - i) * 30);
@@ -93,7 +93,7 @@ public class SessionListBenchmarks : SeededStoreBenchmark
                 if (seq % 2 == 1 && random.Next(10) == 0) words.Add("creamy");
                 if (seq == 1 && i % 1000 == 0) words.Add("zeppelin");
                 var text = string.Join(' ', words);
-                Bind(message, ("$id", id), ("$seq", seq), ("$role", seq % 2 == 0 ? "interviewer" : "candidate"), ("$text", text), ("$at", created.ToUnixTimeMilliseconds()));
+                Bind(message, ("$key", i + 1), ("$seq", seq), ("$role", seq % 2 == 0 ? "interviewer" : "candidate"), ("$text", text), ("$at", created.ToUnixTimeMilliseconds()));
                 message.ExecuteNonQuery();
             }
         }

@@ -93,7 +93,7 @@ public sealed class PrivacyTests
         using var dump = connection.CreateCommand();
         dump.CommandText = "SELECT coalesce(group_concat(candidate), '') FROM (SELECT candidate FROM sessions UNION ALL SELECT candidate FROM latency_records UNION ALL SELECT content FROM messages)";
         return (
-            Count("SELECT count(*) FROM messages WHERE session_id = @id"),
+            Count("SELECT count(*) FROM messages WHERE session_key = (SELECT search_key FROM sessions WHERE id = @id)"),
             Count("SELECT count(*) FROM sessions WHERE id = @id AND candidate IS NOT NULL") + Count("SELECT count(*) FROM latency_records WHERE session_id = @id AND candidate IS NOT NULL"),
             Count("SELECT count(*) FROM latency_records WHERE session_id = @id"),
             (string)dump.ExecuteScalar()!);

@@ -218,6 +218,35 @@ internal static class SqliteSchema
         """
         DROP TABLE messages_fts;
         """,
+        // Messages in the order they are written, found by session through a small integer index; latency records by
+        // session the same way. Keyed by session (a 32-character id) each turn landed in a page of its own session in
+        // both B-trees, so a commit of N turns wrote about 2N pages to the WAL, fsynced and checkpointed them: 12 KB
+        // written a turn. Appended, the messages of a commit share their last pages, and (session_key, seq) entries are
+        // a few bytes, so the open sessions' entries fit in a few pages (BENCHMARKS.md, "Turns that write fewer pages").
+        // session_key is the session's search_key, which the turn's UPDATE of its session returns.
+        """
+        CREATE TABLE messages_appended (
+            id INTEGER PRIMARY KEY,
+            session_key INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            role TEXT NOT NULL,
+            content TEXT NOT NULL,
+            question_number INTEGER NOT NULL,
+            element_id TEXT,
+            kind TEXT,
+            created_at INTEGER NOT NULL
+        );
+        INSERT INTO messages_appended (session_key, seq, role, content, question_number, element_id, kind, created_at)
+            SELECT s.search_key, m.seq, m.role, m.content, m.question_number, m.element_id, m.kind, m.created_at
+            FROM messages m JOIN sessions s ON s.id = m.session_id ORDER BY s.search_key, m.seq;
+        DROP TABLE messages;
+        ALTER TABLE messages_appended RENAME TO messages;
+        CREATE UNIQUE INDEX ix_messages_session ON messages (session_key, seq);
+        ALTER TABLE latency_records ADD COLUMN session_key INTEGER;
+        UPDATE latency_records SET session_key = (SELECT search_key FROM sessions WHERE id = latency_records.session_id);
+        DROP INDEX ix_latency_session;
+        CREATE INDEX ix_latency_session ON latency_records (session_key, question_number);
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;
@@ -238,7 +267,7 @@ internal static class SqliteSchema
             $"The database at {path} has schema version {current}, this promptly reads version {Migrations.Length}; {advice}.", null);
     }
 
-    private static int Version(SqliteConnection connection)
+    public static int Version(SqliteConnection connection)
     {
         using var version = connection.CreateCommand();
         version.CommandText = "PRAGMA user_version";

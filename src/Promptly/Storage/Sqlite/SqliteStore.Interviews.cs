@@ -8,28 +8,31 @@ namespace Promptly.Storage.Sqlite;
 
 internal sealed partial class SqliteStore
 {
+    // Messages name their session by its search_key (session_key), a small integer (see SqliteSchema for why).
     private const string InsertMessage =
-        "INSERT INTO messages (session_id, seq, role, content, question_number, element_id, kind, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+        "INSERT INTO messages (session_key, seq, role, content, question_number, element_id, kind, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
     // A turn's two messages (the answer and the reply) in one statement.
     private const string InsertTwoMessages =
-        "INSERT INTO messages (session_id, seq, role, content, question_number, element_id, kind, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8), (?1, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+        "INSERT INTO messages (session_key, seq, role, content, question_number, element_id, kind, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8), (?1, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
 
     // A message's key in the transcript index (messages_fts): its session's search_key * 2^20 + seq, so the rows of a
-    // session are found from the key alone. The turn only queues the key, through the session's primary key; the text is
-    // indexed later, many messages a transaction (IndexQueued).
-    private const string QueueMessage =
-        "INSERT INTO transcript_queue (key) VALUES ((SELECT search_key FROM sessions WHERE id = ?1) * 1048576 + ?2)";
+    // session are found from the key alone. The turn only queues the key; the text is indexed later, many messages a
+    // transaction (IndexQueued).
+    private const string QueueMessage = "INSERT INTO transcript_queue (key) VALUES (?1 * 1048576 + ?2)";
 
-    private const string QueueTwoMessages =
-        "INSERT INTO transcript_queue (key) VALUES ((SELECT search_key FROM sessions WHERE id = ?1) * 1048576 + ?2), ((SELECT search_key FROM sessions WHERE id = ?1) * 1048576 + ?3)";
+    private const string QueueTwoMessages = "INSERT INTO transcript_queue (key) VALUES (?1 * 1048576 + ?2), (?1 * 1048576 + ?3)";
+
+    // A session's messages and latency records are found by its search_key; readers given its id look the key up here.
+    private const string SessionKeyOf = "(SELECT search_key FROM sessions WHERE id = @p0)";
 
     /// <summary>Messages per session that the index's keys leave room for.</summary>
     private const int MaxIndexedSeq = 1048575;
 
-    // The completing turn sets what the interview reached; every other turn writes the nulls the columns hold.
+    // The completing turn sets what the interview reached; every other turn writes the nulls the columns hold. It
+    // returns the key the turn's other rows are written under, so no statement of the turn looks the session up again.
     private const string MoveSession =
-        "UPDATE sessions SET question_number = ?1, status = ?2, ended_at = ?3, element_coverage = ?6, orphan_ratio = ?7 WHERE id = ?4 AND question_number = ?5 AND status = 'active'";
+        "UPDATE sessions SET question_number = ?1, status = ?2, ended_at = ?3, element_coverage = ?6, orphan_ratio = ?7 WHERE id = ?4 AND question_number = ?5 AND status = 'active' RETURNING search_key";
 
     public Task CreateSessionAsync(SessionRecord session, TranscriptMessage greeting, Func<BudgetedLatency>? latency, CancellationToken cancellationToken) =>
         _writer.WriteAsync(context =>
@@ -39,16 +42,17 @@ internal sealed partial class SqliteStore
                 ClaimInvitation(context, token, session);
             }
 
-            context.Execute(
+            var key = (long)context.Scalar(
                 """
                 INSERT INTO sessions (id, concept_id, interview_type, candidate, status, question_number, created_at, ended_at, invitation_token, token_hash, token_expires_at, search_key)
                 VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, (SELECT coalesce(max(search_key), 0) + 1 FROM sessions))
+                RETURNING search_key
                 """,
                 session.Id, session.ConceptId, session.InterviewType, session.Candidate, session.Status, session.QuestionNumber,
                 ToUnixMs(session.CreatedAt), session.EndedAt is { } ended ? ToUnixMs(ended) : null, session.InvitationToken,
-                session.Access?.TokenHash, session.Access is { } access ? ToUnixMs(access.ExpiresAt) : null);
-            WriteMessage(context, session.Id, greeting);
-            if (latency is not null) WriteLatency(context, latency());
+                session.Access?.TokenHash, session.Access is { } access ? ToUnixMs(access.ExpiresAt) : null)!;
+            WriteMessage(context, key, greeting);
+            if (latency is not null) WriteLatency(context, latency(), key);
             return true;
         }, cancellationToken);
 
@@ -71,8 +75,8 @@ internal sealed partial class SqliteStore
                 .Bind(1, turn.QuestionNumber).Bind(2, turn.Status).Bind(3, turn.EndedAt is { } ended ? ToUnixMs(ended) : null)
                 .Bind(4, turn.SessionId).Bind(5, turn.ExpectedQuestionNumber)
                 .Bind(6, turn.Measures?.ElementCoverage).Bind(7, turn.Measures?.OrphanRatio)
-                .Run();
-            if (moved != 1)
+                .RunReturning();
+            if (moved is not { } key)
             {
                 throw new StorageConflictException($"Session '{turn.SessionId}' is no longer at question {turn.ExpectedQuestionNumber} or has ended.");
             }
@@ -80,19 +84,19 @@ internal sealed partial class SqliteStore
             if (turn.Messages is [var answer, var reply])
             {
                 var both = context.Statement(InsertTwoMessages);
-                BindMessage(both, 2, answer).Bind(1, turn.SessionId);
+                BindMessage(both, 2, answer).Bind(1, key);
                 BindMessage(both, 9, reply).Run();
-                context.Statement(QueueTwoMessages).Bind(1, turn.SessionId).Bind(2, IndexedSeq(answer)).Bind(3, IndexedSeq(reply)).Run();
+                context.Statement(QueueTwoMessages).Bind(1, key).Bind(2, IndexedSeq(answer)).Bind(3, IndexedSeq(reply)).Run();
             }
             else
             {
                 foreach (var message in turn.Messages)
                 {
-                    WriteMessage(context, turn.SessionId, message);
+                    WriteMessage(context, key, message);
                 }
             }
 
-            if (turn.Latency is { } entry) WriteLatency(context, entry());
+            if (turn.Latency is { } entry) WriteLatency(context, entry(), key);
             return true;
         }, cancellationToken);
 
@@ -100,10 +104,10 @@ internal sealed partial class SqliteStore
         _writer.WriteAsync(context => context.Execute(
             "UPDATE sessions SET status = 'ended', ended_at = @p0 WHERE id = @p1 AND status = 'active'", ToUnixMs(endedAt), sessionId) == 1);
 
-    private static void WriteMessage(WriteContext context, string sessionId, TranscriptMessage message)
+    private static void WriteMessage(WriteContext context, long sessionKey, TranscriptMessage message)
     {
-        BindMessage(context.Statement(InsertMessage), 2, message).Bind(1, sessionId).Run();
-        context.Statement(QueueMessage).Bind(1, sessionId).Bind(2, IndexedSeq(message)).Run();
+        BindMessage(context.Statement(InsertMessage), 2, message).Bind(1, sessionKey).Run();
+        context.Statement(QueueMessage).Bind(1, sessionKey).Bind(2, IndexedSeq(message)).Run();
     }
 
     private static long IndexedSeq(TranscriptMessage message) =>
@@ -111,7 +115,7 @@ internal sealed partial class SqliteStore
             ? message.Seq
             : throw new InvalidOperationException($"Message {message.Seq} is past the {MaxIndexedSeq} a session's transcript index holds.");
 
-    /// <summary>Binds a message's seven columns after session_id, from parameter <paramref name="first"/> on.</summary>
+    /// <summary>Binds a message's seven columns after session_key, from parameter <paramref name="first"/> on.</summary>
     private static WriteStatement BindMessage(WriteStatement statement, int first, TranscriptMessage message) => statement
         .Bind(first, message.Seq).Bind(first + 1, message.Role).Bind(first + 2, message.Content).Bind(first + 3, message.QuestionNumber)
         .Bind(first + 4, message.ElementId).Bind(first + 5, message.Kind).Bind(first + 6, ToUnixMs(message.At));
@@ -131,7 +135,7 @@ internal sealed partial class SqliteStore
             StoredRows.Session, cancellationToken, sessionId);
         if (sessions.Count == 0) return null;
         var messages = await QueryAsync(
-            $"SELECT {StoredRows.MessageColumns} FROM messages WHERE session_id = @p0 ORDER BY seq",
+            $"SELECT {StoredRows.MessageColumns} FROM messages WHERE session_key = {SessionKeyOf} ORDER BY seq",
             StoredRows.Message,
             cancellationToken, sessionId);
         return new StoredSession(sessions[0], messages);
@@ -150,7 +154,7 @@ internal sealed partial class SqliteStore
                 """
                 SELECT s.id FROM sessions s
                 WHERE s.status <> 'erased'
-                  AND coalesce(s.ended_at, (SELECT max(m.created_at) FROM messages m WHERE m.session_id = s.id), s.created_at) < @p0
+                  AND coalesce(s.ended_at, (SELECT max(m.created_at) FROM messages m WHERE m.session_key = s.search_key), s.created_at) < @p0
                 LIMIT @p1
                 """, cutoff, limit))
             {
@@ -176,10 +180,10 @@ internal sealed partial class SqliteStore
         // The session's key, negated, queued for the transcript index, which then drops the session's rows (a search
         // first indexes what is queued, so none finds them after this commit). Their tokens leave the index's segments
         // when FTS5 merges them, as a deleted message's text stays in freed pages until reused (no secure_delete).
-        context.Execute("INSERT INTO transcript_queue (key) SELECT -search_key FROM sessions WHERE id = @p0", sessionId);
-        context.Execute("DELETE FROM messages WHERE session_id = @p0", sessionId);
+        context.Execute($"INSERT INTO transcript_queue (key) VALUES (-{SessionKeyOf})", sessionId);
+        context.Execute($"DELETE FROM messages WHERE session_key = {SessionKeyOf}", sessionId);
         context.Execute("DELETE FROM turn_recordings WHERE session_id = @p0", sessionId);
-        context.Execute("UPDATE latency_records SET candidate = NULL WHERE session_id = @p0", sessionId);
+        context.Execute($"UPDATE latency_records SET candidate = NULL WHERE session_key = {SessionKeyOf}", sessionId);
         context.Execute("UPDATE invitations SET candidate = NULL WHERE session_id = @p0", sessionId);
         return true;
     }

@@ -10,16 +10,18 @@ namespace Promptly.Storage.Sqlite;
 internal sealed partial class SqliteStore
 {
     private const string InsertLatency =
-        "INSERT INTO latency_records (session_id, candidate, interview_type, concept_id, question_number, response_time_ms, ai_processing_time_ms, phases, threshold_ms, severe_ms, failed, error, timestamp, prompt_tokens, completion_tokens, fallback_cause, channel, trace_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
+        "INSERT INTO latency_records (session_key, session_id, candidate, interview_type, concept_id, question_number, response_time_ms, ai_processing_time_ms, phases, threshold_ms, severe_ms, failed, error, timestamp, prompt_tokens, completion_tokens, fallback_cause, channel, trace_id) VALUES (?19, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
 
     public Task SaveLatencyAsync(Func<BudgetedLatency> entry, CancellationToken cancellationToken) =>
         _writer.WriteAsync(context =>
         {
-            WriteLatency(context, entry());
+            var latency = entry();
+            WriteLatency(context, latency, context.Scalar("SELECT search_key FROM sessions WHERE id = @p0", latency.Record.SessionId) as long?);
             return true;
         });
 
-    private static void WriteLatency(WriteContext context, BudgetedLatency entry)
+    /// <param name="sessionKey">The session's search_key, by which its records are found; null for a session not stored.</param>
+    private static void WriteLatency(WriteContext context, BudgetedLatency entry, long? sessionKey)
     {
         var record = entry.Record;
         PhaseText.Write(context.Json(), record.Phases);
@@ -28,7 +30,7 @@ internal sealed partial class SqliteStore
             .Bind(5, record.QuestionNumber).Bind(6, record.ResponseTimeMs).Bind(7, record.AiProcessingTimeMs).BindUtf8(8, context.JsonWritten)
             .Bind(9, record.ThresholdMs).Bind(10, record.SevereMs).Bind(11, record.Failed ? 1 : 0).Bind(12, record.Error)
             .Bind(13, ToUnixMs(record.Timestamp)).Bind(14, record.PromptTokens).Bind(15, record.CompletionTokens).Bind(16, record.FallbackCause).Bind(17, record.Channel)
-            .Bind(18, record.TraceId)
+            .Bind(18, record.TraceId).Bind(19, sessionKey)
             .Run();
         if (entry.Violation is { } violation)
         {
@@ -40,7 +42,7 @@ internal sealed partial class SqliteStore
     }
 
     public async Task<IReadOnlyList<LatencyRecord>> SessionLatencyAsync(string sessionId, CancellationToken cancellationToken) =>
-        await QueryAsync($"SELECT {StoredRows.LatencyColumns} FROM latency_records WHERE session_id = @p0 ORDER BY question_number, id", StoredRows.Latency, cancellationToken, sessionId);
+        await QueryAsync($"SELECT {StoredRows.LatencyColumns} FROM latency_records WHERE session_key = {SessionKeyOf} ORDER BY question_number, id", StoredRows.Latency, cancellationToken, sessionId);
 
     public async Task<IReadOnlyList<LatencyRecord>> SlowestAsync(DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) =>
         await QueryAsync(

@@ -31,9 +31,9 @@ internal sealed partial class SqliteStore : ISessionListStore
         var sql = new StringBuilder(
             """
             SELECT s.id, s.concept_id, s.interview_type, s.status, s.candidate, s.created_at, s.ended_at, s.question_number,
-                   (SELECT count(*) FROM latency_records l WHERE l.session_id = s.id),
-                   (SELECT coalesce(sum(l.failed = 0 AND l.response_time_ms <= l.threshold_ms), 0) FROM latency_records l WHERE l.session_id = s.id),
-                   (SELECT group_concat(channel, ',') FROM (SELECT DISTINCT l.channel FROM latency_records l WHERE l.session_id = s.id ORDER BY l.channel))
+                   (SELECT count(*) FROM latency_records l WHERE l.session_key = s.search_key),
+                   (SELECT coalesce(sum(l.failed = 0 AND l.response_time_ms <= l.threshold_ms), 0) FROM latency_records l WHERE l.session_key = s.search_key),
+                   (SELECT group_concat(channel, ',') FROM (SELECT DISTINCT l.channel FROM latency_records l WHERE l.session_key = s.search_key ORDER BY l.channel))
             """);
         if (driver is not null)
         {

@@ -47,6 +47,13 @@ internal sealed partial class SqliteStore : IInterviewStore, IInterviewStatsStor
                 using var wal = setup.CreateCommand();
                 wal.CommandText = "PRAGMA journal_mode = WAL;";
                 wal.ExecuteNonQuery();
+                // Some migrations rewrite a table, which takes a while on a large store: the log says what the wait is.
+                var version = SqliteSchema.Version(setup);
+                if (version > 0 && version < SqliteSchema.LatestVersion)
+                {
+                    logger.LogInformation("Migrating the database {Path} from schema version {From} to {To}", settings.DatabasePath, version, SqliteSchema.LatestVersion);
+                }
+
                 SqliteSchema.Migrate(setup);
             }
         }

@@ -145,7 +145,7 @@ internal sealed class TranscriptIndex : IDisposable
             CREATE TABLE index_state (id INTEGER PRIMARY KEY CHECK (id = 1), indexed_through INTEGER NOT NULL);
             INSERT INTO index_state (id, indexed_through) SELECT 1, coalesce(max(id), 0) FROM store.transcript_queue;
             INSERT INTO messages_fts (rowid, content)
-                SELECT s.search_key * 1048576 + m.seq, m.content FROM store.messages m JOIN store.sessions s ON s.id = m.session_id;
+                SELECT m.session_key * 1048576 + m.seq, m.content FROM store.messages m;
             """);
         _context.Execute($"PRAGMA user_version = {Version}");
         return true;
@@ -168,8 +168,7 @@ internal sealed class TranscriptIndex : IDisposable
             """
             INSERT INTO messages_fts (rowid, content)
             SELECT q.key, m.content FROM store.transcript_queue q
-            JOIN store.sessions s ON s.search_key = q.key / 1048576
-            JOIN store.messages m ON m.session_id = s.id AND m.seq = q.key % 1048576
+            JOIN store.messages m ON m.session_key = q.key / 1048576 AND m.seq = q.key % 1048576
             WHERE q.id > @p0 AND q.id <= @p1 AND q.key > 0
             """, through, last);
         // An erased session's messages are gone from the store, so none of them is indexed above; these remove those

@@ -58,6 +58,29 @@ internal sealed class WriteStatement : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs a statement that returns one integer in its first row (<c>UPDATE … RETURNING</c>) to its end; null when it
+    /// returned no row or a null.
+    /// </summary>
+    public long? RunReturning()
+    {
+        var rc = raw.sqlite3_step(_statement);
+        try
+        {
+            if (rc == raw.SQLITE_DONE) return null;
+            if (rc != raw.SQLITE_ROW) SqliteException.ThrowExceptionForRC(rc, _db);
+            long? value = raw.sqlite3_column_type(_statement, 0) == raw.SQLITE_NULL ? null : raw.sqlite3_column_int64(_statement, 0);
+            // SQLite makes every change at the first step; the rest only hands over the other returned rows.
+            while ((rc = raw.sqlite3_step(_statement)) == raw.SQLITE_ROW) { }
+            if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, _db);
+            return value;
+        }
+        finally
+        {
+            raw.sqlite3_reset(_statement);
+        }
+    }
+
     private WriteStatement Check(int rc)
     {
         if (rc != raw.SQLITE_OK) SqliteException.ThrowExceptionForRC(rc, _db);
