@@ -223,10 +223,12 @@ internal static class SqliteSchema
         // both B-trees, so a commit of N turns wrote about 2N pages to the WAL, fsynced and checkpointed them: 12 KB
         // written a turn. Appended, the messages of a commit share their last pages, and (session_key, seq) entries are
         // a few bytes, so the open sessions' entries fit in a few pages (BENCHMARKS.md, "Turns that write fewer pages").
-        // session_key is the session's search_key, which the turn's UPDATE of its session returns.
+        // session_key is the session's search_key, which the turn's UPDATE of its session returns. The transcript index
+        // takes the messages past the last id it indexed, so turns queue nothing for it (transcript_queue keeps only
+        // erasures): AUTOINCREMENT, so that no id is given again after the newest messages are erased.
         """
         CREATE TABLE messages_appended (
-            id INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
             session_key INTEGER NOT NULL,
             seq INTEGER NOT NULL,
             role TEXT NOT NULL,

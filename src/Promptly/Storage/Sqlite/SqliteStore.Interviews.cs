@@ -16,13 +16,6 @@ internal sealed partial class SqliteStore
     private const string InsertTwoMessages =
         "INSERT INTO messages (session_key, seq, role, content, question_number, element_id, kind, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8), (?1, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
 
-    // A message's key in the transcript index (messages_fts): its session's search_key * 2^20 + seq, so the rows of a
-    // session are found from the key alone. The turn only queues the key; the text is indexed later, many messages a
-    // transaction (IndexQueued).
-    private const string QueueMessage = "INSERT INTO transcript_queue (key) VALUES (?1 * 1048576 + ?2)";
-
-    private const string QueueTwoMessages = "INSERT INTO transcript_queue (key) VALUES (?1 * 1048576 + ?2), (?1 * 1048576 + ?3)";
-
     // A session's messages and latency records are found by its search_key; readers given its id look the key up here.
     private const string SessionKeyOf = "(SELECT search_key FROM sessions WHERE id = @p0)";
 
@@ -86,7 +79,6 @@ internal sealed partial class SqliteStore
                 var both = context.Statement(InsertTwoMessages);
                 BindMessage(both, 2, answer).Bind(1, key);
                 BindMessage(both, 9, reply).Run();
-                context.Statement(QueueTwoMessages).Bind(1, key).Bind(2, IndexedSeq(answer)).Bind(3, IndexedSeq(reply)).Run();
             }
             else
             {
@@ -104,12 +96,11 @@ internal sealed partial class SqliteStore
         _writer.WriteAsync(context => context.Execute(
             "UPDATE sessions SET status = 'ended', ended_at = @p0 WHERE id = @p1 AND status = 'active'", ToUnixMs(endedAt), sessionId) == 1);
 
-    private static void WriteMessage(WriteContext context, long sessionKey, TranscriptMessage message)
-    {
+    private static void WriteMessage(WriteContext context, long sessionKey, TranscriptMessage message) =>
         BindMessage(context.Statement(InsertMessage), 2, message).Bind(1, sessionKey).Run();
-        context.Statement(QueueMessage).Bind(1, sessionKey).Bind(2, IndexedSeq(message)).Run();
-    }
 
+    // A message's key in the transcript index (messages_fts) is its session's search_key * 2^20 + seq, so the rows of a
+    // session are found from the key alone; the index takes the messages from this table, many a transaction.
     private static long IndexedSeq(TranscriptMessage message) =>
         message.Seq is >= 0 and <= MaxIndexedSeq
             ? message.Seq
@@ -117,7 +108,7 @@ internal sealed partial class SqliteStore
 
     /// <summary>Binds a message's seven columns after session_key, from parameter <paramref name="first"/> on.</summary>
     private static WriteStatement BindMessage(WriteStatement statement, int first, TranscriptMessage message) => statement
-        .Bind(first, message.Seq).Bind(first + 1, message.Role).Bind(first + 2, message.Content).Bind(first + 3, message.QuestionNumber)
+        .Bind(first, IndexedSeq(message)).Bind(first + 1, message.Role).Bind(first + 2, message.Content).Bind(first + 3, message.QuestionNumber)
         .Bind(first + 4, message.ElementId).Bind(first + 5, message.Kind).Bind(first + 6, ToUnixMs(message.At));
 
     /// <summary>One process writes the file: what this server holds in memory is what is stored.</summary>
@@ -178,7 +169,7 @@ internal sealed partial class SqliteStore
             """, sessionId, at);
         if (erased == 0) return false;
         // The session's key, negated, queued for the transcript index, which then drops the session's rows (a search
-        // first indexes what is queued, so none finds them after this commit). Their tokens leave the index's segments
+        // first indexes what is pending, so none finds them after this commit). Their tokens leave the index's segments
         // when FTS5 merges them, as a deleted message's text stays in freed pages until reused (no secure_delete).
         context.Execute($"INSERT INTO transcript_queue (key) VALUES (-{SessionKeyOf})", sessionId);
         context.Execute($"DELETE FROM messages WHERE session_key = {SessionKeyOf}", sessionId);

@@ -5,22 +5,28 @@ namespace Promptly.Storage.Sqlite;
 internal sealed partial class SqliteStore
 {
     /// <summary>
-    /// Indexes up to <paramref name="limit"/> of the entries queued for the transcript index, oldest first, in one
-    /// transaction of the index's own file (<see cref="TranscriptIndex"/>), not through the writer; returns how many it
-    /// took from the queue.
+    /// Indexes up to <paramref name="limit"/> messages not yet in the transcript index and applies up to as many queued
+    /// erasures, oldest first, in one transaction of the index's own file (<see cref="TranscriptIndex"/>), not through
+    /// the writer; returns how many of both it took.
     /// </summary>
-    public Task<int> IndexQueuedMessagesAsync(long limit, CancellationToken cancellationToken) =>
-        Index.IndexQueuedAsync(limit, cancellationToken);
+    public Task<int> IndexPendingMessagesAsync(long limit, CancellationToken cancellationToken) =>
+        Index.IndexPendingAsync(limit, cancellationToken);
 
     /// <summary>
-    /// Deletes the queue's entries already indexed, keeping the last (so that new entries' ids only grow), in a
-    /// background write; returns how many it deleted.
+    /// Deletes the queue's erasures already applied to the index, keeping the last (so that new entries' ids only
+    /// grow), in a background write, when there are any; returns how many it deleted.
     /// </summary>
-    public Task<int> TrimTranscriptQueueAsync()
+    public async Task<int> TrimTranscriptQueueAsync()
     {
         var through = Index.IndexedThrough;
-        return _writer.WriteInBackgroundAsync(context => context.Execute("DELETE FROM transcript_queue WHERE id < @p0", through));
+        if (through <= Volatile.Read(ref _queueTrimmedThrough)) return 0;
+        var trimmed = await _writer.WriteInBackgroundAsync(context => context.Execute("DELETE FROM transcript_queue WHERE id < @p0", through));
+        Volatile.Write(ref _queueTrimmedThrough, through);
+        return trimmed;
     }
+
+    // Where the last trim reached: most passes index messages only, and need no write to the store.
+    private long _queueTrimmedThrough;
 
     /// <summary>
     /// One bounded step of merging the transcript index's segments (at most about <paramref name="pages"/> pages
@@ -38,7 +44,7 @@ internal sealed partial class SqliteStore
     /// </summary>
     private async Task<SqliteConnection> OpenSearchAsync(CancellationToken cancellationToken)
     {
-        await Index.IndexQueuedAsync(long.MaxValue, cancellationToken);
+        await Index.IndexPendingAsync(long.MaxValue, cancellationToken);
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString());
         try
         {

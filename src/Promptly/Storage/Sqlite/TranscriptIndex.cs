@@ -12,13 +12,14 @@ namespace Promptly.Storage.Sqlite;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Turns append their messages' keys to the store's <c>transcript_queue</c> in their own transaction; an erasure appends
-/// its session's key negated. <see cref="IndexQueued"/> reads the queue past <c>indexed_through</c> and the messages'
-/// text from the store (attached as <c>store</c>, read in one snapshot, never written) and indexes them in one
-/// transaction of this file that also moves <c>indexed_through</c> on: after a crash the index resumes where its last
-/// commit left it, and no message is indexed twice or skipped. The store's writer trims the queue up to there later
+/// The store's messages are appended with ids that only grow (AUTOINCREMENT), so the messages past
+/// <c>messages_through</c> are what is left to index; an erasure appends its session's key, negated, to the store's
+/// <c>transcript_queue</c>. <see cref="IndexPending"/> reads both past where it stopped from the store (attached as
+/// <c>store</c>, read in one snapshot, never written), indexes the new messages, drops the erased sessions' rows, and
+/// moves both marks on in the same transaction of this file: after a crash the index resumes where its last commit
+/// left it, and no message is indexed twice or skipped. The store's writer trims the queue up to there later
 /// (<see cref="SqliteStore.TrimTranscriptQueueAsync"/>), keeping the last entry so that ids only grow. This file is
-/// fsynced at each commit (on the indexer's thread, not a request's), so a trimmed entry is always indexed for good.
+/// fsynced at each commit (on the indexer's thread, not a request's), so a trimmed entry is always applied for good.
 /// </para>
 /// <para>
 /// The file is derived: created and built from every stored message when it is missing (a first start, an upgrade
@@ -28,7 +29,8 @@ namespace Promptly.Storage.Sqlite;
 /// </remarks>
 internal sealed class TranscriptIndex : IDisposable
 {
-    private const int Version = 1;
+    // 2: messages taken from the store's messages table, no longer from the queue.
+    private const int Version = 2;
 
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly string _storePath;
@@ -36,6 +38,7 @@ internal sealed class TranscriptIndex : IDisposable
     private SqliteConnection _connection;
     private WriteContext _context;
     private long _indexedThrough;
+    private long _messagesThrough;
     private int _disposed;
 
     public TranscriptIndex(string storePath, ILogger logger)
@@ -45,10 +48,8 @@ internal sealed class TranscriptIndex : IDisposable
         Path = PathBeside(storePath);
         try
         {
-            Open();
-            // Ahead of the store's queue: the store is not the one this was built from (a restored backup).
-            if (_indexedThrough <= Scalar("SELECT coalesce(max(id), 0) FROM store.transcript_queue")) return;
-            _logger.LogWarning("The transcript index {Path} does not match the database; it is built again", Path);
+            if (Open()) return;
+            _logger.LogWarning("The transcript index {Path} does not match the database, or was built by an earlier version; it is built again", Path);
         }
         catch (SqliteException e) when (e.SqliteErrorCode is SQLitePCL.raw.SQLITE_CORRUPT or SQLitePCL.raw.SQLITE_NOTADB)
         {
@@ -66,21 +67,22 @@ internal sealed class TranscriptIndex : IDisposable
     /// <summary>Where the index of the store at <paramref name="storePath"/> is kept: <c>promptly.db</c> → <c>promptly.search.db</c>.</summary>
     private static string PathBeside(string storePath) => System.IO.Path.ChangeExtension(storePath, ".search.db");
 
-    /// <summary>The highest queue id indexed so far; the store's queue may be trimmed below it.</summary>
+    /// <summary>The highest queue id applied so far; the store's queue may be trimmed below it.</summary>
     public long IndexedThrough => Volatile.Read(ref _indexedThrough);
 
     /// <summary>
-    /// Indexes up to <paramref name="limit"/> queued entries, oldest first, in one transaction of the index's file;
-    /// returns how many it took from the queue.
+    /// Indexes up to <paramref name="limit"/> new messages and applies up to as many queued erasures, oldest first, in
+    /// one transaction of the index's file; returns how many of both it took.
     /// </summary>
-    public async Task<int> IndexQueuedAsync(long limit, CancellationToken cancellationToken)
+    public async Task<int> IndexPendingAsync(long limit, CancellationToken cancellationToken)
     {
         await _lock.WaitAsync(cancellationToken);
         try
         {
-            var (taken, last) = InTransaction(() => IndexQueued(limit));
-            if (taken > 0) Volatile.Write(ref _indexedThrough, last);
-            return taken;
+            var step = InTransaction(() => IndexPending(limit));
+            _messagesThrough = step.Messages.Through;
+            Volatile.Write(ref _indexedThrough, step.Erasures.Through);
+            return step.Messages.Count + step.Erasures.Count;
         }
         finally
         {
@@ -108,8 +110,12 @@ internal sealed class TranscriptIndex : IDisposable
         }
     }
 
+    /// <summary>
+    /// Opens the file, building the index when it is new; false when the index was built by an earlier version or is
+    /// ahead of the store (not the store it was built from: a restored backup).
+    /// </summary>
     [MemberNotNull(nameof(_connection), nameof(_context))]
-    private void Open()
+    private bool Open()
     {
         // Not pooled: one connection for the life of the store, which has the store attached.
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
@@ -126,12 +132,24 @@ internal sealed class TranscriptIndex : IDisposable
         _context.Execute("PRAGMA synchronous = FULL");
         _context.Execute("ATTACH DATABASE @p0 AS store", _storePath);
         if (Scalar("PRAGMA user_version") == 0) InTransaction(Build);
-        _indexedThrough = Scalar("SELECT indexed_through FROM index_state");
+        if (Scalar("PRAGMA user_version") != Version) return false;
+        using (var state = _context.Query("SELECT indexed_through, messages_through FROM index_state"))
+        {
+            state.Read();
+            (_indexedThrough, _messagesThrough) = (state.GetInt64(0), state.GetInt64(1));
+        }
+
+        return _indexedThrough <= Scalar(QueueEnd) && _messagesThrough <= Scalar(MessagesEnd);
     }
 
+    // Where the store's queue and messages end: ids never given again (AUTOINCREMENT keeps the messages' in sqlite_sequence).
+    private const string QueueEnd = "SELECT coalesce(max(id), 0) FROM store.transcript_queue";
+
+    private const string MessagesEnd = "SELECT coalesce((SELECT seq FROM store.sqlite_sequence WHERE name = 'messages'), 0)";
+
     /// <summary>
-    /// Creates the index and fills it with every stored message, and the queue's end as read in the same snapshot:
-    /// what is queued after it is indexed from the queue, what was queued before is already in.
+    /// Creates the index and fills it with every stored message, and the ends of the messages and the queue as read in
+    /// the same snapshot: what comes after them is indexed by the steps, what was there before is already in.
     /// </summary>
     private bool Build()
     {
@@ -142,8 +160,9 @@ internal sealed class TranscriptIndex : IDisposable
             """
             CREATE VIRTUAL TABLE messages_fts USING fts5 (content, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');
             INSERT INTO messages_fts (messages_fts, rank) VALUES ('usermerge', 2);
-            CREATE TABLE index_state (id INTEGER PRIMARY KEY CHECK (id = 1), indexed_through INTEGER NOT NULL);
-            INSERT INTO index_state (id, indexed_through) SELECT 1, coalesce(max(id), 0) FROM store.transcript_queue;
+            CREATE TABLE index_state (id INTEGER PRIMARY KEY CHECK (id = 1), indexed_through INTEGER NOT NULL, messages_through INTEGER NOT NULL);
+            INSERT INTO index_state (id, indexed_through, messages_through)
+                SELECT 1, coalesce(max(id), 0), coalesce((SELECT seq FROM store.sqlite_sequence WHERE name = 'messages'), 0) FROM store.transcript_queue;
             INSERT INTO messages_fts (rowid, content)
                 SELECT m.session_key * 1048576 + m.seq, m.content FROM store.messages m;
             """);
@@ -151,37 +170,49 @@ internal sealed class TranscriptIndex : IDisposable
         return true;
     }
 
-    /// <summary>The entries taken from the queue, and the last one's id.</summary>
-    private (int Taken, long Last) IndexQueued(long limit)
+    /// <summary>How far a step took one of the store's tables: the rows it took, and the last one's id.</summary>
+    private readonly record struct Taken(int Count, long Through);
+
+    /// <summary>One step: the new messages indexed, and the queued erasures applied.</summary>
+    private (Taken Messages, Taken Erasures) IndexPending(long limit)
     {
-        var through = _indexedThrough;
-        long taken, last;
-        using (var reader = _context.Query(
-            "SELECT count(*), coalesce(max(id), 0) FROM (SELECT id FROM store.transcript_queue WHERE id > @p0 ORDER BY id LIMIT @p1)", through, limit))
+        var messages = Next("store.messages", _messagesThrough, limit);
+        var erasures = Next("store.transcript_queue", _indexedThrough, limit);
+        if (messages.Count > 0)
         {
-            reader.Read();
-            (taken, last) = (reader.GetInt64(0), reader.GetInt64(1));
+            _context.Execute(
+                "INSERT INTO messages_fts (rowid, content) SELECT session_key * 1048576 + seq, content FROM store.messages WHERE id > @p0 AND id <= @p1",
+                _messagesThrough, messages.Through);
         }
 
-        if (taken == 0) return (0, through);
-        _context.Execute(
-            """
-            INSERT INTO messages_fts (rowid, content)
-            SELECT q.key, m.content FROM store.transcript_queue q
-            JOIN store.messages m ON m.session_key = q.key / 1048576 AND m.seq = q.key % 1048576
-            WHERE q.id > @p0 AND q.id <= @p1 AND q.key > 0
-            """, through, last);
         // An erased session's messages are gone from the store, so none of them is indexed above; these remove those
-        // indexed before.
-        _context.Execute(
-            """
-            DELETE FROM messages_fts WHERE rowid IN (
-                SELECT f.rowid FROM store.transcript_queue q JOIN messages_fts f
-                    ON f.rowid BETWEEN -q.key * 1048576 AND -q.key * 1048576 + 1048575
-                WHERE q.id > @p0 AND q.id <= @p1 AND q.key < 0)
-            """, through, last);
-        _context.Execute("UPDATE index_state SET indexed_through = @p0", last);
-        return ((int)taken, last);
+        // indexed before. Keys queued positive are from before version 2 (turns queued their messages then): never
+        // past a rebuilt index's mark, and skipped.
+        if (erasures.Count > 0)
+        {
+            _context.Execute(
+                """
+                DELETE FROM messages_fts WHERE rowid IN (
+                    SELECT f.rowid FROM store.transcript_queue q JOIN messages_fts f
+                        ON f.rowid BETWEEN -q.key * 1048576 AND -q.key * 1048576 + 1048575
+                    WHERE q.id > @p0 AND q.id <= @p1 AND q.key < 0)
+                """, _indexedThrough, erasures.Through);
+        }
+
+        if (messages.Count > 0 || erasures.Count > 0)
+        {
+            _context.Execute("UPDATE index_state SET indexed_through = @p0, messages_through = @p1", erasures.Through, messages.Through);
+        }
+
+        return (messages, erasures);
+    }
+
+    /// <summary>Up to <paramref name="limit"/> rows of <paramref name="table"/> past <paramref name="through"/>, by id.</summary>
+    private Taken Next(string table, long through, long limit)
+    {
+        using var reader = _context.Query($"SELECT count(*), coalesce(max(id), @p0) FROM (SELECT id FROM {table} WHERE id > @p0 ORDER BY id LIMIT @p1)", through, limit);
+        reader.Read();
+        return new Taken(reader.GetInt32(0), reader.GetInt64(1));
     }
 
     /// <summary>

@@ -6,10 +6,10 @@ namespace Promptly.Storage.Sqlite;
 /// <summary>
 /// Keeps the transcript index (<see cref="TranscriptIndex"/>, a file of its own) up with the turns and fast to search:
 /// <list type="bullet">
-/// <item>every second, indexes what turns and erasures queued (<c>transcript_queue</c>) in steps of up to
-/// <see cref="MessagesPerStep"/> on the index's own connection, until the queue is empty or a pass's steps run out,
-/// then has the store's writer trim the queue behind the requests' writes. No step holds up a turn: the store is only
-/// read, in a snapshot;</item>
+/// <item>every second, indexes the messages turns stored since and applies the erasures queued
+/// (<c>transcript_queue</c>), in steps of up to <see cref="MessagesPerStep"/> each on the index's own connection, until
+/// none is left or a pass's steps run out, then has the store's writer trim the queue behind the requests' writes. No
+/// step holds up a turn: the store is only read, in a snapshot;</item>
 /// <item>every 30 seconds, merges the index's segments in bounded steps until no level holds two (or a pass's steps run
 /// out), so a search for a common word stays fast as the index grows. A search waits for at most one step.</item>
 /// </list>
@@ -22,7 +22,7 @@ internal sealed partial class TranscriptIndexer(SqliteStore store, IOptions<Sqli
     // at most one, tens of milliseconds.
     internal const int MessagesPerStep = 10_000;
 
-    // A pass indexes at most 200,000 entries; a larger queue is worked off over several.
+    // A pass indexes at most about 200,000 messages; a larger backlog is worked off over several.
     private const int IndexStepsPerPass = 20;
 
     // About 128 KB written a step: a few milliseconds (BENCHMARKS.md, "Sessions list").
@@ -35,13 +35,13 @@ internal sealed partial class TranscriptIndexer(SqliteStore store, IOptions<Sqli
 
     private int _passes;
 
-    /// <summary>Indexes what is queued; returns the messages indexed.</summary>
+    /// <summary>Indexes what is pending; returns the messages indexed and the erasures applied.</summary>
     public async Task<int> IndexAsync(CancellationToken cancellationToken)
     {
         var indexed = 0;
         for (var step = 0; step < IndexStepsPerPass && !cancellationToken.IsCancellationRequested; step++)
         {
-            var messages = await store.IndexQueuedMessagesAsync(MessagesPerStep, cancellationToken);
+            var messages = await store.IndexPendingMessagesAsync(MessagesPerStep, cancellationToken);
             indexed += messages;
             if (messages < MessagesPerStep) break;
         }
@@ -76,11 +76,11 @@ internal sealed partial class TranscriptIndexer(SqliteStore store, IOptions<Sqli
         if (merged > 0) LogMerged(merged);
     }
 
-    // Nothing is lost: the queue keeps its messages and a search indexes what is queued before it reads; searches stay
-    // right with any number of segments, only slower.
+    // Nothing is lost: what is not indexed stays pending, and a search indexes what is pending before it reads; searches
+    // stay right with any number of segments, only slower.
     protected override void OnPassFailed(Exception e) => LogFailed(e);
 
-    [LoggerMessage(Level = LogLevel.Trace, Message = "Transcript index: {Messages} message(s) indexed")]
+    [LoggerMessage(Level = LogLevel.Trace, Message = "Transcript index: {Messages} message(s) indexed or erasure(s) applied")]
     private partial void LogIndexed(int messages);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Transcript index: {Steps} merge step(s)")]

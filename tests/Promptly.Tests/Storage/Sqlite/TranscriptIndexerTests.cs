@@ -8,11 +8,11 @@ using Promptly.Storage.Sqlite;
 namespace Promptly.Tests.Storage.Sqlite;
 
 /// <summary>
-/// The transcript index behind the turns, in a file of its own: a turn queues its messages, <see cref="TranscriptIndexer"/>
-/// indexes the queue and has it trimmed, an erasure queues its session's removal, and a search indexes what is queued
-/// first, so what it sees is as if every turn and erasure had changed the index itself; the index is built from the
-/// stored messages when its file is missing or does not match the store; and the indexer's merge of the index's
-/// segments, after which searches find the same sessions.
+/// The transcript index behind the turns, in a file of its own: <see cref="TranscriptIndexer"/> indexes the messages
+/// turns stored since its last step, an erasure queues its session's removal (the queue is trimmed behind the index),
+/// and a search indexes what is pending first, so what it sees is as if every turn and erasure had changed the index
+/// itself; the index is built from the stored messages when its file is missing or does not match the store; and the
+/// indexer's merge of the index's segments, after which searches find the same sessions.
 /// </summary>
 public sealed class TranscriptIndexerTests : IAsyncLifetime
 {
@@ -90,23 +90,60 @@ public sealed class TranscriptIndexerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Turns_QueueTheirMessages_IndexAsyncIndexesThemAllAndEmptiesTheQueue()
+    public async Task Turns_QueueNothing_IndexAsyncIndexesTheirMessagesOnce()
     {
         var first = await StartAsync(0, "Hello, shall we talk about zeppelins?");
         await TurnAsync(first, "I like marzipan.", "Why marzipan?");
         await StartAsync(1, "Hello, shall we talk about oat milk?");
 
-        Assert.Equal(4, Scalar("SELECT count(*) FROM transcript_queue"));
+        Assert.Equal(0, Scalar("SELECT count(*) FROM transcript_queue"));
         Assert.Equal(0, Indexed("marzipan"));
 
         Assert.Equal(4, await Indexer().IndexAsync(CancellationToken.None));
-        Assert.Equal(3, await _store.TrimTranscriptQueueAsync());
 
-        // The last entry stays, so that the ids of those queued next are past what the index holds.
-        Assert.Equal(1, Scalar("SELECT count(*) FROM transcript_queue"));
         Assert.Equal(2, Indexed("marzipan"));
         Assert.Equal(2, Indexed("hello"));
         Assert.Equal(0, await Indexer().IndexAsync(CancellationToken.None));
+        Assert.Equal(0, await _store.TrimTranscriptQueueAsync());
+        AssertIndexWhole();
+    }
+
+    [Fact]
+    public async Task Erasures_AppliedThenTrimmed_TheLastEntryKept()
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++) ids.Add(await StartAsync(i, $"Hello, shall we talk about zeppelins, number {i}?"));
+        foreach (var id in ids) Assert.True(await _store.EraseSessionAsync(id, Start.AddDays(1), CancellationToken.None));
+        Assert.Equal(3, Scalar("SELECT count(*) FROM transcript_queue"));
+
+        // The greetings left the store before they were indexed: the step applies the three erasures alone.
+        Assert.Equal(3, await Indexer().IndexAsync(CancellationToken.None));
+        Assert.Equal(2, await _store.TrimTranscriptQueueAsync());
+
+        // The last entry stays, so that the ids of those queued next are past what the index applied.
+        Assert.Equal(1, Scalar("SELECT count(*) FROM transcript_queue"));
+        Assert.Equal(0, await _store.TrimTranscriptQueueAsync());
+        Assert.Equal(0, Indexed("zeppelins"));
+        AssertIndexWhole();
+    }
+
+    [Fact]
+    public async Task Erase_OfTheNewestSession_TheNextSessionsMessagesAreStillIndexed()
+    {
+        await StartAsync(0, "Hello, shall we talk about oat milk?");
+        var newest = await StartAsync(1, "Hello, shall we talk about zeppelins?");
+        await TurnAsync(newest, "Zeppelins, always.", "Why?");
+        await Indexer().IndexAsync(CancellationToken.None);
+        Assert.True(await _store.EraseSessionAsync(newest, Start.AddDays(1), CancellationToken.None));
+
+        // Its messages held the highest ids: the next ones must not be given those again, or the index would skip them.
+        var next = await StartAsync(2, "Hello, shall we talk about marzipan?");
+        await TurnAsync(next, "Marzipan, daily.", "Why?");
+        await Indexer().IndexAsync(CancellationToken.None);
+
+        Assert.Equal(2, Indexed("marzipan"));
+        Assert.Equal(0, Indexed("zeppelins"));
+        Assert.Equal([next], await SearchAsync("marzipan"));
         AssertIndexWhole();
     }
 
@@ -118,7 +155,7 @@ public sealed class TranscriptIndexerTests : IAsyncLifetime
         // Another writer holds the store's write lock: a step still indexes, as it only reads the store.
         using (var store = Locked(DatabasePath))
         {
-            Assert.Equal(1, await _store.IndexQueuedMessagesAsync(10, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20)));
+            Assert.Equal(1, await _store.IndexPendingMessagesAsync(10, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20)));
         }
 
         // Another writer holds the index's write lock: a turn still commits, as the store's writer never writes the index.
@@ -127,7 +164,7 @@ public sealed class TranscriptIndexerTests : IAsyncLifetime
             await TurnAsync(id, "Marzipan.", "Why?").WaitAsync(TimeSpan.FromSeconds(20));
         }
 
-        Assert.Equal(2, await _store.IndexQueuedMessagesAsync(10, CancellationToken.None));
+        Assert.Equal(2, await _store.IndexPendingMessagesAsync(10, CancellationToken.None));
         Assert.Equal(1, Indexed("marzipan"));
     }
 
@@ -148,11 +185,11 @@ public sealed class TranscriptIndexerTests : IAsyncLifetime
         await StartAsync(1, "zeppelin two");
         await StartAsync(2, "zeppelin three");
 
-        Assert.Equal(2, await _store.IndexQueuedMessagesAsync(2, CancellationToken.None));
+        Assert.Equal(2, await _store.IndexPendingMessagesAsync(2, CancellationToken.None));
 
         Assert.Equal((2L, 0L), (Indexed("zeppelin"), Indexed("three")));
-        Assert.Equal(1, await _store.IndexQueuedMessagesAsync(2, CancellationToken.None));
-        Assert.Equal(0, await _store.IndexQueuedMessagesAsync(2, CancellationToken.None));
+        Assert.Equal(1, await _store.IndexPendingMessagesAsync(2, CancellationToken.None));
+        Assert.Equal(0, await _store.IndexPendingMessagesAsync(2, CancellationToken.None));
         Assert.Equal(3, Indexed("zeppelin"));
     }
 
@@ -203,7 +240,7 @@ public sealed class TranscriptIndexerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Queue_SurvivesARestart_AndIsIndexedAfterIt()
+    public async Task Pending_SurvivesARestart_AndIsIndexedAfterIt()
     {
         var id = await StartAsync(0, "Hello, shall we talk about zeppelins?");
         await RestartAsync();
@@ -265,6 +302,22 @@ public sealed class TranscriptIndexerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task IndexOfAnEarlierVersion_IsBuiltAgain()
+    {
+        var id = await StartAsync(0, "Hello, shall we talk about zeppelins?");
+        await _store.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Run("PRAGMA user_version = 1", c => c.ExecuteNonQuery(), IndexPath);
+        Run("DELETE FROM messages_fts", c => c.ExecuteNonQuery(), IndexPath);
+
+        _store = new SqliteStore(_options, NullLogger<SqliteStore>.Instance);
+
+        Assert.Equal(1, Indexed("zeppelins"));
+        Assert.Equal(2, Scalar("PRAGMA user_version", IndexPath));
+        Assert.Equal([id], await SearchAsync("zeppelins"));
+    }
+
+    [Fact]
     public async Task IndexOfAnotherStore_IsBuiltAgain()
     {
         await StartAsync(0, "Hello, shall we talk about zeppelins?");
@@ -272,9 +325,9 @@ public sealed class TranscriptIndexerTests : IAsyncLifetime
         await Indexer().IndexAsync(CancellationToken.None);
         await _store.DisposeAsync();
         SqliteConnection.ClearAllPools();
-        // The store as a backup taken before the second session would be: its queue ends before what the index holds.
-        Run("DELETE FROM transcript_queue WHERE id > 1", c => c.ExecuteNonQuery());
+        // The store as a backup taken before the second session would be: its messages end before what the index holds.
         Run("DELETE FROM messages WHERE content = 'Hello again.'", c => c.ExecuteNonQuery());
+        Run("UPDATE sqlite_sequence SET seq = seq - 1 WHERE name = 'messages'", c => c.ExecuteNonQuery());
 
         _store = new SqliteStore(_options, NullLogger<SqliteStore>.Instance);
 
@@ -290,7 +343,7 @@ public sealed class TranscriptIndexerTests : IAsyncLifetime
         for (var i = 0; i < 30; i++)
         {
             ids.Add(await StartAsync(i, i % 3 == 0 ? $"Hello, shall we talk about zeppelin trips, number {i}?" : $"Hello, shall we talk about oat milk, number {i}?"));
-            await _store.IndexQueuedMessagesAsync(TranscriptIndexer.MessagesPerStep, CancellationToken.None);
+            await _store.IndexPendingMessagesAsync(TranscriptIndexer.MessagesPerStep, CancellationToken.None);
         }
 
         var zeppelin = await SearchAsync("zeppelin");
