@@ -5,6 +5,7 @@
 #   must_be_free URL                                     exits when something already answers there
 #   stop PID; stop_server
 #   alternate ROUNDS FUNCTION                            FUNCTION old|new ROUND for each round, old first in odd rounds
+#   build_tree TREE                                      builds the load driver and TREE's Release server; server_dll is TREE's
 #   "${auth[@]}"                                          curl's arguments that send the operator key
 server_dll=src/Promptly/bin/Release/net10.0/Promptly.dll
 server_pid=
@@ -39,6 +40,12 @@ start_server() {
 
 stop() {
     if [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null; then kill "$1"; wait "$1" 2>/dev/null || true; fi
+}
+
+build_tree() {
+    dotnet build -c Release bench/Promptly.TurnLoad >/dev/null
+    (cd "$1" && dotnet build -c Release src/Promptly >/dev/null)
+    server_dll=$1/src/Promptly/bin/Release/net10.0/Promptly.dll
 }
 
 stop_server() {

@@ -18,9 +18,7 @@ work=$(mktemp -d /tmp/promptly-turn-profile.XXXXXX)
 source bench/server.sh
 trap stop_server EXIT
 
-dotnet build -c Release bench/Promptly.TurnLoad >/dev/null
-(cd "$tree" && dotnet build -c Release src/Promptly >/dev/null)
-server_dll=$tree/src/Promptly/bin/Release/net10.0/Promptly.dll
+build_tree "$tree"
 start_server "$work/data" "$url" "$work/server.log" DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_ReadyToRun=0
 dotnet bench/Promptly.TurnLoad/bin/Release/net10.0/Promptly.TurnLoad.dll --server "$url" "${calibrate[@]}" --connections 64 --warmup 20 --duration $((record + 4)) >"$work/load.txt" 2>&1 &
 load_pid=$!

@@ -18,9 +18,7 @@ work=$(mktemp -d /tmp/promptly-turn-writes.XXXXXX)
 source bench/server.sh
 trap stop_server EXIT
 
-dotnet build -c Release bench/Promptly.TurnLoad >/dev/null
-(cd "$tree" && dotnet build -c Release src/Promptly >/dev/null)
-server_dll=$tree/src/Promptly/bin/Release/net10.0/Promptly.dll
+build_tree "$tree"
 driver=bench/Promptly.TurnLoad/bin/Release/net10.0/Promptly.TurnLoad.dll
 load() { dotnet "$driver" --server "$url" --connections 64 --warmup 0 --duration "$1"; }
 written() { awk '/^wchar/ { print $2 }' "/proc/$server_pid/io"; }
