@@ -162,19 +162,24 @@ internal sealed partial class SqliteStore
 
     private static bool Erase(WriteContext context, string sessionId, long at)
     {
-        var erased = context.Execute(
+        // As a turn's, the UPDATE returns the key the session's other rows are found by.
+        if (context.Scalar(
             """
             UPDATE sessions SET status = 'erased', candidate = NULL, token_hash = NULL, token_expires_at = NULL, ended_at = coalesce(ended_at, @p1)
             WHERE id = @p0 AND status <> 'erased'
-            """, sessionId, at);
-        if (erased == 0) return false;
+            RETURNING search_key
+            """, sessionId, at) is not long key)
+        {
+            return false;
+        }
+
         // The session's key, negated, queued for the transcript index, which then drops the session's rows (a search
         // first indexes what is pending, so none finds them after this commit). Their tokens leave the index's segments
         // when FTS5 merges them, as a deleted message's text stays in freed pages until reused (no secure_delete).
-        context.Execute($"INSERT INTO transcript_queue (key) VALUES (-{SessionKeyOf})", sessionId);
-        context.Execute($"DELETE FROM messages WHERE session_key = {SessionKeyOf}", sessionId);
+        context.Execute("INSERT INTO transcript_queue (key) VALUES (-@p0)", key);
+        context.Execute("DELETE FROM messages WHERE session_key = @p0", key);
         context.Execute("DELETE FROM turn_recordings WHERE session_id = @p0", sessionId);
-        context.Execute($"UPDATE latency_records SET candidate = NULL WHERE session_key = {SessionKeyOf}", sessionId);
+        context.Execute("UPDATE latency_records SET candidate = NULL WHERE session_key = @p0", key);
         context.Execute("UPDATE invitations SET candidate = NULL WHERE session_id = @p0", sessionId);
         return true;
     }

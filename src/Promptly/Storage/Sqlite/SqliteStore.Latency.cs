@@ -16,7 +16,7 @@ internal sealed partial class SqliteStore
         _writer.WriteAsync(context =>
         {
             var latency = entry();
-            WriteLatency(context, latency, context.Scalar("SELECT search_key FROM sessions WHERE id = @p0", latency.Record.SessionId) as long?);
+            WriteLatency(context, latency, context.Scalar($"SELECT {SessionKeyOf}", latency.Record.SessionId) as long?);
             return true;
         });
 

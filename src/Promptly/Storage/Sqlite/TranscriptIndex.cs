@@ -157,12 +157,11 @@ internal sealed class TranscriptIndex : IDisposable
         _context.Execute(
             // contentless_delete: an erasure removes a session's rows by their keys alone, its text being gone.
             // usermerge = 2: the background merge joins any two segments of a level, keeping about one a level.
-            """
+            $"""
             CREATE VIRTUAL TABLE messages_fts USING fts5 (content, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');
             INSERT INTO messages_fts (messages_fts, rank) VALUES ('usermerge', 2);
             CREATE TABLE index_state (id INTEGER PRIMARY KEY CHECK (id = 1), indexed_through INTEGER NOT NULL, messages_through INTEGER NOT NULL);
-            INSERT INTO index_state (id, indexed_through, messages_through)
-                SELECT 1, coalesce(max(id), 0), coalesce((SELECT seq FROM store.sqlite_sequence WHERE name = 'messages'), 0) FROM store.transcript_queue;
+            INSERT INTO index_state (id, indexed_through, messages_through) VALUES (1, ({QueueEnd}), ({MessagesEnd}));
             INSERT INTO messages_fts (rowid, content)
                 SELECT m.session_key * 1048576 + m.seq, m.content FROM store.messages m;
             """);
