@@ -14,6 +14,19 @@ public static class LatencyHistograms
 
     public static LongHistogram Create() => new(HighestTrackableMicroseconds, SignificantDigits);
 
+    /// <summary>
+    /// A recorder of the same range and precision that any number of threads record into at once while one harvests
+    /// interval histograms: its phaser guards only the harvest's swap, so the histogram under it takes concurrent
+    /// writes, without which counts are lost against the total (and encoding such a histogram can throw).
+    /// </summary>
+    public static Recorder CreateRecorder() => HistogramFactory.With64BitBucketSize()
+        .WithValuesFrom(1)
+        .WithValuesUpTo(HighestTrackableMicroseconds)
+        .WithPrecisionOf(SignificantDigits)
+        .WithThreadSafeWrites()
+        .WithThreadSafeReads()
+        .Create();
+
     /// <summary>Records a duration in ms, clamped into the trackable range so an outlier can never throw.</summary>
     public static void RecordMs(HistogramBase histogram, double ms)
     {

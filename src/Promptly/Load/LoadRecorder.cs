@@ -14,9 +14,9 @@ namespace Promptly.Load;
 /// </remarks>
 internal sealed class LoadCell
 {
-    private readonly Recorder _client = NewRecorder();
-    private readonly Recorder _server = NewRecorder();
-    private readonly Recorder _service = NewRecorder();
+    private readonly Recorder _client = LatencyHistograms.CreateRecorder();
+    private readonly Recorder _server = LatencyHistograms.CreateRecorder();
+    private readonly Recorder _service = LatencyHistograms.CreateRecorder();
     private readonly Dictionary<string, long> _errors = new(StringComparer.Ordinal);
     private HistogramBase? _clientScratch;
     private HistogramBase? _serverScratch;
@@ -67,13 +67,6 @@ internal sealed class LoadCell
         _serviceScratch = _service.GetIntervalHistogram(_serviceScratch);
         Service.Add(_serviceScratch);
     }
-
-    internal static Recorder NewRecorder() => HistogramFactory.With64BitBucketSize()
-        .WithValuesFrom(1)
-        .WithValuesUpTo(LatencyHistograms.HighestTrackableMicroseconds)
-        .WithPrecisionOf(LatencyHistograms.SignificantDigits)
-        .WithThreadSafeReads()
-        .Create();
 }
 
 /// <summary>Every <see cref="LoadCell"/> of a run (scenario × phase) and the generator's own scheduling lag per phase.</summary>
@@ -92,7 +85,7 @@ internal sealed class LoadRecorder
             for (var p = 0; p < phases; p++) _cells[s, p] = new LoadCell();
         }
 
-        _lag = [.. Enumerable.Range(0, phases).Select(_ => LoadCell.NewRecorder())];
+        _lag = [.. Enumerable.Range(0, phases).Select(_ => LatencyHistograms.CreateRecorder())];
         _lagScratch = new HistogramBase?[phases];
         Lag = [.. Enumerable.Range(0, phases).Select(_ => LatencyHistograms.Create())];
         _scheduled = new long[phases];

@@ -19,7 +19,7 @@ internal sealed class RequestMetricsCollector
         var key = new RequestKey(method, route, statusCode);
         if (!_recorders.TryGetValue(key, out var recorder))
         {
-            recorder = _recorders.GetOrAdd(key, static _ => NewRecorder());
+            recorder = _recorders.GetOrAdd(key, static _ => LatencyHistograms.CreateRecorder());
         }
 
         var micros = (long)(ms * 1000);
@@ -41,16 +41,6 @@ internal sealed class RequestMetricsCollector
 
         return buckets;
     }
-
-    // Every request's thread records at once: without thread-safe writes, counts were lost against the total, and
-    // encoding such a histogram for storage threw (a 500 from GET /api/metrics/requests, which flushes first).
-    private static Recorder NewRecorder() => HistogramFactory.With64BitBucketSize()
-        .WithValuesFrom(1)
-        .WithValuesUpTo(LatencyHistograms.HighestTrackableMicroseconds)
-        .WithPrecisionOf(LatencyHistograms.SignificantDigits)
-        .WithThreadSafeWrites()
-        .WithThreadSafeReads()
-        .Create();
 
     private readonly record struct RequestKey(string Method, string Route, int StatusCode);
 }
