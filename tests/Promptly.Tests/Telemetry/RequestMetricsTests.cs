@@ -80,9 +80,11 @@ public sealed class RequestMetricsTests
         Assert.Equal(1, voice["status_counts"]!["101"]!.GetValue<long>());
         // Timed to its end, the request would take the minute the socket was open; the clock did not move before the 101.
         Assert.True(voice["max_ms"]!.GetValue<double>() < 1, voice.ToJsonString());
-        // ASP.NET Core's request duration (exported to Prometheus) would time it to its end: it leaves the socket out.
+        // ASP.NET Core's request duration (exported to Prometheus) would time it to its end: it leaves the socket (its
+        // 101) out. Only the 101 is looked for: OpenTelemetry listens to ASP.NET Core's meters by name, process-wide, so
+        // this scrape also holds other tests' hosts' requests, among them voice routes refused with a 400.
         var scraped = await client.GetStringAsync("/metrics");
         Assert.Contains("http_server_request_duration_seconds_count{", scraped);
-        Assert.DoesNotContain("/sessions/{id}/voice", scraped);
+        Assert.DoesNotContain(scraped.Split('\n'), line => line.Contains("/sessions/{id}/voice") && line.Contains("http_response_status_code=\"101\""));
     }
 }
