@@ -149,7 +149,8 @@ internal sealed class TranscriptIndex : IDisposable
 
     /// <summary>
     /// Creates the index and fills it with every stored message, and the ends of the messages and the queue as read in
-    /// the same snapshot: what comes after them is indexed by the steps, what was there before is already in.
+    /// the same snapshot: what comes after them is indexed by the steps, what was there before is already in. The
+    /// messages go in in rowid order, as a step's do (<see cref="IndexPending"/>).
     /// </summary>
     private bool Build()
     {
@@ -163,7 +164,7 @@ internal sealed class TranscriptIndex : IDisposable
             CREATE TABLE index_state (id INTEGER PRIMARY KEY CHECK (id = 1), indexed_through INTEGER NOT NULL, messages_through INTEGER NOT NULL);
             INSERT INTO index_state (id, indexed_through, messages_through) VALUES (1, ({QueueEnd}), ({MessagesEnd}));
             INSERT INTO messages_fts (rowid, content)
-                SELECT m.session_key * 1048576 + m.seq, m.content FROM store.messages m;
+                SELECT m.session_key * 1048576 + m.seq, m.content FROM store.messages m ORDER BY m.session_key, m.seq;
             """);
         _context.Execute($"PRAGMA user_version = {Version}");
         return true;
@@ -177,10 +178,14 @@ internal sealed class TranscriptIndex : IDisposable
     {
         var messages = Next("store.messages", _messagesThrough, limit);
         var erasures = Next("store.transcript_queue", _indexedThrough, limit);
+        // In rowid order: the messages come in the order written, the open sessions' interleaved, and FTS5 writes out
+        // what it holds in memory as a new segment whenever a rowid is lower than the one before it; in write order a
+        // step left a segment every message or two and spent most of its time merging them again (BENCHMARKS.md, "The
+        // transcript index in rowid order"). Sorted, a step writes one segment.
         if (messages.Count > 0)
         {
             _context.Execute(
-                "INSERT INTO messages_fts (rowid, content) SELECT session_key * 1048576 + seq, content FROM store.messages WHERE id > @p0 AND id <= @p1",
+                "INSERT INTO messages_fts (rowid, content) SELECT session_key * 1048576 + seq, content FROM store.messages WHERE id > @p0 AND id <= @p1 ORDER BY session_key, seq",
                 _messagesThrough, messages.Through);
         }
 

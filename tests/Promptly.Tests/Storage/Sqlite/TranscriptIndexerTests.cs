@@ -11,8 +11,9 @@ namespace Promptly.Tests.Storage.Sqlite;
 /// The transcript index behind the turns, in a file of its own: <see cref="TranscriptIndexer"/> indexes the messages
 /// turns stored since its last step, an erasure queues its session's removal (the queue is trimmed behind the index),
 /// and a search indexes what is pending first, so what it sees is as if every turn and erasure had changed the index
-/// itself; the index is built from the stored messages when its file is missing or does not match the store; and the
-/// indexer's merge of the index's segments, after which searches find the same sessions.
+/// itself; the index is built from the stored messages when its file is missing or does not match the store; messages go
+/// in in rowid order, one segment a step; and the indexer's merge of the index's segments, after which searches find
+/// the same sessions.
 /// </summary>
 public sealed class TranscriptIndexerTests : IAsyncLifetime
 {
@@ -105,6 +106,43 @@ public sealed class TranscriptIndexerTests : IAsyncLifetime
         Assert.Equal(2, Indexed("hello"));
         Assert.Equal(0, await Indexer().IndexAsync(CancellationToken.None));
         Assert.Equal(0, await _store.TrimTranscriptQueueAsync());
+        AssertIndexWhole();
+    }
+
+    // FTS5 writes out a new segment of the index whenever a message comes with a lower rowid than the one before it.
+    private long Segments() => Scalar("SELECT count(DISTINCT segid) FROM messages_fts_idx", IndexPath);
+
+    [Fact]
+    public async Task IndexAsync_SessionsMessagesInterleaved_WritesOneSegment()
+    {
+        // Written in the order first, second, first, first: the first session's turn has lower rowids than the second's greeting.
+        var first = await StartAsync(0, "Hello, shall we talk about zeppelins?");
+        var second = await StartAsync(1, "Hello, shall we talk about oat milk?");
+        await TurnAsync(first, "I like marzipan.", "Why marzipan?");
+        await TurnAsync(second, "Creamy.", "Why creamy?");
+
+        Assert.Equal(6, await Indexer().IndexAsync(CancellationToken.None));
+
+        Assert.Equal(1, Segments());
+        Assert.Equal([first], await SearchAsync("marzipan"));
+        AssertIndexWhole();
+    }
+
+    [Fact]
+    public async Task MissingIndexFile_SessionsMessagesInterleaved_IsBuiltAsOneSegment()
+    {
+        var first = await StartAsync(0, "Hello, shall we talk about zeppelins?");
+        var second = await StartAsync(1, "Hello, shall we talk about oat milk?");
+        await TurnAsync(first, "I like marzipan.", "Why marzipan?");
+        await TurnAsync(second, "Creamy.", "Why creamy?");
+        await _store.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.GetFiles(_folder, "promptly.search.db*")) File.Delete(file);
+
+        _store = new SqliteStore(_options, NullLogger<SqliteStore>.Instance);
+
+        Assert.Equal(1, Segments());
+        Assert.Equal([second], await SearchAsync("creamy"));
         AssertIndexWhole();
     }
 
