@@ -112,14 +112,21 @@ public sealed class TranscriptIndexerTests : IAsyncLifetime
     // FTS5 writes out a new segment of the index whenever a message comes with a lower rowid than the one before it.
     private long Segments() => Scalar("SELECT count(DISTINCT segid) FROM messages_fts_idx", IndexPath);
 
-    [Fact]
-    public async Task IndexAsync_SessionsMessagesInterleaved_WritesOneSegment()
+    // Two sessions' messages written in the order first, second, first, first, second, second: the first session's
+    // turn has lower rowids than the second's greeting.
+    private async Task<(string First, string Second)> InterleavedTurnsAsync()
     {
-        // Written in the order first, second, first, first: the first session's turn has lower rowids than the second's greeting.
         var first = await StartAsync(0, "Hello, shall we talk about zeppelins?");
         var second = await StartAsync(1, "Hello, shall we talk about oat milk?");
         await TurnAsync(first, "I like marzipan.", "Why marzipan?");
         await TurnAsync(second, "Creamy.", "Why creamy?");
+        return (first, second);
+    }
+
+    [Fact]
+    public async Task IndexAsync_SessionsMessagesInterleaved_WritesOneSegment()
+    {
+        var (first, _) = await InterleavedTurnsAsync();
 
         Assert.Equal(6, await Indexer().IndexAsync(CancellationToken.None));
 
@@ -131,10 +138,7 @@ public sealed class TranscriptIndexerTests : IAsyncLifetime
     [Fact]
     public async Task MissingIndexFile_SessionsMessagesInterleaved_IsBuiltAsOneSegment()
     {
-        var first = await StartAsync(0, "Hello, shall we talk about zeppelins?");
-        var second = await StartAsync(1, "Hello, shall we talk about oat milk?");
-        await TurnAsync(first, "I like marzipan.", "Why marzipan?");
-        await TurnAsync(second, "Creamy.", "Why creamy?");
+        var (_, second) = await InterleavedTurnsAsync();
         await _store.DisposeAsync();
         SqliteConnection.ClearAllPools();
         foreach (var file in Directory.GetFiles(_folder, "promptly.search.db*")) File.Delete(file);
