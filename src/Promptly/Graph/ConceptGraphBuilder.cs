@@ -18,6 +18,7 @@ internal static class ConceptGraphBuilder
 {
     private const int MaxLabelWords = 8;
     private static readonly string[] Fillers = ["i think", "i guess", "well", "um", "uh", "honestly", "and", "but", "it's", "its", "it is", "that", "just"];
+    private static readonly char[] Edges = " \t\r\n,.;:!?-\"'()".ToCharArray();
 
     public static ConceptGraph Build(InterviewGuide guide, IEnumerable<CandidateAnswer> answers)
     {
@@ -81,13 +82,18 @@ internal static class ConceptGraphBuilder
             return asked.Id;
         }
 
-        return guide.Elements.FirstOrDefault(e => AnswerAnalyzer.Mentions(lower, e.Signals))?.Id;
+        for (var i = 0; i < guide.Elements.Count; i++)
+        {
+            if (AnswerAnalyzer.Mentions(lower, guide.Elements[i].Signals)) return guide.Elements[i].Id;
+        }
+
+        return null;
     }
 
     /// <summary>The clause lowercased, without leading filler and trailing punctuation, cut to a few words.</summary>
     public static string Label(string clause)
     {
-        var text = clause.ToLowerInvariant().Trim(" \t\r\n,.;:!?-\"'()".ToCharArray());
+        var text = clause.ToLowerInvariant().Trim(Edges);
         bool stripped;
         do
         {
@@ -99,7 +105,7 @@ internal static class ConceptGraphBuilder
                     return "";
                 }
 
-                if (text.StartsWith(filler + " ", StringComparison.Ordinal) || text.StartsWith(filler + ",", StringComparison.Ordinal))
+                if (text.Length > filler.Length && text.StartsWith(filler, StringComparison.Ordinal) && text[filler.Length] is ' ' or ',')
                 {
                     text = text[filler.Length..].TrimStart(' ', ',');
                     stripped = true;

@@ -26,16 +26,10 @@ internal static class AnswerAnalyzer
     {
         var lower = text.ToLowerInvariant();
         var elements = new List<string>(2);
-        foreach (var element in guide.Elements)
+        // Indexed loops here and in Mentions: foreach over an IReadOnlyList boxes its enumerator, once per element.
+        for (var i = 0; i < guide.Elements.Count; i++)
         {
-            foreach (var signal in element.Signals)
-            {
-                if (FindWord(lower, signal, 0) >= 0)
-                {
-                    elements.Add(element.Id);
-                    break;
-                }
-            }
+            if (Mentions(lower, guide.Elements[i].Signals)) elements.Add(guide.Elements[i].Id);
         }
 
         var clauses = SplitAtCues(text, lower);
@@ -45,9 +39,9 @@ internal static class AnswerAnalyzer
     /// <summary>Whether <paramref name="lowerText"/> holds one of <paramref name="signals"/> at a word start.</summary>
     public static bool Mentions(string lowerText, IReadOnlyList<string> signals)
     {
-        foreach (var signal in signals)
+        for (var i = 0; i < signals.Count; i++)
         {
-            if (FindWord(lowerText, signal, 0) >= 0) return true;
+            if (FindWord(lowerText, signals[i], 0) >= 0) return true;
         }
 
         return false;

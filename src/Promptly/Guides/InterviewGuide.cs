@@ -33,7 +33,16 @@ internal sealed record InterviewGuide
     public bool AskEveryElement { get; init; }
     public required IReadOnlyList<GuideElement> Elements { get; init; }
 
-    public GuideElement? FindElement(string id) => Elements.FirstOrDefault(e => e.Id == id);
+    public GuideElement? FindElement(string id)
+    {
+        // A loop rather than a query: every turn looks its element up.
+        for (var i = 0; i < Elements.Count; i++)
+        {
+            if (Elements[i].Id == id) return Elements[i];
+        }
+
+        return null;
+    }
 }
 
 /// <summary>One stimulus or topic the interview should explore.</summary>

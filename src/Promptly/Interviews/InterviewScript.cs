@@ -26,8 +26,10 @@ internal static class InterviewScript
     /// </summary>
     public static InterviewerStep Next(InterviewGuide guide, ScriptState state, AnswerAnalysis answer, int questionNumber)
     {
-        foreach (var id in answer.ElementIds)
+        // Indexed loops here and in NextElement: foreach over an IReadOnlyList boxes its enumerator, on every turn.
+        for (var i = 0; i < answer.ElementIds.Count; i++)
         {
+            var id = answer.ElementIds[i];
             state.Explored.Add(id);
             if (answer.GivesReason && id != state.CurrentElementId) state.Covered.Add(id);
         }
@@ -115,8 +117,9 @@ internal static class InterviewScript
     private static GuideElement? NextElement(InterviewGuide guide, ScriptState state)
     {
         GuideElement? best = null;
-        foreach (var element in guide.Elements)
+        for (var i = 0; i < guide.Elements.Count; i++)
         {
+            var element = guide.Elements[i];
             if (state.Asked.Contains(element.Id) || (state.Covered.Contains(element.Id) && !guide.AskEveryElement)) continue;
             if (best is null || element.Priority < best.Priority) best = element;
         }
