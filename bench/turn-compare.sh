@@ -5,7 +5,9 @@
 # OLD_TREE is another checkout of the repository (e.g. `git worktree add /work/perf-before a6d5ecf`). Both are built
 # in Release, both servers run side by side on fresh data folders (ports 5080 and 5081) and are driven by this tree's
 # load driver, one at a time. Each round measures each build, in alternating order (old-new, new-old, ...):
-#   calibration  GET /nope (a 404: routing only) at 64 connections, requests/s
+#   calibration  GET /nope (a 404: routing only) at 64 connections, requests/s: run before the turns and again after
+#                them, and the two runs' mean taken, so that a busy moment of the shared machine during one of them
+#                moves the turns/calibration ratio half as much
 #   turns        POST /sessions/{id}/turns at 64 connections, turns/s and client p99
 #   light load   turns at 8 connections: server overhead p99, and bytes allocated per turn (GC.GetTotalAllocatedBytes
 #                read from GET /api/diagnostics/memory before and after; session starts, 1 per 20 turns, included)
@@ -51,18 +53,23 @@ for b in old new; do
 done
 for b in old new; do load "$b" --connections 64 --warmup 0 --duration 5 >/dev/null 2>&1; done
 
+# A calibration run's requests/s.
+rate() { sed -n 's/^calibration .* = \([0-9]*\) requests.*/\1/p' "$1"; }
+
 measure() {
-    local b=$1 round=$2 out="$work/$1-$2" c0 c1 c2 before after
+    local b=$1 round=$2 out="$work/$1-$2" c0 c1 c2 c3 before after
     c0=$(cpu_ticks "$b")
     load "$b" --calibrate /nope --connections 64 --warmup 0 --duration "$seconds" >"$out.calibration" 2>/dev/null
     c1=$(cpu_ticks "$b")
     load "$b" --connections 64 --warmup 0 --duration "$seconds" >"$out.turns64" 2>/dev/null
     c2=$(cpu_ticks "$b")
+    load "$b" --calibrate /nope --connections 64 --warmup 0 --duration "$seconds" >"$out.calibration-after" 2>/dev/null
+    c3=$(cpu_ticks "$b")
     before=$(allocated "$b")
     load "$b" --connections 8 --warmup 0 --duration "$seconds" >"$out.turns8" 2>/dev/null
     after=$(allocated "$b")
     local calibration turns p99 overhead8 turns8 ticks
-    calibration=$(sed -n 's/^calibration .* = \([0-9]*\) requests.*/\1/p' "$out.calibration")
+    calibration=$(( ($(rate "$out.calibration") + $(rate "$out.calibration-after")) / 2 ))
     turns=$(sed -n 's/^turns .* = \([0-9]*\) turns.*/\1/p' "$out.turns64")
     p99=$(sed -n 's/^client latency .* p99 \([0-9.]*\) .*/\1/p' "$out.turns64")
     overhead8=$(sed -n 's/^server overhead .* p99 \([0-9.]*\) .*/\1/p' "$out.turns8")
@@ -73,7 +80,7 @@ measure() {
     local bytes=nan
     [[ $before =~ ^[0-9]+$ && $after =~ ^[0-9]+$ ]] && bytes=$(( (after - before) / turns8 ))
     echo "$b $round $calibration $turns $p99 $overhead8 $bytes \
-$(( (c1 - c0) * 1000000 / ticks / (calibration * seconds) )) $(( (c2 - c1) * 1000000 / ticks / (turns * seconds) ))" | tee -a "$work/results"
+$(( (c1 - c0 + c3 - c2) * 1000000 / ticks / (2 * calibration * seconds) )) $(( (c2 - c1) * 1000000 / ticks / (turns * seconds) ))" | tee -a "$work/results"
 }
 
 echo "build round calibration_rps turns_per_s client_p99_ms overhead_p99_8c_ms bytes_per_turn cpu_us_per_404 cpu_us_per_turn"
