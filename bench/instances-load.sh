@@ -30,7 +30,6 @@ finish() {
 }
 trap finish EXIT
 
-driver=bench/Promptly.TurnLoad/bin/Release/net10.0/Promptly.TurnLoad.dll
 load() { local layout=$1; shift; dotnet "$driver" --server "${url[$layout]}" "$@"; }
 ticks_of() { for pid in "$@"; do awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || true; done | awk '{ s += $1 } END { print s + 0 }'; }
 # PostgreSQL's CPU so far: ended backends' time is in the postmaster's cutime/cstime once it has reaped them.
@@ -41,8 +40,7 @@ postgres_ticks() {
 }
 nginx_ticks() { ticks_of "$nginx_pid" $(pgrep -P "$nginx_pid"); }
 
-dotnet build -c Release bench/Promptly.TurnLoad >/dev/null
-dotnet build -c Release src/Promptly >/dev/null
+build_tree .
 start_postgres
 postgres_port=$(sed 's/.*Port=\([0-9]*\).*/\1/' <<<"$postgres_connection")
 for db in promptly_one promptly_two; do psql -q "host=127.0.0.1 port=$postgres_port user=promptly dbname=postgres" -c "CREATE DATABASE $db"; done

@@ -12,14 +12,12 @@ source bench/postgres.sh
 work=$(mktemp -d /tmp/promptly-postgres-wal.XXXXXX)
 finish() { stop "${server_pid:-}"; stop_postgres; rm -rf "$work"; }
 trap finish EXIT
-dotnet build -c Release bench/Promptly.TurnLoad >/dev/null
-dotnet build -c Release src/Promptly >/dev/null
+build_tree .
 start_postgres
 port=$(sed 's/.*Port=\([0-9]*\).*/\1/' <<<"$postgres_connection")
 lsn() { psql -tA "host=127.0.0.1 port=$port user=promptly dbname=postgres" -c "SELECT ${1:-pg_current_wal_lsn()}"; }
 start_server "$work/data" "http://127.0.0.1:${PROMPTLY_BENCH_PORT:-5080}" "$work/server.log" \
     Storage__Provider=postgres "Storage__ConnectionString=$postgres_connection;Maximum Pool Size=30"
-driver=bench/Promptly.TurnLoad/bin/Release/net10.0/Promptly.TurnLoad.dll
 url=http://127.0.0.1:${PROMPTLY_BENCH_PORT:-5080}
 dotnet "$driver" --server "$url" --connections 64 --warmup 0 --duration 5 >/dev/null 2>&1 || true
 for connections in 64 8; do

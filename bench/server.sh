@@ -5,9 +5,11 @@
 #   must_be_free URL                                     exits when something already answers there
 #   stop PID; stop_server
 #   alternate ROUNDS FUNCTION                            FUNCTION old|new ROUND for each round, old first in odd rounds
-#   build_tree TREE                                      builds the load driver and TREE's Release server; server_dll is TREE's
+#   build_tree TREE                                      builds the load driver ($driver) and TREE's Release server; server_dll is TREE's
 #   "${auth[@]}"                                          curl's arguments that send the operator key
 server_dll=src/Promptly/bin/Release/net10.0/Promptly.dll
+# The turn-load driver (bench/Promptly.TurnLoad), built in Release by build_tree or by the script.
+driver=bench/Promptly.TurnLoad/bin/Release/net10.0/Promptly.TurnLoad.dll
 server_pid=
 # The servers these scripts start accept one operator key, made up per run; the promptly tools read it from
 # PROMPTLY_KEY, curl sends it with "${auth[@]}".

@@ -29,7 +29,6 @@ declare -A pid url
 stop_both() { for b in old new; do stop "${pid[$b]:-}"; done; }
 trap stop_both EXIT
 
-driver=bench/Promptly.TurnLoad/bin/Release/net10.0/Promptly.TurnLoad.dll
 load() { local b=$1; shift; dotnet "$driver" --server "${url[$b]}" "$@"; }
 allocated() { curl -sf "${auth[@]}" "${url[$1]}/api/diagnostics/memory" | sed 's/.*"total_allocated_bytes":\([0-9]*\).*/\1/'; }
 # The server's CPU time so far (user + system), in clock ticks: what a run cost it, however busy the machine was.

@@ -28,10 +28,9 @@ case $store in
     *) echo "the store is sqlite or postgres, not '$store'" >&2; exit 2 ;;
 esac
 
-load() { dotnet bench/Promptly.TurnLoad/bin/Release/net10.0/Promptly.TurnLoad.dll --server "$url" "$@"; }
+load() { dotnet "$driver" --server "$url" "$@"; }
 
-dotnet build -c Release bench/Promptly.TurnLoad >/dev/null
-dotnet build -c Release src/Promptly >/dev/null
+build_tree .
 start_server "$work/data" "$url" "$work/server.log" "${storage[@]}"
 for run in $(seq 1 "$runs"); do
     echo "== run $run of $runs: $connections connections, ${seconds}s"

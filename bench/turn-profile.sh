@@ -20,7 +20,7 @@ trap stop_server EXIT
 
 build_tree "$tree"
 start_server "$work/data" "$url" "$work/server.log" DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_ReadyToRun=0
-dotnet bench/Promptly.TurnLoad/bin/Release/net10.0/Promptly.TurnLoad.dll --server "$url" "${calibrate[@]}" --connections 64 --warmup 20 --duration $((record + 4)) >"$work/load.txt" 2>&1 &
+dotnet "$driver" --server "$url" "${calibrate[@]}" --connections 64 --warmup 20 --duration $((record + 4)) >"$work/load.txt" 2>&1 &
 load_pid=$!
 sleep 22
 perf record -F 999 -g -p "$server_pid" -o "$work/perf.data" -- sleep "$record" 2>/dev/null

@@ -19,7 +19,6 @@ source bench/server.sh
 trap stop_server EXIT
 
 build_tree "$tree"
-driver=bench/Promptly.TurnLoad/bin/Release/net10.0/Promptly.TurnLoad.dll
 load() { dotnet "$driver" --server "$url" --connections 64 --warmup 0 --duration "$1"; }
 written() { awk '/^wchar/ { print $2 }' "/proc/$server_pid/io"; }
 
