@@ -30,18 +30,18 @@ internal static class InterviewScript
         for (var i = 0; i < answer.ElementIds.Count; i++)
         {
             var id = answer.ElementIds[i];
-            state.Explored.Add(id);
-            if (answer.GivesReason && id != state.CurrentElementId) state.Covered.Add(id);
+            state.Explore(id);
+            if (answer.GivesReason && id != state.CurrentElementId) state.Cover(id);
         }
 
         InterviewerStep? probe = null;
         if (state.CurrentElementId is { } currentId && guide.FindElement(currentId) is { } current)
         {
-            state.Explored.Add(currentId);
+            state.Explore(currentId);
             var thorough = answer.GivesReason && answer.WordCount >= MinWordsForCoverage;
             if (thorough || state.ProbesOnCurrent >= guide.MaxProbesPerElement || current.Probes.Count == 0)
             {
-                state.Covered.Add(currentId);
+                state.Cover(currentId);
             }
             else
             {
@@ -79,11 +79,11 @@ internal static class InterviewScript
             if (answer is not null)
             {
                 var analysis = AnswerAnalyzer.Analyze(guide, answer);
-                if (state.CurrentElementId is { } discussed) state.Explored.Add(discussed);
+                if (state.CurrentElementId is { } discussed) state.Explore(discussed);
                 foreach (var id in analysis.ElementIds)
                 {
-                    state.Explored.Add(id);
-                    if (analysis.GivesReason && id != state.CurrentElementId) state.Covered.Add(id);
+                    state.Explore(id);
+                    if (analysis.GivesReason && id != state.CurrentElementId) state.Cover(id);
                 }
 
                 continue;
@@ -92,16 +92,16 @@ internal static class InterviewScript
             switch (kind)
             {
                 case StepKinds.Greeting or StepKinds.Question when elementId is not null:
-                    if (state.CurrentElementId is { } previous) state.Covered.Add(previous);
+                    if (state.CurrentElementId is { } previous) state.Cover(previous);
                     state.CurrentElementId = elementId;
                     state.ProbesOnCurrent = 0;
-                    state.Asked.Add(elementId);
+                    state.MarkAsked(elementId);
                     break;
                 case StepKinds.Probe:
                     state.ProbesOnCurrent++;
                     break;
                 case StepKinds.Closing:
-                    if (state.CurrentElementId is { } last) state.Covered.Add(last);
+                    if (state.CurrentElementId is { } last) state.Cover(last);
                     state.CurrentElementId = null;
                     break;
             }
@@ -131,7 +131,7 @@ internal static class InterviewScript
     {
         state.CurrentElementId = element.Id;
         state.ProbesOnCurrent = 0;
-        state.Asked.Add(element.Id);
+        state.MarkAsked(element.Id);
     }
 
     private static InterviewerStep Close(InterviewGuide guide, ScriptState state)

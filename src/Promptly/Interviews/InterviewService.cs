@@ -292,12 +292,6 @@ internal sealed class InterviewService(
     }
 
     /// <summary>
-    /// The session's state, from memory or rebuilt from storage (and then kept in memory while it is open). When other
-    /// servers share the database, the copy in memory is used only if the stored session is where it is (one read of
-    /// its row): a session whose turns went to another server since is read afresh, never answered from the old copy.
-    /// </summary>
-    /// <exception cref="SessionNotFoundException">There is no such session.</exception>
-    /// <summary>
     /// Throws <see cref="SessionNotFoundException"/> unless the session exists (and was not erased), without loading it:
     /// answered from memory when this server is the only one, else from one read of its stored row.
     /// </summary>
@@ -307,6 +301,12 @@ internal sealed class InterviewService(
         if (await store.SessionProgressAsync(sessionId, cancellationToken) is null) throw new SessionNotFoundException(sessionId);
     }
 
+    /// <summary>
+    /// The session's state, from memory or rebuilt from storage (and then kept in memory while it is open). When other
+    /// servers share the database, the copy in memory is used only if the stored session is where it is (one read of
+    /// its row): a session whose turns went to another server since is read afresh, never answered from the old copy.
+    /// </summary>
+    /// <exception cref="SessionNotFoundException">There is no such session.</exception>
     public async Task<InterviewState> GetStateAsync(string sessionId, CancellationToken cancellationToken)
     {
         if (cache.Find(sessionId) is { } cached)
