@@ -12,12 +12,25 @@ namespace Promptly.Interviews;
 /// </remarks>
 internal sealed class ScriptState
 {
-    private HashSet<string> _covered = new(StringComparer.Ordinal);
-    private HashSet<string> _asked = new(StringComparer.Ordinal);
-    private HashSet<string> _explored = new(StringComparer.Ordinal);
+    private HashSet<string> _covered;
+    private HashSet<string> _asked;
+    private HashSet<string> _explored;
 
     // The sets this state may change in place: none of those it shares with a copy.
-    private Owned _owned = Owned.Covered | Owned.Asked | Owned.Explored;
+    private Owned _owned;
+
+    public ScriptState()
+        : this(new(StringComparer.Ordinal), new(StringComparer.Ordinal), new(StringComparer.Ordinal), Owned.Covered | Owned.Asked | Owned.Explored)
+    {
+    }
+
+    private ScriptState(HashSet<string> covered, HashSet<string> asked, HashSet<string> explored, Owned owned)
+    {
+        _covered = covered;
+        _asked = asked;
+        _explored = explored;
+        _owned = owned;
+    }
 
     public string? CurrentElementId { get; set; }
     public int ProbesOnCurrent { get; set; }
@@ -38,15 +51,7 @@ internal sealed class ScriptState
     public ScriptState Clone()
     {
         _owned = Owned.None;
-        return new ScriptState
-        {
-            CurrentElementId = CurrentElementId,
-            ProbesOnCurrent = ProbesOnCurrent,
-            _covered = _covered,
-            _asked = _asked,
-            _explored = _explored,
-            _owned = Owned.None,
-        };
+        return new ScriptState(_covered, _asked, _explored, Owned.None) { CurrentElementId = CurrentElementId, ProbesOnCurrent = ProbesOnCurrent };
     }
 
     private void Add(ref HashSet<string> set, Owned which, string elementId)
