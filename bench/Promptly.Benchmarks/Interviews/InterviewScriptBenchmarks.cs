@@ -22,8 +22,22 @@ public class InterviewScriptBenchmarks
 
     private InterviewGuide _guide = null!;
 
+    private List<TranscriptMessage> _transcript = null!;
+
     [GlobalSetup]
-    public void Setup() => _guide = GuideCatalog.Load(new GuideOptions()).Get("software_engineer_practice");
+    public void Setup()
+    {
+        _guide = GuideCatalog.Load(new GuideOptions()).Get("software_engineer_practice");
+        _transcript = [];
+        for (var i = 0; i < 20; i++)
+        {
+            _transcript.Add(new TranscriptMessage(2 * i, MessageRoles.Interviewer, "Question?", i, _guide.Elements[i % 10].Id, "question", default));
+            _transcript.Add(new TranscriptMessage(2 * i + 1, MessageRoles.Candidate, Answers[i % Answers.Length], i + 1, _guide.Elements[i % 10].Id, "answer", default));
+        }
+    }
+
+    [Benchmark(Description = "Concept graph of the finished interview")]
+    public double Graph() => new Promptly.Graph.TranscriptGraph().OrphanRatio(_guide, _transcript);
 
     [Benchmark(Description = "One interview, 20 turns: copy, analyse, next step")]
     public int Interview()

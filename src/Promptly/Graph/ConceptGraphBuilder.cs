@@ -1,3 +1,4 @@
+using System.Buffers;
 using Promptly.Guides;
 
 namespace Promptly.Graph;
@@ -39,9 +40,11 @@ internal static class ConceptGraphBuilder
 
             foreach (var clause in analysis.Clauses)
             {
-                var label = Label(clause);
+                // Lowercased once for both: Label's own lowercasing then finds nothing to change and copies nothing.
+                var lower = clause.ToLowerInvariant();
+                var label = Label(lower);
                 if (label.Length == 0) continue;
-                var element = ElementOf(guide, clause, answer.AskedElementId) ?? answerElement;
+                var element = ElementOf(guide, lower, answer.AskedElementId) ?? answerElement;
                 if (!byKey.TryGetValue((level, label), out var node))
                 {
                     node = new MutableNode($"n{nodes.Count + 1}", level, label, element);
@@ -63,20 +66,51 @@ internal static class ConceptGraphBuilder
             previousLast = last ?? previousLast;
         }
 
-        var linked = new HashSet<string>(edges.SelectMany(e => new[] { e.From, e.To }));
-        var explored = guide.Elements.Where(e => nodes.Any(n => n.ElementId == e.Id)).Select(e => e.Id).ToList();
+        var explored = Explored(guide, nodes);
         var stats = new ConceptGraphStats(
             nodes.Count,
             edges.Count,
             guide.Elements.Count == 0 ? 0 : Math.Round(explored.Count / (double)guide.Elements.Count, 4),
-            nodes.Count == 0 ? 0 : Math.Round(nodes.Count(n => !linked.Contains(n.Id)) / (double)nodes.Count, 4),
+            nodes.Count == 0 ? 0 : Math.Round(Orphans(nodes, edges) / (double)nodes.Count, 4),
             explored);
         return new ConceptGraph([.. nodes.Select(n => n.ToNode())], edges, stats);
     }
 
-    private static string? ElementOf(InterviewGuide guide, string clause, string? askedElementId)
+    /// <summary>The guide's elements some node belongs to, in guide order.</summary>
+    private static List<string> Explored(InterviewGuide guide, List<MutableNode> nodes)
     {
-        var lower = clause.ToLowerInvariant();
+        var named = new HashSet<string?>(nodes.Count, StringComparer.Ordinal);
+        foreach (var node in nodes) named.Add(node.ElementId);
+        var explored = new List<string>(named.Count);
+        for (var i = 0; i < guide.Elements.Count; i++)
+        {
+            if (named.Contains(guide.Elements[i].Id)) explored.Add(guide.Elements[i].Id);
+        }
+
+        return explored;
+    }
+
+    /// <summary>Nodes that no edge starts or ends at.</summary>
+    private static int Orphans(List<MutableNode> nodes, List<ConceptEdge> edges)
+    {
+        var linked = new HashSet<string>(2 * edges.Count, StringComparer.Ordinal);
+        foreach (var edge in edges)
+        {
+            linked.Add(edge.From);
+            linked.Add(edge.To);
+        }
+
+        var orphans = 0;
+        foreach (var node in nodes)
+        {
+            if (!linked.Contains(node.Id)) orphans++;
+        }
+
+        return orphans;
+    }
+
+    private static string? ElementOf(InterviewGuide guide, string lower, string? askedElementId)
+    {
         if (askedElementId is not null && guide.FindElement(askedElementId) is { } asked && AnswerAnalyzer.Mentions(lower, asked.Signals))
         {
             return asked.Id;
@@ -93,29 +127,58 @@ internal static class ConceptGraphBuilder
     /// <summary>The clause lowercased, without leading filler and trailing punctuation, cut to a few words.</summary>
     public static string Label(string clause)
     {
-        var text = clause.ToLowerInvariant().Trim(Edges);
+        var text = clause.ToLowerInvariant().AsSpan().Trim(Edges);
         bool stripped;
         do
         {
             stripped = false;
             foreach (var filler in Fillers)
             {
-                if (text == filler)
+                if (text.SequenceEqual(filler))
                 {
                     return "";
                 }
 
                 if (text.Length > filler.Length && text.StartsWith(filler, StringComparison.Ordinal) && text[filler.Length] is ' ' or ',')
                 {
-                    text = text[filler.Length..].TrimStart(' ', ',');
+                    text = text[filler.Length..].TrimStart(" ,");
                     stripped = true;
                 }
             }
         }
         while (stripped);
 
-        var words = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return string.Join(' ', words.Take(MaxLabelWords)).TrimEnd(',', '.', ';', ':', '!', '?');
+        return FirstWords(text);
+    }
+
+    /// <summary>
+    /// The first <see cref="MaxLabelWords"/> space-separated words of <paramref name="text"/>, one space between each,
+    /// without trailing punctuation: built in one buffer rather than split into strings and joined again.
+    /// </summary>
+    private static string FirstWords(ReadOnlySpan<char> text)
+    {
+        var buffer = ArrayPool<char>.Shared.Rent(Math.Max(1, text.Length));
+        try
+        {
+            var length = 0;
+            for (var words = 0; words < MaxLabelWords; words++)
+            {
+                text = text.TrimStart(' ');
+                if (text.IsEmpty) break;
+                var end = text.IndexOf(' ');
+                var word = end < 0 ? text : text[..end];
+                if (words > 0) buffer[length++] = ' ';
+                word.CopyTo(buffer.AsSpan(length));
+                length += word.Length;
+                text = text[word.Length..];
+            }
+
+            return new string(buffer.AsSpan(0, length).TrimEnd(",.;:!?"));
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
     }
 
     private sealed class MutableNode(string id, string type, string label, string? elementId)

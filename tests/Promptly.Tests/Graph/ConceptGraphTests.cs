@@ -26,6 +26,14 @@ public sealed class ConceptGraphTests
         Assert.False(analysis.GivesReason);
     }
 
+    [Theory]
+    [InlineData("Well, I think it's creamy!", "creamy")]
+    [InlineData("Um", "")]
+    [InlineData("  Honestly,   the   froth  holds ", "the froth holds")]
+    [InlineData("one two three four five six seven eight, nine ten", "one two three four five six seven eight")]
+    [InlineData("Thats fine", "thats fine")]
+    public void Label_FillersSpacingAndLength(string clause, string label) => Assert.Equal(label, ConceptGraphBuilder.Label(clause));
+
     [Fact]
     public void Build_LadderedAnswer_ChainsUpTheMeansEndLevels()
     {
