@@ -27,16 +27,20 @@ internal sealed class InterviewDriver
     private const int BufferSize = 16 * 1024;
     private const int MaxAnswerBytes = 8 << 20;
 
-    // Short answers that give no reason: the interviewer probes every question once, so an interview of the default
-    // guide lasts its full 20 turns and starting sessions stays a small share of the requests.
-    private static readonly byte[][] Answers =
+    /// <summary>
+    /// The answers the driver gives, turn after turn: short and giving no reason, so the interviewer probes every
+    /// question once, an interview of the default guide lasts its full 20 turns, and starting sessions stays a small
+    /// share of the requests.
+    /// </summary>
+    public static readonly IReadOnlyList<string> AnswerTexts =
     [
-        .. new[]
-        {
-            "Mostly backend work.", "Payments, mainly.", "A flaky cache.", "Queues.", "Unit tests.",
-            "I ask questions.", "Cut scope.", "We talked.", "Rust.", "Good team.",
-        }.Select(a => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["user_input"] = a })),
+        "Mostly backend work.", "Payments, mainly.", "A flaky cache.", "Queues.", "Unit tests.",
+        "I ask questions.", "Cut scope.", "We talked.", "Rust.", "Good team.",
     ];
+
+    // The turn bodies, encoded once.
+    private static readonly byte[][] Answers =
+        [.. AnswerTexts.Select(a => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["user_input"] = a }))];
 
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 

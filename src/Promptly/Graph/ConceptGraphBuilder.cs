@@ -40,7 +40,7 @@ internal static class ConceptGraphBuilder
 
             foreach (var clause in analysis.Clauses)
             {
-                // Lowercased once for both: Label's own lowercasing then finds nothing to change and copies nothing.
+                // Lowercased once for both; Label lowercases again, which returns an ASCII clause as it is, uncopied.
                 var lower = clause.ToLowerInvariant();
                 var label = Label(lower);
                 if (label.Length == 0) continue;
