@@ -40,11 +40,9 @@ internal static class ConceptGraphBuilder
 
             foreach (var clause in analysis.Clauses)
             {
-                // Lowercased once for both; Label lowercases again, which returns an ASCII clause as it is, uncopied.
-                var lower = clause.ToLowerInvariant();
-                var label = Label(lower);
+                var label = Label(clause);
                 if (label.Length == 0) continue;
-                var element = ElementOf(guide, lower, answer.AskedElementId) ?? answerElement;
+                var element = ElementOf(guide, clause, answer.AskedElementId) ?? answerElement;
                 if (!byKey.TryGetValue((level, label), out var node))
                 {
                     node = new MutableNode($"n{nodes.Count + 1}", level, label, element);
@@ -109,16 +107,16 @@ internal static class ConceptGraphBuilder
         return orphans;
     }
 
-    private static string? ElementOf(InterviewGuide guide, string lower, string? askedElementId)
+    private static string? ElementOf(InterviewGuide guide, string clause, string? askedElementId)
     {
-        if (askedElementId is not null && guide.FindElement(askedElementId) is { } asked && AnswerAnalyzer.Mentions(lower, asked.Signals))
+        if (askedElementId is not null && guide.FindElement(askedElementId) is { } asked && asked.IsMentionedIn(clause))
         {
             return asked.Id;
         }
 
         for (var i = 0; i < guide.Elements.Count; i++)
         {
-            if (AnswerAnalyzer.Mentions(lower, guide.Elements[i].Signals)) return guide.Elements[i].Id;
+            if (guide.Elements[i].IsMentionedIn(clause)) return guide.Elements[i].Id;
         }
 
         return null;

@@ -1,4 +1,7 @@
 
+using System.Buffers;
+using System.Diagnostics;
+
 namespace Promptly.Guides;
 
 /// <summary>What one answer says, as far as the interview needs to know on every turn.</summary>
@@ -9,8 +12,9 @@ namespace Promptly.Guides;
 internal sealed record AnswerAnalysis(IReadOnlyList<string> ElementIds, bool GivesReason, int WordCount, IReadOnlyList<string> Clauses);
 
 /// <summary>
-/// Reads an answer for element signals and laddering cues. It runs on every turn, so it scans the lowercased text
-/// with ordinal searches and allocates little beyond its result.
+/// Reads an answer for element signals and laddering cues. It runs on every turn, so it looks for all the cues (and
+/// all of an element's signals) in one pass of <see cref="SearchValues{T}"/>, ignoring case without a lowercased copy
+/// of the answer, and allocates little beyond its result.
 /// </summary>
 internal static class AnswerAnalyzer
 {
@@ -22,75 +26,73 @@ internal static class AnswerAnalyzer
         "since", "meaning",
     ];
 
+    private static readonly SearchValues<string> AnyCue = SearchValues.Create(Cues, StringComparison.OrdinalIgnoreCase);
+
+    // The cues without their trailing space ("so i " → "so i"), for an answer that starts with one.
+    private static readonly string[] TrimmedCues = [.. Cues.Select(c => c.TrimEnd())];
+
     public static AnswerAnalysis Analyze(InterviewGuide guide, string text)
     {
-        var lower = text.ToLowerInvariant();
         var elements = new List<string>(2);
-        // Indexed loops here and in Mentions: foreach over an IReadOnlyList boxes its enumerator, once per element.
+        // An indexed loop: foreach over an IReadOnlyList boxes its enumerator.
         for (var i = 0; i < guide.Elements.Count; i++)
         {
-            if (Mentions(lower, guide.Elements[i].Signals)) elements.Add(guide.Elements[i].Id);
+            if (guide.Elements[i].IsMentionedIn(text)) elements.Add(guide.Elements[i].Id);
         }
 
-        var clauses = SplitAtCues(text, lower);
-        return new AnswerAnalysis(elements, clauses.Count > 1 || StartsWithCue(lower), CountWords(text), clauses);
+        var clauses = SplitAtCues(text);
+        return new AnswerAnalysis(elements, clauses.Count > 1 || StartsWithCue(text), CountWords(text), clauses);
     }
 
-    /// <summary>Whether <paramref name="lowerText"/> holds one of <paramref name="signals"/> at a word start.</summary>
-    public static bool Mentions(string lowerText, IReadOnlyList<string> signals)
+    /// <summary>
+    /// Where in <paramref name="text"/>, at or after <paramref name="from"/>, one of <paramref name="words"/> first
+    /// starts a word, in any case; -1 if nowhere. The character before <paramref name="from"/> counts.
+    /// </summary>
+    public static int FindWordStart(ReadOnlySpan<char> text, SearchValues<string> words, int from = 0)
     {
-        for (var i = 0; i < signals.Count; i++)
+        while (from < text.Length)
         {
-            if (FindWord(lowerText, signals[i], 0) >= 0) return true;
+            var at = text[from..].IndexOfAny(words);
+            if (at < 0) return -1;
+            at += from;
+            if (at == 0 || !char.IsLetterOrDigit(text[at - 1])) return at;
+            from = at + 1;
         }
 
-        return false;
+        return -1;
     }
 
-    private static List<string> SplitAtCues(string text, string lower)
+    private static List<string> SplitAtCues(string text)
     {
         var clauses = new List<string>(3);
         var start = 0;
-        while (true)
+        while (FindWordStart(text, AnyCue, start) is var at and >= 0)
         {
-            var (at, length) = NextCue(lower, start);
-            if (at < 0)
-            {
-                AddClause(clauses, text, start, text.Length);
-                return clauses;
-            }
-
             AddClause(clauses, text, start, at);
-            start = at + length;
+            start = at + CueAt(text.AsSpan(at)).Length;
         }
+
+        AddClause(clauses, text, start, text.Length);
+        return clauses;
     }
 
-    private static (int At, int Length) NextCue(string lower, int from)
+    /// <summary>The cue <paramref name="text"/> starts with: the first in <see cref="Cues"/>' order, so the longer of two wins.</summary>
+    private static string CueAt(ReadOnlySpan<char> text)
     {
-        var best = -1;
-        var length = 0;
         foreach (var cue in Cues)
         {
-            var at = FindWord(lower, cue, from);
-            if (at >= 0 && (best < 0 || at < best))
-            {
-                best = at;
-                length = cue.Length;
-            }
+            if (text.StartsWith(cue, StringComparison.OrdinalIgnoreCase)) return cue;
         }
 
-        return (best, length);
+        throw new UnreachableException("SearchValues found a cue that none of the cues starts.");
     }
 
-    // The cues without their trailing space ("so i " → "so i"), trimmed once rather than on every answer.
-    private static readonly string[] TrimmedCues = [.. Cues.Select(c => c.TrimEnd())];
-
-    private static bool StartsWithCue(string lower)
+    private static bool StartsWithCue(string text)
     {
-        var trimmed = lower.AsSpan().TrimStart();
+        var trimmed = text.AsSpan().TrimStart();
         foreach (var cue in TrimmedCues)
         {
-            if (trimmed.StartsWith(cue, StringComparison.Ordinal)) return true;
+            if (trimmed.StartsWith(cue, StringComparison.OrdinalIgnoreCase)) return true;
         }
 
         return false;
@@ -100,20 +102,6 @@ internal static class AnswerAnalyzer
     {
         var clause = text.AsSpan(start, end - start).Trim(" \t\r\n,.;:!?-–—\"'()");
         if (clause.Length > 0) clauses.Add(clause.ToString());
-    }
-
-    /// <summary>The next index at or after <paramref name="from"/> where <paramref name="word"/> starts a word.</summary>
-    private static int FindWord(string text, string word, int from)
-    {
-        while (from <= text.Length - word.Length)
-        {
-            var at = text.IndexOf(word, from, StringComparison.Ordinal);
-            if (at < 0) return -1;
-            if (at == 0 || !char.IsLetterOrDigit(text[at - 1])) return at;
-            from = at + 1;
-        }
-
-        return -1;
     }
 
     private static int CountWords(string text)

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Promptly.Guides;
 
 /// <summary>
@@ -57,5 +59,19 @@ internal sealed record GuideElement
     public IReadOnlyList<string> Probes { get; init; } = ["Why does that matter to you?"];
 
     /// <summary>Words that show an answer is about this element (matched case-insensitively on word starts).</summary>
-    public IReadOnlyList<string> Signals { get; init; } = [];
+    public IReadOnlyList<string> Signals
+    {
+        get;
+        init
+        {
+            field = value;
+            _anySignal = SearchValues.Create([.. value.Where(s => s.Length > 0)], StringComparison.OrdinalIgnoreCase);
+        }
+    } = [];
+
+    // Set with the signals, so that every answer is searched for all of them in one pass.
+    private readonly SearchValues<string> _anySignal = SearchValues.Create([], StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether <paramref name="text"/> names one of <see cref="Signals"/> at the start of a word.</summary>
+    public bool IsMentionedIn(ReadOnlySpan<char> text) => AnswerAnalyzer.FindWordStart(text, _anySignal) >= 0;
 }
