@@ -65,7 +65,7 @@ internal sealed record GuideElement
         init
         {
             field = value;
-            _anySignal = SearchValues.Create([.. value.Where(s => s.Length > 0)], StringComparison.OrdinalIgnoreCase);
+            _anySignal = SearchValues.Create([.. value.Where(s => !string.IsNullOrEmpty(s))], StringComparison.OrdinalIgnoreCase);
         }
     } = [];
 
