@@ -362,10 +362,14 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
     }
 
     /// <summary>The turn's audio, kept once the turn is stored (off the response's path: while its reply plays).</summary>
+    /// <remarks>
+    /// Not cancelled when the socket closes: the turn is stored, so its audio is kept too, also when the candidate hangs
+    /// up or reconnects (to this server or another) before the write was taken.
+    /// </remarks>
     private Task KeepAsync(InterviewResponse stored, PendingTurn turn) =>
         _services.Recordings.SaveRecordingAsync(
             new TurnRecording(_sessionId, stored.Message.QuestionNumber, SampleRates.Pipeline, MemoryMarshal.AsBytes(turn.Samples.Span).ToArray(), _time.GetUtcNow()),
-            Closed);
+            CancellationToken.None);
 
     /// <summary>
     /// Budget intelligence: at the answer's first pause its transcription starts, while the end-of-turn silence is
