@@ -115,21 +115,20 @@ def median(values):
     known = [v for v in values if v == v]  # NaN: a figure the run could not read
     return statistics.median(known) if known else float("nan")
 med = {b: [median(float(r[i + 2]) for r in rows if r[0] == b) for i in range(len(names))] for b in ("old", "new")}
-ratio = {b: statistics.median(float(r[3]) / float(r[2]) for r in rows if r[0] == b) for b in ("old", "new")}
-pair = statistics.median(float(n[3]) / float(o[3]) for o in rows if o[0] == "old" for n in rows if n[0] == "new" and n[1] == o[1])
+# Column a over column b within each of a build's rounds, median over its rounds.
+def within(a, b): return {build: statistics.median(float(r[a]) / float(r[b]) for r in rows if r[0] == build) for build in ("old", "new")}
+# Column a, new over old in the same round, median over the rounds.
+def per_round(a): return statistics.median(float(n[a]) / float(o[a]) for o in rows if o[0] == "old" for n in rows if n[0] == "new" and n[1] == o[1])
+ratio, cost, cost_all = within(3, 2), within(8, 7), within(9, 7)
 print(f"\nmedians of {len(rows) // 2} rounds")
 print(f"{'':22}{'old':>12}{'new':>12}{'new/old':>10}")
 for i, name in enumerate(names):
     old, new = med['old'][i], med['new'][i]
     print(f"{name:22}{old:>12.4g}{new:>12.4g}{(new / old if old else float('nan')):>10.2f}")
 print(f"{'turns/calibration':22}{ratio['old']:>12.3f}{ratio['new']:>12.3f}{ratio['new'] / ratio['old']:>10.2f}   (median of each round's ratio)")
-cost = {b: statistics.median(float(r[8]) / float(r[7]) for r in rows if r[0] == b) for b in ("old", "new")}
-cpu_pair = statistics.median(float(n[8]) / float(o[8]) for o in rows if o[0] == "old" for n in rows if n[0] == "new" and n[1] == o[1])
 print(f"{'turn CPU / 404 CPU':22}{cost['old']:>12.2f}{cost['new']:>12.2f}{cost['new'] / cost['old']:>10.2f}   (a turn costs this many empty requests)")
-print(f"turns/s new/old, median of the per-round ratios: {pair:.2f}")
-print(f"server CPU per turn new/old, median of the per-round ratios: {cpu_pair:.2f}")
-cost_all = {b: statistics.median(float(r[9]) / float(r[7]) for r in rows if r[0] == b) for b in ("old", "new")}
-all_pair = statistics.median(float(n[9]) / float(o[9]) for o in rows if o[0] == "old" for n in rows if n[0] == "new" and n[1] == o[1])
-print(f"with the catch-up after the run: a turn costs {cost_all['old']:.2f} (old) and {cost_all['new']:.2f} (new) empty requests; new/old per round {all_pair:.2f}")
+print(f"turns/s new/old, median of the per-round ratios: {per_round(3):.2f}")
+print(f"server CPU per turn new/old, median of the per-round ratios: {per_round(8):.2f}")
+print(f"with the catch-up after the run: a turn costs {cost_all['old']:.2f} (old) and {cost_all['new']:.2f} (new) empty requests; new/old per round {per_round(9):.2f}")
 EOF
 echo "(raw output in $work)"

@@ -69,8 +69,11 @@ internal sealed record GuideElement
         }
     } = [];
 
-    // Set with the signals, so that every answer is searched for all of them in one pass.
-    private readonly SearchValues<string> _anySignal = SearchValues.Create([], StringComparison.OrdinalIgnoreCase);
+    private static readonly SearchValues<string> NoSignals = SearchValues.Create([], StringComparison.OrdinalIgnoreCase);
+
+    // Set with the signals, so that every answer is searched for all of them in one pass; shared while there are none,
+    // rather than built for every element and replaced as its signals are read.
+    private readonly SearchValues<string> _anySignal = NoSignals;
 
     /// <summary>Whether <paramref name="text"/> names one of <see cref="Signals"/> at the start of a word.</summary>
     public bool IsMentionedIn(ReadOnlySpan<char> text) => AnswerAnalyzer.FindWordStart(text, _anySignal) >= 0;
