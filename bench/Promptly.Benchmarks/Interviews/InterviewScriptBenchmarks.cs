@@ -32,7 +32,7 @@ public class InterviewScriptBenchmarks
         {
             var element = _guide.Elements[i % _guide.Elements.Count].Id;
             _transcript.Add(new TranscriptMessage(2 * i, MessageRoles.Interviewer, "Question?", i, element, StepKinds.Question, default));
-            _transcript.Add(new TranscriptMessage(2 * i + 1, MessageRoles.Candidate, Answers[i % Answers.Count], i + 1, element, "answer", default));
+            _transcript.Add(new TranscriptMessage(2 * i + 1, MessageRoles.Candidate, Answers[i % Answers.Count], i + 1, element, MessageKinds.Answer, default));
         }
     }
 

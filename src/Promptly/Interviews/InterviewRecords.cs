@@ -37,7 +37,7 @@ internal static class SessionStatus
 /// <param name="Role"><see cref="MessageRoles.Interviewer"/> or <see cref="MessageRoles.Candidate"/>.</param>
 /// <param name="QuestionNumber">The interviewer response this message belongs to (a candidate answer carries the number of the response it triggered).</param>
 /// <param name="ElementId">The guide element an interviewer message asks about.</param>
-/// <param name="Kind">greeting, question, probe or closing for the interviewer; answer for the candidate.</param>
+/// <param name="Kind">The step's (<see cref="StepKinds"/>) for the interviewer; <see cref="MessageKinds.Answer"/> for the candidate.</param>
 internal sealed record TranscriptMessage(int Seq, string Role, string Content, int QuestionNumber, string? ElementId, string? Kind, DateTimeOffset At)
 {
     /// <summary>The id an utterance is known by in the concept graph and exports.</summary>
@@ -48,6 +48,12 @@ internal static class MessageRoles
 {
     public const string Interviewer = "interviewer";
     public const string Candidate = "candidate";
+}
+
+/// <summary>A message's kind besides the interviewer's, which take their step's (<see cref="StepKinds"/>).</summary>
+internal static class MessageKinds
+{
+    public const string Answer = "answer";
 }
 
 /// <summary>A session with its whole transcript, as read back from storage.</summary>

@@ -154,7 +154,7 @@ internal sealed class InterviewService(
 
                 ScriptState script;
                 InterviewerStep step;
-                var answered = new TranscriptMessage(state.Transcript.Count, MessageRoles.Candidate, answer, questionNumber, state.Transcript[^1].ElementId, "answer", default);
+                var answered = new TranscriptMessage(state.Transcript.Count, MessageRoles.Candidate, answer, questionNumber, state.Transcript[^1].ElementId, MessageKinds.Answer, default);
                 InterviewMeasures? measures = null;
                 using (tracker.Phase(LatencyPhases.Extract))
                 {
