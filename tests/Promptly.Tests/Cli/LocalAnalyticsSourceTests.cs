@@ -76,7 +76,6 @@ public sealed class LocalAnalyticsSourceTests : IDisposable
 
     public void Dispose()
     {
-        SqliteConnection.ClearAllPools();
         if (Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
     }
 }

@@ -118,5 +118,9 @@ internal sealed partial class SqliteStore : IInterviewStore, IInterviewStatsStor
     {
         _index?.Dispose();
         await _writer.DisposeAsync();
+        // The pooled connections hold the file open: closed with the store, so its folder can go (a test's, a restore).
+        // This store's pool only; SqliteConnection.ClearAllPools would reach every other store of the process.
+        using var pooled = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(pooled);
     }
 }

@@ -29,7 +29,6 @@ public sealed class SqliteSchemaTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         if (_store is not null) await _store.DisposeAsync();
-        SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);
     }
 

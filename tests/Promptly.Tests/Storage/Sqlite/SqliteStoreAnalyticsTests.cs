@@ -50,7 +50,6 @@ public sealed class SqliteStoreAnalyticsTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _store.DisposeAsync();
-        SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);
     }
 }

@@ -37,7 +37,6 @@ public sealed class TranscriptIndexerTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _store.DisposeAsync();
-        SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);
     }
 
@@ -86,7 +85,6 @@ public sealed class TranscriptIndexerTests : IAsyncLifetime
     private async Task RestartAsync()
     {
         await _store.DisposeAsync();
-        SqliteConnection.ClearAllPools();
         _store = new SqliteStore(_options, NullLogger<SqliteStore>.Instance);
     }
 
@@ -140,7 +138,6 @@ public sealed class TranscriptIndexerTests : IAsyncLifetime
     {
         var (_, second) = await InterleavedTurnsAsync();
         await _store.DisposeAsync();
-        SqliteConnection.ClearAllPools();
         foreach (var file in Directory.GetFiles(_folder, "promptly.search.db*")) File.Delete(file);
 
         _store = new SqliteStore(_options, NullLogger<SqliteStore>.Instance);
@@ -317,7 +314,6 @@ public sealed class TranscriptIndexerTests : IAsyncLifetime
         await _store.TrimTranscriptQueueAsync();
         Assert.True(await _store.EraseSessionAsync(erased, Start.AddDays(1), CancellationToken.None));
         await _store.DisposeAsync();
-        SqliteConnection.ClearAllPools();
         foreach (var file in Directory.GetFiles(_folder, "promptly.search.db*")) File.Delete(file);
 
         _store = new SqliteStore(_options, NullLogger<SqliteStore>.Instance);
@@ -333,7 +329,6 @@ public sealed class TranscriptIndexerTests : IAsyncLifetime
     {
         var id = await StartAsync(0, "Hello, shall we talk about zeppelins?");
         await _store.DisposeAsync();
-        SqliteConnection.ClearAllPools();
         foreach (var file in Directory.GetFiles(_folder, "promptly.search.db-*")) File.Delete(file);
         File.WriteAllText(IndexPath, new string('x', 8192));
 
@@ -348,7 +343,6 @@ public sealed class TranscriptIndexerTests : IAsyncLifetime
     {
         var id = await StartAsync(0, "Hello, shall we talk about zeppelins?");
         await _store.DisposeAsync();
-        SqliteConnection.ClearAllPools();
         Run("PRAGMA user_version = 1", c => c.ExecuteNonQuery(), IndexPath);
         Run("DELETE FROM messages_fts", c => c.ExecuteNonQuery(), IndexPath);
 
@@ -366,7 +360,6 @@ public sealed class TranscriptIndexerTests : IAsyncLifetime
         await StartAsync(1, "Hello again.");
         await Indexer().IndexAsync(CancellationToken.None);
         await _store.DisposeAsync();
-        SqliteConnection.ClearAllPools();
         // The store as a backup taken before the second session would be: its messages end before what the index holds.
         Run("DELETE FROM messages WHERE content = 'Hello again.'", c => c.ExecuteNonQuery());
         Run("UPDATE sqlite_sequence SET seq = seq - 1 WHERE name = 'messages'", c => c.ExecuteNonQuery());
