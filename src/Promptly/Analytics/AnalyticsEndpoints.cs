@@ -91,34 +91,35 @@ internal static class AnalyticsEndpoints
     private static int GetArrayLengthOrEvents(this JsonElement root) =>
         root.ValueKind == JsonValueKind.Array ? root.GetArrayLength() : root.GetProperty("events").GetArrayLength();
 
-    private static async Task<Ok<LatencySummary>> SummaryAsync(HttpRequest request, LatencyAnalytics analytics, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await analytics.SummaryAsync(ParseRequest(request.Query), cancellationToken));
+    private static async Task<Ok<LatencySummary>> SummaryAsync(HttpRequest request, LatencyAnalytics analytics, TimeProvider time, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await analytics.SummaryAsync(ParseRequest(request.Query, time.GetUtcNow()), cancellationToken));
 
-    private static async Task<Ok<PhaseBreakdown>> ByPhaseAsync(HttpRequest request, LatencyAnalytics analytics, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await analytics.ByPhaseAsync(ParseRequest(request.Query), cancellationToken));
+    private static async Task<Ok<PhaseBreakdown>> ByPhaseAsync(HttpRequest request, LatencyAnalytics analytics, TimeProvider time, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await analytics.ByPhaseAsync(ParseRequest(request.Query, time.GetUtcNow()), cancellationToken));
 
-    private static async Task<Ok<BottleneckReport>> BottlenecksAsync(HttpRequest request, LatencyAnalytics analytics, CancellationToken cancellationToken)
+    private static async Task<Ok<BottleneckReport>> BottlenecksAsync(HttpRequest request, LatencyAnalytics analytics, TimeProvider time, CancellationToken cancellationToken)
     {
         var text = request.Query["threshold_ms"].ToString();
         double? threshold = text.Length > 0 ? TimeWindow.ParsePositive("threshold_ms", text, LatencyDigest.MaxMs) : null;
-        return TypedResults.Ok(await analytics.BottlenecksAsync(ParseRequest(request.Query), threshold, cancellationToken));
+        return TypedResults.Ok(await analytics.BottlenecksAsync(ParseRequest(request.Query, time.GetUtcNow()), threshold, cancellationToken));
     }
 
     private static async Task<Ok<TrendReport>> TrendsAsync(HttpRequest request, LatencyAnalytics analytics, TimeProvider time, CancellationToken cancellationToken)
     {
-        var query = ParseRequest(request.Query);
+        var now = time.GetUtcNow();
+        var query = ParseRequest(request.Query, now);
         var text = request.Query["interval"].ToString();
         var interval = AnalyticsRequest.ParseInterval(text) ?? throw Problems.BadRequest($"'interval' must be 'day' or 'hour', not '{text}'.");
-        if (query.TrendProblem(interval, time.GetUtcNow()) is { } problem) throw Problems.BadRequest(problem);
+        if (query.TrendProblem(interval, now) is { } problem) throw Problems.BadRequest(problem);
 
         return TypedResults.Ok(await analytics.TrendsAsync(query, interval, cancellationToken));
     }
 
-    private static async Task<Ok<RecommendationReport>> RecommendationsAsync(HttpRequest request, LatencyAnalytics analytics, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await analytics.RecommendationsAsync(ParseRequest(request.Query), cancellationToken));
+    private static async Task<Ok<RecommendationReport>> RecommendationsAsync(HttpRequest request, LatencyAnalytics analytics, TimeProvider time, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await analytics.RecommendationsAsync(ParseRequest(request.Query, time.GetUtcNow()), cancellationToken));
 
-    /// <summary>days, from, to, source and interview_type, each checked, as one request.</summary>
-    public static AnalyticsRequest ParseRequest(IQueryCollection query)
+    /// <summary>days, from, to, source and interview_type, each checked at <paramref name="now"/>, as one request.</summary>
+    public static AnalyticsRequest ParseRequest(IQueryCollection query, DateTimeOffset now)
     {
         int? days = null;
         var daysText = query["days"].ToString();
@@ -130,7 +131,7 @@ internal static class AnalyticsEndpoints
         }
 
         var request = new AnalyticsRequest(days, Time(query, "from"), Time(query, "to"), Text(query, "source"), Text(query, "interview_type"));
-        return request.Problem() is { } problem ? throw Problems.BadRequest(problem) : request;
+        return request.Problem(now) is { } problem ? throw Problems.BadRequest(problem) : request;
     }
 
     private static string? Text(IQueryCollection query, string name) => query[name].ToString() is { Length: > 0 } text ? text : null;

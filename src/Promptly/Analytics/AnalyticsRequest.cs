@@ -12,15 +12,18 @@ internal partial record AnalyticsRequest(int? Days = null, DateTimeOffset? From 
     public const int MaxHourlyTrendDays = 31;
 
     /// <summary>A source or interview type name: letters, digits, '.', '_', '-', at most 64 characters.</summary>
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    // \z, not $: $ also matches before a final newline, which would let "ci\n" through as a name.
+    [GeneratedRegex(@"^[A-Za-z0-9._-]{1,64}\z")]
     public static partial Regex NamePattern();
 
-    /// <summary>The problem with this request, or null when it can be answered.</summary>
-    public string? Problem()
+    /// <summary>The problem with this request at <paramref name="now"/>, or null when it can be answered.</summary>
+    public string? Problem(DateTimeOffset now)
     {
         if (Days is not null && (From is not null || To is not null)) return "Give either 'days' or 'from'/'to', not both.";
         if (Days is <= 0 or > MaxDays) return $"'days' must be a whole number from 1 to {MaxDays}.";
         if (From is { } from && To is { } to && from > to) return $"'from' ({from:O}) is after 'to' ({to:O}).";
+        // Without 'to' the window ends now, so a 'from' in the future would be an inverted, empty window.
+        if (From is { } start && To is null && start > now) return $"'from' ({start:O}) is in the future; a window without 'to' ends now ({now:O}).";
         if (Source is not null && !NamePattern().IsMatch(Source)) return "'source' must be 1 to 64 letters, digits, '.', '_' or '-'.";
         if (InterviewType is not null && !NamePattern().IsMatch(InterviewType)) return "'interview_type' must be 1 to 64 letters, digits, '.', '_' or '-'.";
         return null;

@@ -48,9 +48,11 @@ internal static class RecommendationAnalysis
     private static List<string> SourceActions(string source, LatencySlice slice, double[] p, double target)
     {
         var actions = new List<string>();
-        if (slice.PhasesByTime.FirstOrDefault() is { Name: { } top, Distribution: { } d })
+        // Phases that all took 0 ms have no share to name (it would read "NaN%").
+        var phaseTime = slice.Phases.Values.Sum(x => x.Sum);
+        if (phaseTime > 0 && slice.PhasesByTime.FirstOrDefault() is { Name: { } top, Distribution: { } d })
         {
-            var share = d.Sum / slice.Phases.Values.Sum(x => x.Sum);
+            var share = d.Sum / phaseTime;
             actions.Add($"Start with '{top}': {Percent(share)} of the time of '{source}' runs (mean {Ms(d.Mean)}, p95 {Ms(d.Percentile(95))}).");
         }
 

@@ -102,7 +102,7 @@ internal sealed class AnalyzeCommand
             if (parse.GetValue(option) is { } value) query[name] = value;
         }
 
-        var request = AnalyticsEndpoints.ParseRequest(new QueryCollection(query));
+        var request = AnalyticsEndpoints.ParseRequest(new QueryCollection(query), now);
         double? threshold = parse.GetValue(_threshold) is { } thresholdText ? TimeWindow.ParsePositive("threshold", thresholdText, LatencyDigest.MaxMs) : null;
         var intervalText = parse.GetValue(_interval);
         var interval = AnalyticsRequest.ParseInterval(intervalText) ?? throw CommandException.Usage($"'interval' must be 'day' or 'hour', not '{intervalText}'.");

@@ -23,7 +23,12 @@ internal readonly record struct TimeWindow(DateTimeOffset From, DateTimeOffset T
         {
             var to = toText.Length > 0 ? ParseTime("to", toText) : now;
             var from = fromText.Length > 0 ? ParseTime("from", fromText) : to.AddHours(-defaultHours);
-            if (from > to) throw Problems.BadRequest($"'from' ({from:O}) is after 'to' ({to:O}).");
+            if (from > to)
+            {
+                throw Problems.BadRequest(toText.Length > 0
+                    ? $"'from' ({from:O}) is after 'to' ({to:O})."
+                    : $"'from' ({from:O}) is in the future; a window without 'to' ends now ({to:O}).");
+            }
             return new TimeWindow(from, to);
         }
 

@@ -103,12 +103,12 @@ internal sealed partial record LoadPhase(string Name, TimeSpan Duration, double 
 
     public override string ToString() => $"{Name}:{Duration.TotalSeconds:0.###}s@{Rate:0.###}";
 
-    [GeneratedRegex(@"^((?<name>[^:@]+):)?(?<duration>[^:@]+)@(?<rate>.+)$")]
+    [GeneratedRegex(@"^((?<name>[^:@]+):)?(?<duration>[^:@]+)@(?<rate>.+)\z")]
     private static partial Regex PhasePattern();
 
-    [GeneratedRegex(@"^[A-Za-z0-9_-]{1,40}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_-]{1,40}\z")]
     private static partial Regex NamePattern();
 
-    [GeneratedRegex(@"^(?<n>[0-9]+(\.[0-9]+)?)(?<unit>ms|s|m|h)?$")]
+    [GeneratedRegex(@"^(?<n>[0-9]+(\.[0-9]+)?)(?<unit>ms|s|m|h)?\z")]
     private static partial Regex DurationPattern();
 }

@@ -130,6 +130,23 @@ public sealed partial class AnalysesApiTests
         }
     }
 
+    [Fact]
+    public async Task Recommendations_PhasesAllZero_NamesNoPhaseShare()
+    {
+        // The same slow tail as above, but every phase reported as 0 ms: no phase has a share of the time to name.
+        var at = DateTimeOffset.UtcNow.AddMinutes(-30);
+        var events = Enumerable.Range(0, 100).Select(i => (object)AnalyticsApi.Event(
+            "slowpipe", at.AddSeconds(i), totalMs: i % 10 == 0 ? 5000.0 : 1000.0, phases: new Dictionary<string, double> { ["Fetch"] = 0, ["Compute"] = 0 })).ToList();
+
+        foreach (var report in await BothPathsAsync(events, "recommendations?days=2&source=slowpipe"))
+        {
+            var source = Assert.Single(report["recommendations"]!.AsArray(), r => r!["kind"].Text() == "source")!;
+            var actions = source["actions"]!.AsArray().Select(a => a.Text()).ToList();
+            Assert.Contains(actions, a => a.Contains("10 runs (10%)", StringComparison.Ordinal));
+            Assert.DoesNotContain(actions, a => a.Contains("NaN", StringComparison.Ordinal) || a.StartsWith("Start with", StringComparison.Ordinal));
+        }
+    }
+
     /// <summary>Ingests <paramref name="events"/>, then answers <paramref name="query"/> exactly and from digests.</summary>
     private static async Task<JsonObject[]> BothPathsAsync(List<object> events, string query)
     {

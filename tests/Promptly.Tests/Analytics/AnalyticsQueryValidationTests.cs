@@ -48,6 +48,11 @@ public sealed class AnalyticsQueryValidationTests(AnalyticsQueryValidationTests.
         "from=0001-01-01T00:00:00Z",
         "from=9999-12-31T00:00:00Z&to=9999-12-31T23:59:59Z",
         "to=1969-12-31T23:59:59Z",
+        // Without 'to' the window ends now: a 'from' after it would be an inverted, empty window.
+        "from=9000-01-01T00:00:00Z",
+        // A name's pattern must not take a final newline for its end.
+        "source=ci%0A",
+        "interview_type=PRACTICE%0A",
     };
 
     [Theory]

@@ -14,6 +14,7 @@ public sealed class AnalyzeArgumentsTests
     [InlineData("'days' must be a whole number, not 'seven'.", "--days", "seven")]
     [InlineData("'from' (2026-11-25T00:00:00.0000000+00:00) is after 'to' (2026-11-01T00:00:00.0000000+00:00).", "--from", "2026-11-25", "--to", "2026-11-01")]
     [InlineData("Give either 'days' or 'from'/'to', not both.", "--days", "3", "--from", "2026-11-01")]
+    [InlineData("'from' (9000-01-01T00:00:00.0000000+00:00) is in the future; a window without 'to' ends now", "--from", "9000-01-01")]
     [InlineData("'from' must be an ISO 8601 time", "--from", "yesterday")]
     [InlineData("'interval' must be 'day' or 'hour', not 'week'.", "--trends", "--interval", "week")]
     [InlineData("Hourly trends cover at most 31 days", "--trends", "--interval", "hour", "--days", "40")]
