@@ -88,6 +88,9 @@ internal sealed class AudioPipeline : IDisposable
         }
     }
 
+    /// <summary>Reports the turn's pause now (the client stopped sending mid-speech); null when there is none to report.</summary>
+    public AudioEvent? PauseTurnByClient() => _turn.PauseByClient();
+
     /// <summary>Ends the turn now (the client said so, or stopped sending); null when it had already ended.</summary>
     public AudioEvent? EndTurnByClient()
     {

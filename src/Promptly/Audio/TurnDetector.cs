@@ -81,6 +81,9 @@ internal sealed class TurnDetector
                 break;
             case State.Speaking when probability >= _endThreshold:
                 _lastVoiced = Position;
+                // A pause reported while speaking is the client's (it had stopped sending): its audio resumes it.
+                if (_pauseReported) events.Add(new AudioEvent(AudioEventKind.SpeechResumed, frameStart));
+                _pauseReported = false;
                 break;
             case State.Speaking:
                 _state = State.Pausing;
@@ -117,6 +120,18 @@ internal sealed class TurnDetector
         _state = State.Ended;
         ClearSpeech();
         return new AudioEvent(AudioEventKind.TurnEnded, sample, TurnEndReason.Client);
+    }
+
+    /// <summary>
+    /// Reports the turn's pause now, as <see cref="Feed"/> does after <see cref="TurnDetectionOptions.PauseMs"/> of
+    /// silence (the client stopped sending in the middle of speech, so no silence comes to be fed); null when no turn is
+    /// under way or its pause was reported already. Audio that is voiced again resumes it.
+    /// </summary>
+    public AudioEvent? PauseByClient()
+    {
+        if (_state is not (State.Speaking or State.Pausing) || _pauseReported) return null;
+        _pauseReported = true;
+        return new AudioEvent(AudioEventKind.Paused, _lastVoiced);
     }
 
     /// <summary>

@@ -35,6 +35,7 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
     private readonly Lock _sync = new();
     private readonly List<AudioEvent> _events = [];
     private readonly ArrivalClock _arrivals = new();
+    private readonly ITimer _pausedSending;
     private readonly ITimer _stoppedSending;
     private AudioPipeline? _pipeline;
     private int _sampleRate = SampleRates.Pipeline;
@@ -56,6 +57,7 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
         _options = services.Options;
         _time = services.Time;
         _lifetime = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        _pausedSending = _time.CreateTimer(_ => OnPausedSending(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _stoppedSending = _time.CreateTimer(_ => OnStoppedSending(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -135,13 +137,37 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
                 else if (e.Kind == AudioEventKind.TurnEnded) _turnHasSpeech = false;
             }
 
-            // Only a client that stops sending needs the wall clock: while audio flows, its own clock ends the turn.
-            _stoppedSending.Change(_turnHasSpeech ? TimeSpan.FromMilliseconds(_options.SilenceMs) : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            // Only a client that stops sending needs the wall clock: while audio flows, its own clock pauses and ends the turn.
+            WatchSending(_turnHasSpeech);
         }
 
         // Most frames change nothing: only a frame with events pays for a copy (the list is reused by the next frame).
         if (_events.Count == 0) return;
         foreach (var e in _events.ToArray()) await OnAudioEventAsync(e);
+    }
+
+    /// <summary>
+    /// Arms (or disarms) the wall clock's pause and end of the turn, counted from the last audio received. Its pause
+    /// matters as the audio clock's does: the transcription starts there, so a client that stops sending in the middle
+    /// of speech (push to talk, a muted microphone) is not left with only what remains of the deadline after the silence.
+    /// </summary>
+    private void WatchSending(bool inSpeech)
+    {
+        var pause = _services.TurnDetection.PauseMs;
+        _pausedSending.Change(inSpeech && pause < _options.SilenceMs ? TimeSpan.FromMilliseconds(pause) : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _stoppedSending.Change(inSpeech ? TimeSpan.FromMilliseconds(_options.SilenceMs) : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    private void OnPausedSending()
+    {
+        AudioEvent paused;
+        lock (_sync)
+        {
+            if (!_turnHasSpeech || _pipeline?.PauseTurnByClient() is not { } byClient) return;
+            paused = byClient;
+        }
+
+        _ = OnAudioEventAsync(paused);
     }
 
     private void OnStoppedSending()
@@ -201,7 +227,7 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
             turn = new PendingTurn(copy, samples.Length, arrival, decision) { Speculation = speculation };
             _pipeline.NextTurn();
             _turnHasSpeech = false;
-            _stoppedSending.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            WatchSending(inSpeech: false);
         }
 
         if (e.Sample > 0) await SendAsync(new MarkEvent("speech_ended", AtMs(e.Sample)), VoiceJson.Default.MarkEvent);
@@ -703,6 +729,7 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _lifetime.CancelAsync();
+        await _pausedSending.DisposeAsync();
         await _stoppedSending.DisposeAsync();
         try
         {

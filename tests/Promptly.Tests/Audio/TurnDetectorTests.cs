@@ -198,6 +198,40 @@ public sealed class TurnDetectorTests
     }
 
     [Fact]
+    public void PauseByClient_MidSpeech_ReportsOnceAndVoicedAudioResumesIt()
+    {
+        var detector = new TurnDetector(Defaults, Frame);
+        Assert.Null(detector.PauseByClient());
+
+        Feed(detector, 0.9f, 1000);
+        var lastVoiced = detector.Position;
+        Assert.Equal(new AudioEvent(AudioEventKind.Paused, lastVoiced), detector.PauseByClient());
+        Assert.Null(detector.PauseByClient());
+
+        // The client sends again and is still speaking: that resumes the pause, and the next one is reported as usual.
+        var resumed = detector.Position;
+        Feed(detector, 0.9f, 200);
+        var voicedAgain = detector.Position;
+        Feed(detector, 0.05f, 400);
+
+        Assert.Equal(
+            [new(AudioEventKind.SpeechStarted, 0), new(AudioEventKind.SpeechResumed, resumed), new(AudioEventKind.Paused, voicedAgain)],
+            _events);
+        Assert.False(detector.TurnEnded);
+    }
+
+    [Fact]
+    public void PauseByClient_AfterTheAudioClocksOwnPause_ReportsNothing()
+    {
+        var detector = new TurnDetector(Defaults, Frame);
+        Feed(detector, 0.9f, 1000);
+        Feed(detector, 0.05f, 400);
+
+        Assert.Null(detector.PauseByClient());
+        Assert.Equal([AudioEventKind.SpeechStarted, AudioEventKind.Paused], _events.Select(e => e.Kind));
+    }
+
+    [Fact]
     public void Feed_ManyFrames_AllocatesNothing()
     {
         var detector = new TurnDetector(Defaults, Frame);

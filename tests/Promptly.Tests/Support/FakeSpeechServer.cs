@@ -40,6 +40,7 @@ public sealed class FakeSpeechServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly TaskCompletionSource _hanging = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _abandoned = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _transcribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _transcriptions;
     private int _speeches;
 
@@ -61,6 +62,9 @@ public sealed class FakeSpeechServer : IAsyncDisposable
     public int TranscriptionCalls => Volatile.Read(ref _transcriptions);
 
     public int SpeechCalls => Volatile.Read(ref _speeches);
+
+    /// <summary>Completes when a transcription has been answered.</summary>
+    public Task Transcribed => _transcribed.Task;
 
     /// <summary>Completes when a call starts to hang (<see cref="FakeSpeechFailure.Hang"/>).</summary>
     public Task Hanging => _hanging.Task;
@@ -121,6 +125,7 @@ public sealed class FakeSpeechServer : IAsyncDisposable
         Uploads.Enqueue(upload);
         if (await FailAsync(context, TranscriptionFailure)) return;
         await context.Response.WriteAsJsonAsync(new { text = Transcribe(upload) }, aborted);
+        _transcribed.TrySetResult();
     }
 
     private async Task SpeakAsync(HttpContext context)

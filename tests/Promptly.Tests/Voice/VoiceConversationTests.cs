@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Time.Testing;
+using Promptly.Audio;
 using Promptly.Tests.Audio;
 using Promptly.Tests.Support;
 
@@ -208,6 +210,36 @@ public sealed class VoiceConversationTests : IAsyncLifetime
 
         Assert.Equal("silence", (await voice.NextAsync("turn_ended")).GetProperty("reason").GetString());
         Assert.Equal(Answer, (await voice.NextAsync("transcript")).GetProperty("text").GetString());
+    }
+
+    [FactWhenInstalled(Needs.EspeakNg)]
+    public async Task ClientStopsSending_MidTurn_TheTranscriptionStartsAtTheWallClocksPause()
+    {
+        // The seed's 2 s of silence, longer than the default speech-to-text deadline: the transcription is in time only if
+        // it starts at the pause, as it does when silence is sent. On a fake clock, so that the test decides when time
+        // passes, and with a deadline that cannot run out while the fake provider answers.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = PromptlyFactory.OnClock(time, _speech.Settings(new Dictionary<string, string?>
+        {
+            ["Voice:AudioLeadMs"] = "3600000",
+            ["Voice:SilenceMs"] = "2000",
+            ["Voice:SttDeadlineMs"] = "600000",
+            ["Voice:MinTurnMs"] = "0",
+            ["Voice:MaxMessageBytes"] = "1048576",
+        }));
+        var (_, voice, _) = await OpenAsync(server);
+        var speech = SpeechTracks.Say(Answer);
+        await voice.SendAudioAsync(speech, 16000, frameMs: speech.Length * 1000 / 16000 + 1);
+        await voice.NextAsync("speech_started");
+
+        time.Advance(TimeSpan.FromMilliseconds(new TurnDetectionOptions().PauseMs));
+        await _speech.Transcribed.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.DoesNotContain("turn_ended", voice.Types());
+
+        time.Advance(TimeSpan.FromMilliseconds(2000));
+        Assert.Equal("silence", (await voice.NextAsync("turn_ended")).GetProperty("reason").GetString());
+        Assert.Equal(Answer, (await voice.NextAsync("transcript")).GetProperty("text").GetString());
+        Assert.Equal(1, _speech.TranscriptionCalls);
     }
 
     [FactWhenInstalled(Needs.EspeakNg)]
