@@ -51,12 +51,12 @@ internal sealed partial class VoiceConversation : IAsyncDisposable
     {
         _sessionId = sessionId;
         _webSocket = webSocket;
-        _socket = new VoiceSocket(webSocket);
+        _lifetime = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        _socket = new VoiceSocket(webSocket, _lifetime.Token);
         _services = services;
         _logger = services.Logger;
         _options = services.Options;
         _time = services.Time;
-        _lifetime = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         _pausedSending = _time.CreateTimer(_ => OnPausedSending(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _stoppedSending = _time.CreateTimer(_ => OnStoppedSending(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }

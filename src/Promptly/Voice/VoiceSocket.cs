@@ -8,7 +8,12 @@ namespace Promptly.Voice;
 /// The sending side of a voice socket: events and audio from the receive loop, the responder and timers go out one
 /// message at a time (a WebSocket allows one send at a time). A socket that is gone makes every send a no-op.
 /// </summary>
-internal sealed class VoiceSocket(WebSocket socket)
+/// <remarks>
+/// A caller's token stops its wait for its turn to send, never a send under way: a WebSocket whose send is cancelled
+/// is aborted, so a barge-in that stopped the interviewer's audio while a frame was going out (a client reading slowly)
+/// would cut the whole conversation off. Only <paramref name="closed"/>, the conversation's end, cuts a send short.
+/// </remarks>
+internal sealed class VoiceSocket(WebSocket socket, CancellationToken closed)
 {
     private readonly SemaphoreSlim _send = new(1, 1);
 
@@ -25,7 +30,8 @@ internal sealed class VoiceSocket(WebSocket socket)
         await _send.WaitAsync(cancellationToken);
         try
         {
-            if (IsOpen) await socket.SendAsync(message, kind, endOfMessage: true, cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (IsOpen) await socket.SendAsync(message, kind, endOfMessage: true, closed);
         }
         catch (WebSocketException)
         {
