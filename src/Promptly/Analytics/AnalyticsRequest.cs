@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Promptly.Http;
 
 namespace Promptly.Analytics;
 
@@ -21,9 +22,8 @@ internal partial record AnalyticsRequest(int? Days = null, DateTimeOffset? From 
     {
         if (Days is not null && (From is not null || To is not null)) return "Give either 'days' or 'from'/'to', not both.";
         if (Days is <= 0 or > MaxDays) return $"'days' must be a whole number from 1 to {MaxDays}.";
-        if (From is { } from && To is { } to && from > to) return $"'from' ({from:O}) is after 'to' ({to:O}).";
         // Without 'to' the window ends now, so a 'from' in the future would be an inverted, empty window.
-        if (From is { } start && To is null && start > now) return $"'from' ({start:O}) is in the future; a window without 'to' ends now ({now:O}).";
+        if (From is { } from && (To ?? now) is var end && from > end) return TimeWindow.Inverted(from, end, toGiven: To is not null);
         if (Source is not null && !NamePattern().IsMatch(Source)) return "'source' must be 1 to 64 letters, digits, '.', '_' or '-'.";
         if (InterviewType is not null && !NamePattern().IsMatch(InterviewType)) return "'interview_type' must be 1 to 64 letters, digits, '.', '_' or '-'.";
         return null;

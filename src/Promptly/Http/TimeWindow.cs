@@ -23,18 +23,18 @@ internal readonly record struct TimeWindow(DateTimeOffset From, DateTimeOffset T
         {
             var to = toText.Length > 0 ? ParseTime("to", toText) : now;
             var from = fromText.Length > 0 ? ParseTime("from", fromText) : to.AddHours(-defaultHours);
-            if (from > to)
-            {
-                throw Problems.BadRequest(toText.Length > 0
-                    ? $"'from' ({from:O}) is after 'to' ({to:O})."
-                    : $"'from' ({from:O}) is in the future; a window without 'to' ends now ({to:O}).");
-            }
+            if (from > to) throw Problems.BadRequest(Inverted(from, to, toGiven: toText.Length > 0));
             return new TimeWindow(from, to);
         }
 
         var hours = hoursText.Length > 0 ? ParsePositive("hours", hoursText, MaxHours) : defaultHours;
         return new TimeWindow(now.AddHours(-hours), now.AddTicks(1));
     }
+
+    /// <summary>Why a window from <paramref name="from"/> to <paramref name="to"/> is inverted: after the 'to' given, or in the future when the window ends now.</summary>
+    public static string Inverted(DateTimeOffset from, DateTimeOffset to, bool toGiven) => toGiven
+        ? $"'from' ({from:O}) is after 'to' ({to:O})."
+        : $"'from' ({from:O}) is in the future; a window without 'to' ends now ({to:O}).";
 
     /// <summary>Parses a positive number query parameter no larger than <paramref name="max"/>.</summary>
     public static double ParsePositive(string name, string text, double max)

@@ -76,11 +76,12 @@ public sealed class VoiceSocketTests : IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending.WaitAsync(Patience));
     }
 
-    /// <summary>A connection whose writes wait until <see cref="Open"/>; reads never return.</summary>
+    /// <summary>A connection whose writes wait until <see cref="Open"/>; reads return nothing until it is disposed.</summary>
     private sealed class GatedStream : Stream
     {
         private readonly TaskCompletionSource _writing = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _disposed = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _written;
 
         /// <summary>Completes when the first write has started.</summary>
@@ -112,8 +113,14 @@ public sealed class VoiceSocketTests : IDisposable
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
+            await _disposed.Task.WaitAsync(cancellationToken);
             return 0;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            _disposed.TrySetResult();
+            base.Dispose(disposing);
         }
 
         public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
